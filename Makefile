@@ -1,0 +1,41 @@
+# Helpdesk Assistant — `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+SNAPSHOT := build/sample_kb.sqlite
+KB_SRC   := kb_snapshots/sample_kb
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test bench snapshot lint clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[server,dev]'
+	touch $@
+
+setup: $(VENV)/.installed  ## Create .venv and install everything
+
+$(SNAPSHOT): $(VENV)/.installed $(shell find $(KB_SRC) -type f 2>/dev/null) $(shell find kb_snapshots desktop/engine -name '*.py' 2>/dev/null)
+	@mkdir -p build
+	$(PY) -m kb_snapshots build $(KB_SRC) --output $@
+
+snapshot: $(SNAPSHOT)  ## Build the sample knowledge-base snapshot
+
+run: $(SNAPSHOT)  ## Set up and start the assistant on the sample knowledge base
+	HELPDESK_SNAPSHOT=$(SNAPSHOT) $(PY) -m desktop
+
+test: $(SNAPSHOT)  ## Set up and run every test
+	$(PY) -m pytest -q
+
+lint: $(SNAPSHOT)  ## Lint the sample knowledge base
+	$(PY) -m kb_snapshots lint $(KB_SRC)
+
+bench: $(SNAPSHOT)  ## Measure comprehension and speed against peers; writes bench/RESULTS.md
+	$(PY) -m bench
+
+clean:  ## Remove build output and the virtual environment
+	rm -rf build $(VENV)
