@@ -1,0 +1,52 @@
+"""The `python -m desktop` command line.
+
+With no verb it starts the tray app. Each verb lives in its own module under
+`desktop/commands/` exposing `register(subparsers)`; the module sets `func` on its
+parser, which returns the exit code.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from desktop import __version__
+
+# Modules under desktop/commands/, in the order their verbs are listed in --help.
+COMMAND_MODULES = ["ask"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m desktop",
+        description="Helpdesk Assistant: IT help from the system tray. "
+                    "With no command, starts the tray app.",
+    )
+    parser.add_argument("--version", action="version", version=f"Helpdesk Assistant {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"desktop.commands.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return _start_app()
+    return int(args.func(args) or 0)
+
+
+def _start_app() -> int:
+    try:
+        from desktop.ui.app import run  # noqa: PLC0415 - Qt is only loaded for the tray app
+    except ImportError:
+        # No tray UI yet in this build: the interactive question loop stands in.
+        from desktop.commands.ask import interactive
+        return interactive()
+    return run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per `python -m desktop` verb; see desktop/cli.py."""

@@ -1,0 +1,76 @@
+"""`ask "text" [--json] [--lang en|fr]`: answer one question from the local snapshot."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from desktop import paths
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("ask", help="answer a question from the offline knowledge base")
+    parser.add_argument("text", help="the question, in your own words")
+    parser.add_argument("--lang", choices=["en", "fr"], help="language of the question (default: detect)")
+    parser.add_argument("--json", action="store_true", help="print the reply as JSON")
+    parser.add_argument("--snapshot", help="snapshot file (default: the installed one)")
+    parser.set_defaults(func=run)
+
+
+def _open(snapshot: str | None):
+    from desktop.engine import KnowledgeBase, SnapshotError
+
+    path = snapshot or str(paths.snapshot_path())
+    try:
+        return KnowledgeBase.open(path)
+    except SnapshotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+def run(args: argparse.Namespace) -> int:
+    kb = _open(args.snapshot)
+    if kb is None:
+        return 2
+    reply = kb.ask(args.text, lang=args.lang)
+    if args.json:
+        print(json.dumps(reply.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(render_reply(kb, reply))
+    return 0
+
+
+def render_reply(kb, reply) -> str:
+    """Plain-text rendering of a reply for the terminal."""
+    from desktop.engine.variables import gather_variables
+
+    if reply.kind == "answer":
+        hit = reply.hits[0]
+        if hit.kind == "article":
+            article = kb.article(hit.id)
+            body = kb.render(article.body, gather_variables(kb))
+            return f"{article.title}\n{'=' * len(article.title)}\n\n{body}"
+        return f"{hit.title}\n(guided troubleshooting: open the assistant to walk through it)"
+    if reply.kind == "choose":
+        lines = [reply.message]
+        lines += [f"  {n}. {hit.title}" for n, hit in enumerate(reply.hits, 1)]
+        return "\n".join(lines)
+    return reply.message
+
+
+def interactive() -> int:
+    """A question loop on the terminal, for machines without a tray."""
+    kb = _open(None)
+    if kb is None:
+        return 2
+    print(f"{kb.info.name} — ask an IT question (empty line or Ctrl-D to quit).")
+    while True:
+        try:
+            text = input("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not text:
+            return 0
+        print(render_reply(kb, kb.ask(text)))
+        print()
