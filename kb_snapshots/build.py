@@ -1,0 +1,167 @@
+"""`build`: turn a validated KB source tree into one snapshot file.
+
+The snapshot is SQLite, written to a temporary file and renamed into place, so a failed
+build never leaves a half-written snapshot. It holds the entries, what the engine needs
+precomputed (embedding vectors of every title and example question, lexical term
+counts, the vocabulary for typo correction, synonyms), the model's identity and a
+content hash. Rows are written in a stable order and per translation group, so a
+one-article change touches few database pages (small deltas for sync).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from desktop.engine import lexical
+from desktop.engine.embedder import Embedder, shared_embedder
+from desktop.engine.snapshot import FORMAT, SCHEMA_VERSION
+from desktop.engine.text import words
+from kb_snapshots.source import Problem, read_source
+from kb_snapshots.validate import validate
+
+BODY_WEIGHT = 0.25
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE entries (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, lang TEXT NOT NULL, grp INTEGER NOT NULL,
+    title TEXT NOT NULL, body TEXT NOT NULL, team TEXT, topic TEXT,
+    keywords TEXT NOT NULL, questions TEXT NOT NULL, translation_of TEXT, tree TEXT, path TEXT
+);
+CREATE TABLE groups (grp INTEGER PRIMARY KEY, original_id TEXT NOT NULL,
+                     vectors BLOB NOT NULL, doc_count INTEGER NOT NULL,
+                     term_hashes BLOB NOT NULL, term_weights BLOB NOT NULL);
+CREATE TABLE docs (grp INTEGER NOT NULL, seq INTEGER NOT NULL, entry_id TEXT NOT NULL,
+                   field TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (grp, seq));
+CREATE TABLE vocabulary (word TEXT PRIMARY KEY, frequency INTEGER NOT NULL);
+CREATE TABLE synonyms (lang TEXT NOT NULL, phrase TEXT NOT NULL, canonical TEXT NOT NULL,
+                       PRIMARY KEY (lang, phrase));
+"""
+
+
+class BuildError(Exception):
+    """The source has problems; `problems` lists them as `file:line: message`."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the knowledge base")
+
+
+@dataclass
+class BuildReport:
+    output: Path
+    articles: int
+    trees: int
+    languages: list[str]
+    content_hash: str
+    seconds: float
+
+
+def _groups(entries: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Translation groups: an original and its translations, in id order."""
+    originals = sorted((e for e in entries if not e["translation_of"]), key=lambda e: e["id"])
+    members: dict[str, list[dict[str, Any]]] = {e["id"]: [e] for e in originals}
+    for entry in sorted(entries, key=lambda e: e["id"]):
+        if entry["translation_of"]:
+            members[entry["translation_of"]].append(entry)
+    return [members[e["id"]] for e in originals]
+
+
+def _documents(entry: dict[str, Any]) -> list[tuple[str, str]]:
+    docs = [("title", entry["title"])]
+    docs += [("question", q) for q in entry["questions"]]
+    if entry["keywords"]:
+        docs.append(("keywords", ", ".join(entry["keywords"])))
+    return docs
+
+
+def content_hash(config: dict[str, Any], entries: list[dict[str, Any]], synonyms: dict) -> str:
+    canonical = json.dumps({"config": config, "synonyms": synonyms,
+                            "entries": sorted(({k: v for k, v in e.items() if k != "path"} for e in entries),
+                                              key=lambda e: e["id"])},
+                           sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def build(src: Path, output: Path, version: int | None = None, embedder: Embedder | None = None,
+          progress: Callable[[str], None] | None = None) -> BuildReport:
+    """Validate `src` and write the snapshot to `output`; raises BuildError listing problems."""
+    started = time.perf_counter()
+    config, entries, synonyms, problems = validate(read_source(Path(src)))
+    if problems:
+        raise BuildError(problems)
+    embedder = embedder or shared_embedder()
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    digest = content_hash(config, entries, synonyms)
+    db = sqlite3.connect(tmp)
+    try:
+        db.executescript(SCHEMA)
+        _write(db, config, entries, synonyms, embedder, progress)
+        meta = {
+            "format": FORMAT, "schema_version": str(SCHEMA_VERSION),
+            "kb_name": config["name"], "default_lang": config["default_lang"],
+            "languages": json.dumps(config["languages"]), "teams": json.dumps(config["teams"]),
+            "content_hash": digest, "kb_version": str(version if version is not None else int(time.time())),
+            "model": embedder.identity, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+        db.commit()
+        db.execute("VACUUM")
+    finally:
+        db.close()
+    os.replace(tmp, output)
+    return BuildReport(output, sum(e["kind"] == "article" for e in entries),
+                       sum(e["kind"] == "tree" for e in entries), config["languages"], digest,
+                       time.perf_counter() - started)
+
+
+def _write(db: sqlite3.Connection, config: dict[str, Any], entries: list[dict[str, Any]],
+           synonyms: dict, embedder: Embedder, progress: Callable[[str], None] | None) -> None:
+    vocabulary: dict[str, int] = {}
+    groups = _groups(entries)
+    for grp, members in enumerate(groups):
+        docs = [(entry, field, text) for entry in members for field, text in _documents(entry)]
+        vectors = embedder.embed([text for _, _, text in docs]).astype(np.float16)
+        counts: dict[str, float] = {}
+        for entry, field, text in docs:
+            for term in lexical.index_terms(text):
+                counts[term] = counts.get(term, 0.0) + 1.0
+        for entry in members:
+            for term in lexical.index_terms(entry["body"]):
+                counts[term] = counts.get(term, 0.0) + BODY_WEIGHT
+            for word in words(" ".join([entry["title"], *entry["questions"], *entry["keywords"], entry["body"]])):
+                vocabulary[word] = vocabulary.get(word, 0) + 1
+        hashes, weights = lexical.pack_counts(counts)
+        db.execute("INSERT INTO groups VALUES (?, ?, ?, ?, ?, ?)",
+                   (grp, members[0]["id"], vectors.tobytes(), len(docs), hashes, weights))
+        db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)",
+                       [(grp, seq, entry["id"], field, text) for seq, (entry, field, text) in enumerate(docs)])
+        for entry in members:
+            db.execute("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+                entry["id"], entry["kind"], entry["lang"], grp, entry["title"], entry["body"],
+                entry["team"], entry["topic"], json.dumps(entry["keywords"], ensure_ascii=False),
+                json.dumps(entry["questions"], ensure_ascii=False), entry["translation_of"],
+                json.dumps(entry["tree"], ensure_ascii=False) if entry["kind"] == "tree" else None,
+                entry["path"]))
+        if progress and grp % 50 == 0:
+            progress(f"{grp}/{len(groups)} topics indexed")
+    db.executemany("INSERT INTO vocabulary VALUES (?, ?)", sorted(vocabulary.items()))
+    rows = {}
+    for lang, lang_groups in synonyms.items():
+        for group in lang_groups:
+            canonical = " ".join(words(group[0]))
+            for phrase in group[1:]:
+                rows[(lang, " ".join(words(phrase)))] = canonical
+    db.executemany("INSERT INTO synonyms VALUES (?, ?, ?)",
+                   sorted((lang, phrase, canon) for (lang, phrase), canon in rows.items() if phrase and phrase != canon))

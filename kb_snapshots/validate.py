@@ -1,0 +1,360 @@
+"""The rules a knowledge base must follow before it becomes a snapshot.
+
+`validate(source)` returns the entries (articles and trees) as plain dicts ready for
+the builder, plus every `Problem` found. The rules are those of docs/kb-format.md:
+required fields, unique ids, known languages, teams, variables and checks, paired
+translations, and trees whose every node is reachable with no dangling link.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from desktop.engine.checks import CHECKS
+from desktop.engine.variables import KNOWN_VARIABLES, find_variables
+from kb_snapshots.source import LineDict, Problem, Source, SourceFile
+
+ID_RE = re.compile(r"^[a-z0-9-]+$")
+NODE_KINDS = ("options", "answer", "check", "ticket", "booking")
+LINK_KEYS = ("if_ok", "if_failed", "if_unknown", "unsolved")
+FIELD_TYPES = ("text", "long_text", "choice", "date", "file", "screenshot")
+ARTICLE_KEYS = {"id", "title", "lang", "questions", "keywords", "topic", "team", "translation_of"}
+TREE_KEYS = ARTICLE_KEYS | {"start", "nodes"}
+
+
+class Checker:
+    """Collects problems for one file."""
+
+    def __init__(self, file: SourceFile, problems: list[Problem]):
+        self.file = file
+        self.problems = problems
+
+    def add(self, message: str, key: str | None = None, within: LineDict | None = None) -> None:
+        self.problems.append(Problem(self.file.path, self.file.line(key, within), message))
+
+    def text(self, data: LineDict, key: str, required: bool = True) -> str:
+        value = data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.add(f"'{key}' is required", key if key in data else None, data)
+            return ""
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            self.add(f"'{key}' must be text", key, data)
+            return ""
+        return str(value).strip()
+
+    def text_list(self, data: LineDict, key: str) -> list[str]:
+        value = data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.add(f"'{key}' must be a list of texts", key, data)
+            return []
+        for item in value:
+            if isinstance(item, dict):
+                line = getattr(item, "start_line", None)
+                text = ", ".join(f"{k}: {v}" for k, v in item.items())
+                self.problems.append(Problem(self.file.path, (line or self.file.line(key, data)) + self.file.offset,
+                                             f"'{key}' item '{text}' was read as a mapping because of "
+                                             "': ' inside it; put it in quotes"))
+                return []
+            if not isinstance(item, (str, int, float)):
+                self.add(f"'{key}' must be a list of texts", key, data)
+                return []
+        return [str(v).strip() for v in value if str(v).strip()]
+
+    def variables(self, text: str, key: str, within: LineDict | None = None) -> None:
+        for name in find_variables(text):
+            if name not in KNOWN_VARIABLES:
+                self.add(f"unknown variable {{{{{name}}}}} (known: {', '.join(sorted(KNOWN_VARIABLES))})",
+                         key, within)
+
+
+def validate_config(source: Source) -> tuple[dict[str, Any], list[Problem]]:
+    problems: list[Problem] = []
+    config = {"name": "Knowledge base", "default_lang": "en", "languages": ["en"], "teams": {}}
+    if source.config is None:
+        return config, problems
+    check = Checker(source.config, problems)
+    data = source.config.data
+    config["name"] = check.text(data, "name") or config["name"]
+    languages = check.text_list(data, "languages")
+    if not languages:
+        check.add("'languages' is required: a list such as [en, fr]", "languages" if "languages" in data else None)
+        languages = ["en"]
+    config["languages"] = languages
+    default = check.text(data, "default_lang")
+    if default and default not in languages:
+        check.add(f"default_lang '{default}' is not one of languages {languages}", "default_lang")
+    config["default_lang"] = default or languages[0]
+    teams = data.get("teams") or {}
+    if not isinstance(teams, dict):
+        check.add("'teams' must map a team key to its display name", "teams")
+        teams = {}
+    for key, name in teams.items():
+        if not ID_RE.match(str(key)):
+            check.add(f"team key '{key}' must match [a-z0-9-]+", key, teams)
+        if not isinstance(name, str):
+            check.add(f"team '{key}' needs a display name", key, teams)
+    config["teams"] = {str(k): str(v) for k, v in teams.items()}
+    for key in data:
+        if key not in ("name", "default_lang", "languages", "teams"):
+            check.add(f"unknown key '{key}' (known: name, default_lang, languages, teams)", key)
+    return config, problems
+
+
+def _common(check: Checker, data: LineDict, config: dict[str, Any], kind: str) -> dict[str, Any]:
+    entry_id = check.text(data, "id")
+    if entry_id and not ID_RE.match(entry_id):
+        check.add(f"id '{entry_id}' must match [a-z0-9-]+ (lowercase letters, digits, dashes)", "id")
+    lang = check.text(data, "lang")
+    if lang and lang not in config["languages"]:
+        check.add(f"lang '{lang}' is not one of the KB's languages {config['languages']}", "lang")
+    team = check.text(data, "team", required=False)
+    if team and team not in config["teams"]:
+        check.add(f"unknown team '{team}' (kb.yaml teams: {', '.join(config['teams']) or 'none'})", "team")
+    allowed = TREE_KEYS if kind == "tree" else ARTICLE_KEYS
+    for key in data:
+        if key not in allowed:
+            check.add(f"unknown key '{key}' (known: {', '.join(sorted(allowed))})", key)
+    return {
+        "id": entry_id, "kind": kind, "lang": lang, "team": team or None,
+        "title": check.text(data, "title"),
+        "topic": check.text(data, "topic", required=False) or None,
+        "questions": check.text_list(data, "questions"),
+        "keywords": check.text_list(data, "keywords"),
+        "translation_of": check.text(data, "translation_of", required=False) or None,
+        "path": check.file.path,
+    }
+
+
+def validate_article(file: SourceFile, config: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    check = Checker(file, problems)
+    entry = _common(check, file.data, config, "article")
+    if not file.body.strip():
+        problems.append(Problem(file.path, file.body_line, "the article has no body"))
+    for name in find_variables(file.body):
+        if name not in KNOWN_VARIABLES:
+            line = file.body_line + _line_of(file.body, "{{")
+            problems.append(Problem(file.path, line, f"unknown variable {{{{{name}}}}}"))
+    entry["body"] = file.body
+    return entry
+
+
+def _line_of(text: str, needle: str) -> int:
+    index = text.find(needle)
+    return text.count("\n", 0, index) if index >= 0 else 0
+
+
+def validate_tree(file: SourceFile, config: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    check = Checker(file, problems)
+    entry = _common(check, file.data, config, "tree")
+    nodes = file.data.get("nodes")
+    start = check.text(file.data, "start")
+    if not isinstance(nodes, dict) or not nodes:
+        check.add("'nodes' is required: a mapping of node id to node", "nodes" if "nodes" in file.data else None)
+        entry["tree"] = {"start": start, "nodes": {}}
+        return entry
+    if start and start not in nodes:
+        check.add(f"start node '{start}' is not defined in nodes", "start")
+    edges: dict[str, list[str]] = {}
+    for node_id, node in nodes.items():
+        edges[node_id] = _validate_node(check, nodes, str(node_id), node)
+    if start in nodes:
+        seen, stack = {start}, [start]
+        while stack:
+            for target in edges.get(stack.pop(), []):
+                if target in nodes and target not in seen:
+                    seen.add(target)
+                    stack.append(target)
+        for node_id in nodes:
+            if node_id not in seen:
+                check.add(f"node '{node_id}' cannot be reached from start '{start}'", node_id, nodes)
+    entry["tree"] = {"start": start, "nodes": _plain(nodes)}
+    entry["body"] = ""
+    return entry
+
+
+def _validate_node(check: Checker, nodes: LineDict, node_id: str, node: Any) -> list[str]:
+    if not isinstance(node, dict):
+        check.add(f"node '{node_id}' must be a mapping", node_id, nodes)
+        return []
+    kinds = [k for k in NODE_KINDS if k in node]
+    if len(kinds) != 1:
+        found = ", ".join(kinds) or "none"
+        check.add(f"node '{node_id}' must have exactly one of {', '.join(NODE_KINDS)} (found: {found})",
+                  node_id, nodes)
+    targets: list[str] = []
+
+    def link(key: str, within: LineDict, required: bool = False) -> None:
+        target = within.get(key)
+        if target is None:
+            if required:
+                check.add(f"node '{node_id}': '{key}' is required", None, within)
+            return
+        if str(target) not in nodes:
+            check.add(f"node '{node_id}': '{key}' points to unknown node '{target}'", key, within)
+        targets.append(str(target))
+
+    for text_key in ("text", "answer"):
+        if isinstance(node.get(text_key), str):
+            check.variables(node[text_key], text_key, node)
+    kind = kinds[0] if len(kinds) == 1 else None
+    if kind == "options":
+        options = node["options"]
+        if not isinstance(options, list) or not options:
+            check.add(f"node '{node_id}': 'options' must be a non-empty list", "options", node)
+        else:
+            if not node.get("text"):
+                check.add(f"node '{node_id}': a question node needs 'text'", "options", node)
+            for option in options:
+                if not isinstance(option, dict) or not option.get("label"):
+                    check.add(f"node '{node_id}': each option needs a 'label' and a 'next'", "options", node)
+                    continue
+                link("next", option, required=True)
+    elif kind == "answer":
+        if not isinstance(node["answer"], str):
+            check.add(f"node '{node_id}': 'answer' must be Markdown text", "answer", node)
+    elif kind == "check":
+        if node["check"] not in CHECKS:
+            check.add(f"node '{node_id}': unknown check '{node['check']}' "
+                      f"(built-in checks: {', '.join(sorted(CHECKS))})", "check", node)
+        link("if_ok", node, required=True)
+        link("if_failed", node, required=True)
+    elif kind == "ticket":
+        _validate_ticket(check, node_id, node)
+    elif kind == "booking" and not isinstance(node["booking"], dict):
+        check.add(f"node '{node_id}': 'booking' must be a mapping (reason: ...)", "booking", node)
+    if kind != "check":
+        for key in ("if_ok", "if_failed"):
+            if key in node:
+                check.add(f"node '{node_id}': '{key}' only belongs on a check node", key, node)
+    link("if_unknown", node)
+    link("unsolved", node)
+    return targets
+
+
+def _validate_ticket(check: Checker, node_id: str, node: LineDict) -> None:
+    ticket = node["ticket"]
+    if not isinstance(ticket, dict):
+        check.add(f"node '{node_id}': 'ticket' must be a mapping (subject, fields)", "ticket", node)
+        return
+    if not ticket.get("subject"):
+        check.add(f"node '{node_id}': a ticket needs a 'subject'", None, ticket)
+    seen: set[str] = set()
+    for item in ticket.get("fields") or []:
+        if not isinstance(item, dict):
+            check.add(f"node '{node_id}': each field is a mapping (id, label, type)", "fields", ticket)
+            continue
+        field_id = str(item.get("id") or "")
+        if not field_id:
+            check.add(f"node '{node_id}': a field needs an 'id'", None, item)
+        elif field_id in seen:
+            check.add(f"node '{node_id}': field id '{field_id}' is used twice", "id", item)
+        seen.add(field_id)
+        if not item.get("label"):
+            check.add(f"node '{node_id}': field '{field_id}' needs a 'label'", None, item)
+        if item.get("type") not in FIELD_TYPES:
+            check.add(f"node '{node_id}': field '{field_id}' has type '{item.get('type')}' "
+                      f"(one of {', '.join(FIELD_TYPES)})", "type" if "type" in item else None, item)
+        if item.get("type") == "choice" and not isinstance(item.get("choices"), list):
+            check.add(f"node '{node_id}': choice field '{field_id}' needs 'choices'", None, item)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def validate_synonyms(source: Source, config: dict[str, Any]) -> tuple[dict[str, list[list[str]]], list[Problem]]:
+    problems: list[Problem] = []
+    result: dict[str, list[list[str]]] = {}
+    if source.synonyms is None:
+        return result, problems
+    check = Checker(source.synonyms, problems)
+    for lang, groups in source.synonyms.data.items():
+        if lang not in config["languages"]:
+            check.add(f"language '{lang}' is not one of the KB's languages {config['languages']}", lang)
+            continue
+        if not isinstance(groups, list):
+            check.add(f"'{lang}' must be a list of synonym groups", lang)
+            continue
+        result[lang] = []
+        for group in groups:
+            if not isinstance(group, list) or len(group) < 2 or not all(isinstance(w, str) for w in group):
+                check.add(f"each '{lang}' group is a list of at least two words, got {group!r}", lang)
+                continue
+            result[lang].append([w.strip().lower() for w in group])
+    return result, problems
+
+
+def validate(source: Source) -> tuple[dict[str, Any], list[dict[str, Any]], dict, list[Problem]]:
+    """Check a whole source tree: (config, entries, synonyms, problems)."""
+    problems = list(source.problems)
+    config, config_problems = validate_config(source)
+    problems += config_problems
+    entries = [validate_article(f, config, problems) for f in source.articles]
+    entries += [validate_tree(f, config, problems) for f in source.trees]
+    synonyms, synonym_problems = validate_synonyms(source, config)
+    problems += synonym_problems
+    problems += _cross_checks(source, entries, config)
+    if not entries and not any(p.path.startswith(("articles", "trees")) for p in problems):
+        problems.append(Problem("articles", 1, "the knowledge base has no article and no tree"))
+    return config, entries, synonyms, sorted(set(problems))
+
+
+def _cross_checks(source: Source, entries: list[dict[str, Any]], config: dict[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    files = {f.path: f for f in source.articles + source.trees}
+    by_id: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        if not entry["id"]:
+            continue
+        if entry["id"] in by_id:
+            first = by_id[entry["id"]]["path"]
+            problems.append(Problem(entry["path"], files[entry["path"]].line("id"),
+                                    f"id '{entry['id']}' is already used by {first}"))
+        else:
+            by_id[entry["id"]] = entry
+    translations: dict[tuple[str, str], str] = {}
+    for entry in entries:
+        original_id = entry["translation_of"]
+        if not original_id:
+            continue
+        file = files[entry["path"]]
+        original = by_id.get(original_id)
+        if original is None:
+            problems.append(Problem(entry["path"], file.line("translation_of"),
+                                    f"translation_of '{original_id}' names no article or tree"))
+            continue
+        if original["lang"] == entry["lang"]:
+            problems.append(Problem(entry["path"], file.line("translation_of"),
+                                    f"translation_of '{original_id}' is in the same language ({entry['lang']})"))
+        if original["kind"] != entry["kind"]:
+            problems.append(Problem(entry["path"], file.line("translation_of"),
+                                    f"a {entry['kind']} cannot translate the {original['kind']} '{original_id}'"))
+        if original["translation_of"]:
+            problems.append(Problem(entry["path"], file.line("translation_of"),
+                                    f"translation_of '{original_id}' is itself a translation; "
+                                    f"name the original '{original['translation_of']}'"))
+        key = (original_id, entry["lang"])
+        if key in translations:
+            problems.append(Problem(entry["path"], file.line("translation_of"),
+                                    f"'{original_id}' already has a {entry['lang']} translation: {translations[key]}"))
+        translations[key] = entry["id"]
+    for entry in entries:
+        if entry["kind"] != "tree":
+            continue
+        file = files[entry["path"]]
+        for node_id, node in (file.data.get("nodes") or {}).items():
+            ticket = node.get("ticket") if isinstance(node, dict) else None
+            team = ticket.get("team") if isinstance(ticket, dict) else None
+            if team and team not in config["teams"]:
+                problems.append(Problem(entry["path"], file.line("team", ticket),
+                                        f"node '{node_id}': unknown team '{team}'"))
+    return problems
