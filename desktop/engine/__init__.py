@@ -14,5 +14,8 @@ from __future__ import annotations
 from desktop.engine.knowledge import Article, KnowledgeBase
 from desktop.engine.reply import Hit, Reply
 from desktop.engine.snapshot import SnapshotError, SnapshotInfo
+from desktop.engine.walker import TreeError, TreeWalker, WalkState
+from desktop.engine.dialogue import Dialogue
 
-__all__ = ["KnowledgeBase", "Article", "Hit", "Reply", "SnapshotError", "SnapshotInfo"]
+__all__ = ["KnowledgeBase", "Article", "Hit", "Reply", "SnapshotError", "SnapshotInfo",
+           "TreeError", "TreeWalker", "WalkState", "Dialogue"]
