@@ -1,0 +1,174 @@
+"""`keygen` and `sign`: Ed25519 admin keys and signed snapshot manifests.
+
+    python -m kb_snapshots keygen --output keys/admin          # keys/admin.key + keys/admin.pub
+    python -m kb_snapshots sign build/kb.sqlite --key keys/admin.key --expires-days 30 \
+        --previous published/kb-41.sqlite
+        # writes build/kb.sqlite.manifest.json and build/kb.sqlite.deltas/*.zst
+
+`--previous` (repeatable) adds a small signed patch from each earlier snapshot, so
+installs that have it download a few kilobytes instead of every changed chunk.
+
+The public key (`admin.pub`, one line of base64) goes into the policy file's
+`sync.public_key` and into the sync server's trusted keys
+(`python -m sync_server trust-key admin.pub`). The private key file is created with
+mode 0600 and never leaves the admin's machine. Errors are `SigningError` with a
+message naming the file.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import os
+import sqlite3
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from nacl.signing import SigningKey
+
+from desktop.sync import chunking
+from desktop.sync.manifest import Chunk, Delta, Manifest, format_time, key_id, public_key_text, sign
+
+
+class SigningError(ValueError):
+    """A key or snapshot that cannot be used; the message names the file."""
+
+
+def keygen(output: Path, force: bool = False) -> tuple[Path, Path]:
+    """Write `output.key` (private, 0600) and `output.pub`; returns both paths."""
+    private, public = output.with_suffix(".key"), output.with_suffix(".pub")
+    for path in (private, public):
+        if path.exists() and not force:
+            raise SigningError(f"{path}: already exists (use --force to replace it)")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    key = SigningKey.generate()
+    fd = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(base64.b64encode(bytes(key)).decode() + "\n")
+    public.write_text(public_key_text(key.verify_key) + "\n")
+    return private, public
+
+
+def load_signing_key(path: Path) -> SigningKey:
+    try:
+        raw = base64.b64decode(Path(path).read_text().strip(), validate=True)
+        return SigningKey(raw)
+    except FileNotFoundError:
+        raise SigningError(f"{path}: key file not found") from None
+    except Exception:
+        raise SigningError(f"{path}: not an Ed25519 private key written by `keygen`") from None
+
+
+def snapshot_meta(path: Path) -> dict[str, str]:
+    """The snapshot's `meta` table (key -> value); empty when it has none."""
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            return {str(k): str(v) for k, v in db.execute("SELECT key, value FROM meta")}
+    except sqlite3.Error:
+        return {}
+
+
+def _read_snapshot(path: Path) -> bytes:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise SigningError(f"{path}: cannot read the snapshot: {exc.strerror}") from None
+    if not data.startswith(b"SQLite format 3\x00"):
+        raise SigningError(f"{path}: not an SQLite snapshot (build one with `kb_snapshots build`)")
+    return data
+
+
+def build_deltas(data: bytes, previous: list[Path]) -> dict[str, tuple[str, bytes]]:
+    """sha256 of each patch -> (sha256 of the snapshot it applies to, patch bytes).
+    A patch bigger than a quarter of the snapshot is not worth offering and is left out."""
+    deltas = {}
+    for path in previous:
+        old = _read_snapshot(path)
+        patch = chunking.make_delta(old, data)
+        if len(patch) <= len(data) // 4:
+            deltas[hashlib.sha256(patch).hexdigest()] = (hashlib.sha256(old).hexdigest(), patch)
+    return deltas
+
+
+def build_manifest(snapshot: Path, *, kb: str | None = None, version: int | None = None,
+                   expires_days: float = 30, now: datetime | None = None,
+                   previous: list[Path] = ()) -> tuple[Manifest, bytes, dict[str, bytes]]:
+    """The manifest describing `snapshot`, the snapshot's bytes and its patches by sha256."""
+    data = _read_snapshot(snapshot)
+    deltas = build_deltas(data, list(previous))
+    meta = snapshot_meta(snapshot)
+    now = now or datetime.now(timezone.utc)
+    if version is None:
+        version = int(time.time())
+    if version < 0:
+        raise SigningError("--version: must be a positive whole number")
+    manifest = Manifest(
+        kb=kb or meta.get("name") or meta.get("kb_name") or Path(snapshot).stem,
+        version=version, created=format_time(now),
+        expires=format_time(now + timedelta(days=expires_days)),
+        sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+        chunks=tuple(Chunk(sha, len(piece)) for sha, piece in chunking.split(data)),
+        deltas=tuple(Delta(base, sha, len(patch)) for sha, (base, patch) in sorted(deltas.items())),
+    )
+    return manifest, data, {sha: patch for sha, (_, patch) in deltas.items()}
+
+
+def deltas_dir(snapshot: Path) -> Path:
+    """Where `sign` writes the patches and `publish` looks for them."""
+    return Path(f"{snapshot}.deltas")
+
+
+def sign_snapshot(snapshot: Path, key_path: Path, output: Path | None = None, **options) -> Path:
+    """Sign `snapshot` with the key at `key_path`; returns the manifest's path."""
+    key = load_signing_key(key_path)
+    manifest, _, patches = build_manifest(snapshot, **options)
+    output = output or Path(f"{snapshot}.manifest.json")
+    if patches:
+        deltas_dir(snapshot).mkdir(exist_ok=True)
+        for sha, patch in patches.items():
+            (deltas_dir(snapshot) / f"{sha}.zst").write_bytes(patch)
+    output.write_bytes(sign(manifest, key))
+    return output
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `keygen` and `sign` verbs to the kb_snapshots command line."""
+    p = subparsers.add_parser("keygen", help="create an Ed25519 admin key pair for signing snapshots")
+    p.add_argument("--output", type=Path, required=True, help="path without extension: writes .key and .pub")
+    p.add_argument("--force", action="store_true", help="replace existing key files")
+    p.set_defaults(func=_keygen_command)
+    p = subparsers.add_parser("sign", help="write a signed manifest for a built snapshot")
+    p.add_argument("snapshot", type=Path, help="snapshot built by `build`")
+    p.add_argument("--key", type=Path, required=True, help="private key written by `keygen`")
+    p.add_argument("--kb", help="knowledge-base name (default: from the snapshot)")
+    p.add_argument("--version", type=int, help="version number; must grow (default: current Unix time)")
+    p.add_argument("--expires-days", type=float, default=30, help="days until clients refuse it (default 30)")
+    p.add_argument("--output", type=Path, help="manifest path (default: SNAPSHOT.manifest.json)")
+    p.add_argument("--previous", type=Path, action="append", default=[],
+                   help="an earlier published snapshot: add a small patch from it (repeatable)")
+    p.set_defaults(func=_sign_command)
+
+
+def _keygen_command(args: argparse.Namespace) -> int:
+    try:
+        private, public = keygen(args.output, force=args.force)
+    except SigningError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    key = load_signing_key(private)
+    print(f"private key: {private} (keep it secret)\npublic key:  {public} (id {key_id(key.verify_key)})")
+    print(f"policy file: [sync] public_key = \"{public.read_text().strip()}\"")
+    return 0
+
+
+def _sign_command(args: argparse.Namespace) -> int:
+    try:
+        path = sign_snapshot(args.snapshot, args.key, args.output, kb=args.kb, version=args.version,
+                             expires_days=args.expires_days, previous=args.previous)
+    except SigningError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"signed manifest: {path}")
+    return 0

@@ -1,0 +1,1 @@
+"""Helpdesk Assistant sync server: signed snapshots, statistics, announcements, bookings."""

@@ -1,0 +1,112 @@
+"""`python -m sync_server`: serve, and the few admin chores done on the server itself.
+
+    python -m sync_server --database-url sqlite:///sync.sqlite --storage store --port 8470
+    python -m sync_server token admin --scope publish --scope stats --label "kb team"
+    python -m sync_server token device --label "fleet 2026"
+    python -m sync_server trust-key keys/admin.pub --label alice
+    python -m sync_server migrate
+
+Every command takes `--database-url` (default `$HELPDESK_SYNC_DATABASE_URL` or
+`sqlite:///sync_server.sqlite`). Tokens are printed once and stored hashed. Trusting
+keys is done here on purpose: a stolen admin token cannot add a key and publish.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from desktop.sync import manifest as mf
+from sync_server.auth import ADMIN_SCOPES, create_token, revoke_token
+from sync_server.db import Database, DatabaseError
+from sync_server.migrations import migrate
+
+COMMANDS = ("serve", "token", "revoke", "trust-key", "migrate")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m sync_server",
+                                     description="Helpdesk Assistant sync server (default command: serve)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--database-url", default=os.environ.get("HELPDESK_SYNC_DATABASE_URL",
+                                                                  "sqlite:///sync_server.sqlite"),
+                        help="sqlite:///PATH (default) or postgresql://USER:PASS@HOST/DB")
+    serve = sub.add_parser("serve", parents=[common], help="serve the API and the dashboard")
+    serve.add_argument("--storage", type=Path, default=Path("sync_storage"), help="folder for snapshot chunks")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8470)
+    serve.add_argument("--rate-limit", type=float, default=20.0, help="requests/s per client address; 0 = off")
+    serve.add_argument("--burst", type=float, default=60.0, help="requests a client may send at once")
+    serve.add_argument("--secure-cookies", action="store_true", help="mark dashboard cookies Secure (HTTPS)")
+    token = sub.add_parser("token", parents=[common], help="create a token and print it once")
+    token.add_argument("kind", choices=["admin", "device"])
+    token.add_argument("--scope", action="append", default=[], choices=ADMIN_SCOPES, help="admin scope (repeat)")
+    token.add_argument("--label", required=True, help="who or what holds it")
+    revoke = sub.add_parser("revoke", parents=[common], help="revoke every token with this label")
+    revoke.add_argument("--label", required=True)
+    trust = sub.add_parser("trust-key", parents=[common], help="trust an admin public key for publishing")
+    trust.add_argument("public_key", type=Path, help="the .pub file written by `kb_snapshots keygen`")
+    trust.add_argument("--label", default="")
+    sub.add_parser("migrate", parents=[common], help="apply pending schema migrations and exit")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "serve")
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return _serve(args)
+        db = Database.connect(args.database_url)
+        migrate(db)
+        if args.command == "token":
+            print(create_token(db, args.kind, args.scope, label=args.label))
+        elif args.command == "revoke":
+            print(f"revoked {revoke_token(db, args.label)} token(s) labelled {args.label!r}")
+        elif args.command == "trust-key":
+            return _trust(db, args.public_key, args.label)
+        elif args.command == "migrate":
+            print("schema is current")
+    except (DatabaseError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _trust(db: Database, path: Path, label: str) -> int:
+    try:
+        text = path.read_text().strip()
+    except OSError as exc:
+        print(f"error: {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    key = mf.load_public_key(text)
+    with db.transaction() as tx:
+        tx.execute("DELETE FROM trusted_keys WHERE keyid = ?", (mf.key_id(key),))
+        tx.execute("INSERT INTO trusted_keys (keyid, public_key, label, added_at) VALUES (?, ?, ?, ?)",
+                   (mf.key_id(key), text, label or path.stem, datetime.now(timezone.utc).isoformat()))
+    print(f"trusted key {mf.key_id(key)} ({label or path.stem})")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sync_server.app import Settings, asgi
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings(database_url=args.database_url, storage=args.storage, rate=args.rate_limit,
+                        burst=args.burst, secure_cookies=args.secure_cookies)
+    app = asgi(settings)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
+                server_header=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""The sync server's FastAPI application.
+
+    app = create_app(Settings(database_url="sqlite:///sync.sqlite", storage=Path("store")))
+
+The app is stateless apart from the database and the chunk folder, so any number of
+replicas can run behind a load balancer. Migrations run at start-up. `/openapi.json`
+describes every endpoint; `/docs` renders it.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from sync_server import errors
+from sync_server.auth import TokenCache
+from sync_server.db import Database
+from sync_server.limits import Limits
+from sync_server.migrations import migrate
+from sync_server.storage import ChunkStore
+
+log = logging.getLogger("sync_server")
+
+
+@dataclass
+class Settings:
+    database_url: str = "sqlite:///sync_server.sqlite"
+    storage: Path = Path("sync_storage")
+    max_body: int = 1 << 20               # JSON requests
+    max_upload: int = 32 << 20            # chunk, patch and manifest uploads
+    rate: float = 20.0                    # requests per second per client address (0: off)
+    burst: float = 60.0
+    min_installs: int = 5                 # a question is shown once this many installs asked it
+    secure_cookies: bool = False          # set when served over HTTPS
+
+
+def create_app(settings: Settings) -> FastAPI:
+    from sync_server import dashboard, routes_board, routes_snapshots, routes_stats
+
+    db = Database.connect(settings.database_url)
+    applied = migrate(db)
+    if applied:
+        log.info("applied migrations: %s", ", ".join(applied))
+    app = FastAPI(title="Helpdesk Assistant sync server", version="1",
+                  description="Signed knowledge-base snapshots, anonymised statistics, "
+                              "announcements and helpdesk appointments.")
+    app.state.settings = settings
+    app.state.db = db
+    app.state.tokens = TokenCache(db)
+    app.state.chunks = ChunkStore(settings.storage)
+    app.state.manifests = {}
+    errors.install(app)
+    for module in (routes_snapshots, routes_stats, routes_board, dashboard):
+        app.include_router(module.router)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict:
+        with db.transaction(write=False) as tx:
+            tx.one("SELECT 1")
+        return {"status": "ok"}
+
+    return app
+
+
+def asgi(settings: Settings) -> Limits:
+    """The app wrapped in its size and rate limits: what uvicorn serves."""
+    return Limits(create_app(settings), max_body=settings.max_body, max_large_body=settings.max_upload,
+                  large_body_paths=("/v1/admin/chunks/", "/v1/admin/deltas/", "/v1/admin/kbs/"), rate=settings.rate,
+                  burst=settings.burst)

@@ -1,0 +1,131 @@
+"""Tokens: admin tokens (scopes publish, stats, manage) and device enrolment tokens.
+
+    token = create_token(db, "admin", ["publish", "stats"], label="kb team")  # shown once
+    require(request, "publish")      # in an endpoint: the token's row, or 401/403
+
+Only a token's sha256 is stored. A device enrolment token is shared by a fleet of
+installs (one per deployment, say), so it authenticates the fleet, never one machine:
+statistics stay anonymous. Lookups are cached for `CACHE_SECONDS` so the manifest
+poll path does not touch the database; a revoked token stops working within that time.
+The dashboard signs in with an admin token holding `stats` and gets a session cookie.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from fastapi import Request
+
+from sync_server.db import Database
+from sync_server.errors import ApiError
+
+ADMIN_SCOPES = ("publish", "stats", "manage")
+DEVICE_SCOPE = "device"
+CACHE_SECONDS = 30.0
+SESSION_COOKIE = "hd_session"
+SESSION_HOURS = 8
+
+
+@dataclass(frozen=True)
+class Principal:
+    token_id: int
+    kind: str
+    scopes: frozenset[str]
+    label: str
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(db: Database, kind: str, scopes: list[str], label: str = "") -> str:
+    """A new token of `kind` ("admin" or "device"); only its hash is stored."""
+    if kind == "admin":
+        unknown = set(scopes) - set(ADMIN_SCOPES)
+        if unknown or not scopes:
+            raise ValueError(f"admin scopes must be among {', '.join(ADMIN_SCOPES)}; got {', '.join(scopes) or 'none'}")
+    elif kind == "device":
+        scopes = [DEVICE_SCOPE]
+    else:
+        raise ValueError(f"token kind must be admin or device, got {kind!r}")
+    token = ("hda_" if kind == "admin" else "hdd_") + secrets.token_urlsafe(32)
+    with db.transaction() as tx:
+        tx.execute("INSERT INTO tokens (token_hash, kind, scopes, label, created_at) VALUES (?, ?, ?, ?, ?)",
+                   (_hash(token), kind, ",".join(sorted(scopes)), label, datetime.now(timezone.utc).isoformat()))
+    return token
+
+
+def revoke_token(db: Database, label: str) -> int:
+    with db.transaction() as tx:
+        return tx.execute("UPDATE tokens SET revoked = 1 WHERE label = ?", (label,))
+
+
+class TokenCache:
+    """token hash -> (Principal or None, expiry) for a short time."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._lock = threading.Lock()
+        self._entries: dict[str, tuple[Principal | None, float]] = {}
+
+    def lookup(self, token: str) -> Principal | None:
+        digest = _hash(token)
+        now = time.monotonic()
+        entry = self._entries.get(digest)
+        if entry and entry[1] > now:
+            return entry[0]
+        with self.db.transaction(write=False) as tx:
+            row = tx.one("SELECT id, kind, scopes, label FROM tokens WHERE token_hash = ? AND revoked = 0", (digest,))
+        principal = Principal(row[0], row[1], frozenset(row[2].split(",")), row[3]) if row else None
+        with self._lock:
+            if len(self._entries) > 10_000:
+                self._entries.clear()
+            self._entries[digest] = (principal, now + CACHE_SECONDS)
+        return principal
+
+    def session(self, session_id: str) -> Principal | None:
+        with self.db.transaction(write=False) as tx:
+            row = tx.one("SELECT t.id, t.kind, t.scopes, t.label, s.expires_at FROM sessions s "
+                         "JOIN tokens t ON t.id = s.token_id WHERE s.id_hash = ? AND t.revoked = 0",
+                         (_hash(session_id),))
+        if not row or row[4] < datetime.now(timezone.utc).isoformat():
+            return None
+        return Principal(row[0], row[1], frozenset(row[2].split(",")), row[3])
+
+    def open_session(self, principal: Principal) -> str:
+        session_id = secrets.token_urlsafe(32)
+        expires = (datetime.now(timezone.utc) + timedelta(hours=SESSION_HOURS)).isoformat()
+        with self.db.transaction() as tx:
+            tx.execute("INSERT INTO sessions (id_hash, token_id, expires_at) VALUES (?, ?, ?)",
+                       (_hash(session_id), principal.token_id, expires))
+        return session_id
+
+    def close_session(self, session_id: str) -> None:
+        with self.db.transaction() as tx:
+            tx.execute("DELETE FROM sessions WHERE id_hash = ?", (_hash(session_id),))
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def require(request: Request, scope: str) -> Principal:
+    """The caller's principal if its token (or dashboard session) carries `scope`."""
+    cache: TokenCache = request.app.state.tokens
+    token = bearer(request)
+    principal = cache.lookup(token) if token else None
+    if principal is None and not token and request.cookies.get(SESSION_COOKIE):
+        principal = cache.session(request.cookies[SESSION_COOKIE])
+    if principal is None:
+        what = "an admin token" if scope in ADMIN_SCOPES else "a device enrolment token"
+        raise ApiError(401, "unauthorized", f"this needs {what} (Authorization: Bearer …)" if not token
+                       else "unknown or revoked token", {"WWW-Authenticate": "Bearer"})
+    if scope not in principal.scopes:
+        raise ApiError(403, "forbidden", f"token '{principal.label}' lacks the '{scope}' scope")
+    return principal

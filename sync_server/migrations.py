@@ -1,0 +1,81 @@
+"""Named schema migrations, each applied once, in a transaction, and recorded.
+
+    applied = migrate(db)        # names applied now; [] when the schema is current
+
+The `_migrations` table records every applied name with its time. Migrations are
+append-only: never edit one that has shipped, add a new one. `{id}` and `{blob}` are
+spelled per database.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sync_server.db import Database
+
+MIGRATIONS: list[tuple[str, list[str]]] = [
+    ("0001_tokens_and_keys", [
+        """CREATE TABLE tokens (id {id}, token_hash TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+           scopes TEXT NOT NULL, label TEXT NOT NULL, created_at TEXT NOT NULL,
+           revoked INTEGER NOT NULL DEFAULT 0)""",
+        """CREATE TABLE trusted_keys (keyid TEXT PRIMARY KEY, public_key TEXT NOT NULL,
+           label TEXT NOT NULL, added_at TEXT NOT NULL)""",
+        """CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, token_id BIGINT NOT NULL,
+           expires_at TEXT NOT NULL)""",
+    ]),
+    ("0002_manifests", [
+        """CREATE TABLE manifests (kb TEXT NOT NULL, version BIGINT NOT NULL, sha256 TEXT NOT NULL,
+           size BIGINT NOT NULL, envelope {blob} NOT NULL, published_at TEXT NOT NULL,
+           PRIMARY KEY (kb, version))""",
+    ]),
+    ("0003_statistics", [
+        """CREATE TABLE stats_batches (batch_id TEXT PRIMARY KEY, install_id TEXT NOT NULL,
+           received_at TEXT NOT NULL)""",
+        """CREATE TABLE stats_daily (day TEXT NOT NULL, metric TEXT NOT NULL, key TEXT NOT NULL,
+           count BIGINT NOT NULL, PRIMARY KEY (day, metric, key))""",
+        """CREATE TABLE stats_questions (day TEXT NOT NULL, text TEXT NOT NULL,
+           install_id TEXT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (day, text, install_id))""",
+    ]),
+    ("0004_announcements_and_slots", [
+        """CREATE TABLE announcements (id {id}, title TEXT NOT NULL, body TEXT NOT NULL,
+           starts_at TEXT NOT NULL, ends_at TEXT NOT NULL, teams TEXT NOT NULL, created_at TEXT NOT NULL)""",
+        """CREATE TABLE announcement_affected (announcement_id BIGINT NOT NULL, install_id TEXT NOT NULL,
+           at TEXT NOT NULL, PRIMARY KEY (announcement_id, install_id))""",
+        """CREATE TABLE slots (id {id}, starts_at TEXT NOT NULL, ends_at TEXT NOT NULL,
+           team TEXT NOT NULL, location TEXT NOT NULL, capacity INTEGER NOT NULL,
+           booked INTEGER NOT NULL DEFAULT 0, CHECK (booked >= 0 AND booked <= capacity))""",
+        """CREATE TABLE bookings (id {id}, slot_id BIGINT NOT NULL REFERENCES slots(id),
+           cancel_hash TEXT NOT NULL, contact TEXT NOT NULL, topic TEXT NOT NULL,
+           created_at TEXT NOT NULL, cancelled_at TEXT)""",
+    ]),
+]
+
+_SPELLING = {
+    "sqlite": {"id": "INTEGER PRIMARY KEY AUTOINCREMENT", "blob": "BLOB"},
+    "postgresql": {"id": "BIGSERIAL PRIMARY KEY", "blob": "BYTEA"},
+}
+
+
+def applied_migrations(db: Database) -> list[str]:
+    with db.transaction() as tx:
+        tx.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        return [row[0] for row in tx.all("SELECT name FROM _migrations ORDER BY name")]
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply the migrations not yet recorded; returns their names."""
+    done = set(applied_migrations(db))
+    applied = []
+    for name, statements in MIGRATIONS:
+        if name in done:
+            continue
+        with db.transaction() as tx:
+            if db.dialect == "postgresql":
+                tx.one("SELECT pg_advisory_xact_lock(48454c50)")  # one replica migrates at a time
+            if tx.one("SELECT name FROM _migrations WHERE name = ?", (name,)):
+                continue  # another replica applied it meanwhile
+            for sql in statements:
+                tx.execute(sql.format(**_SPELLING[db.dialect]))
+            tx.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                       (name, datetime.now(timezone.utc).isoformat()))
+        applied.append(name)
+    return applied

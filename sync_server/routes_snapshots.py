@@ -1,0 +1,186 @@
+"""Snapshot endpoints: devices poll manifests and fetch chunks; admins publish.
+
+    GET  /v1/kbs/{kb}/manifest        device   signed manifest; ETag, 304 when unchanged
+    GET  /v1/chunks/{sha256}          device   one zstd-compressed chunk (immutable)
+    POST /v1/admin/chunks/missing     publish  which of these chunks the server lacks
+    PUT  /v1/admin/chunks/{sha256}    publish  upload one chunk (verified against its name)
+    GET  /v1/deltas/{sha256}          device   one patch from an earlier snapshot (immutable)
+    PUT  /v1/admin/deltas/{sha256}    publish  upload one patch
+    PUT  /v1/admin/kbs/{kb}/manifest  publish  publish a manifest signed by a trusted key
+
+The newest manifest per KB is kept in memory for `MANIFEST_TTL` seconds, so the 304
+path answers without the database.
+"""
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timezone
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from desktop.sync import manifest as mf
+from sync_server.auth import require
+from sync_server.db import IntegrityError
+from sync_server.errors import ApiError
+from sync_server.storage import ChunkRejected
+
+MANIFEST_TTL = 2.0
+KB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+router = APIRouter()
+
+
+class MissingQuery(BaseModel):
+    chunks: list[str] = Field(max_length=100_000, description="sha256 of each chunk, hex")
+
+
+class MissingReply(BaseModel):
+    missing: list[str]
+
+
+class Published(BaseModel):
+    kb: str
+    version: int
+    sha256: str
+    size: int
+
+
+def _kb(name: str) -> str:
+    if not KB_NAME.match(name):
+        raise ApiError(422, "invalid", f"kb: not a knowledge-base name: {name[:70]!r}")
+    return name
+
+
+def trusted_keys(request: Request) -> list:
+    with request.app.state.db.transaction(write=False) as tx:
+        return [mf.load_public_key(row[0]) for row in tx.all("SELECT public_key FROM trusted_keys")]
+
+
+def current_manifest(request: Request, kb: str) -> tuple[str, bytes] | None:
+    """(etag, envelope bytes) of the newest manifest, from memory when fresh."""
+    cache: dict = request.app.state.manifests
+    now = time.monotonic()
+    hit = cache.get(kb)
+    if hit and hit[2] > now:
+        return hit[0], hit[1]
+    with request.app.state.db.transaction(write=False) as tx:
+        row = tx.one("SELECT version, sha256, envelope FROM manifests WHERE kb = ? "
+                     "ORDER BY version DESC LIMIT 1", (kb,))
+    if row is None:
+        cache.pop(kb, None)
+        return None
+    etag = f'"{row[0]}-{row[1][:16]}"'
+    cache[kb] = (etag, bytes(row[2]), now + MANIFEST_TTL)
+    return etag, bytes(row[2])
+
+
+@router.get("/v1/kbs/{kb}/manifest", tags=["snapshots"],
+            responses={200: {"content": {"application/json": {}}, "description": "the signed manifest"},
+                       304: {"description": "unchanged since the ETag given in If-None-Match"},
+                       404: {"description": "nothing published for this kb"}})
+def get_manifest(kb: str, request: Request) -> Response:
+    require(request, "device")
+    found = current_manifest(request, _kb(kb))
+    if found is None:
+        raise ApiError(404, "not_found", f"no snapshot published for kb '{kb}'")
+    etag, body = found
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
+
+
+def _file(request: Request, sha: str, kind: str) -> FileResponse:
+    require(request, "device")
+    try:
+        path = request.app.state.chunks.path(sha, kind)
+    except ChunkRejected as exc:
+        raise ApiError(422, "invalid", f"sha: {exc}") from None
+    if not path.exists():
+        raise ApiError(404, "not_found", f"no {kind[:-1]} {sha}")
+    return FileResponse(path, media_type="application/zstd",
+                        headers={"Cache-Control": "public, max-age=31536000, immutable"})
+
+
+_ZSTD = {200: {"content": {"application/zstd": {}}, "description": "zstd frame"}}
+
+
+@router.get("/v1/chunks/{sha}", tags=["snapshots"], response_class=FileResponse, responses=_ZSTD)
+def get_chunk(sha: str, request: Request) -> FileResponse:
+    return _file(request, sha, "chunks")
+
+
+@router.get("/v1/deltas/{sha}", tags=["snapshots"], response_class=FileResponse, responses=_ZSTD)
+def get_delta(sha: str, request: Request) -> FileResponse:
+    return _file(request, sha, "deltas")
+
+
+@router.post("/v1/admin/chunks/missing", tags=["publishing"])
+def missing_chunks(query: MissingQuery, request: Request) -> MissingReply:
+    require(request, "publish")
+    try:
+        return MissingReply(missing=request.app.state.chunks.missing(query.chunks))
+    except ChunkRejected as exc:
+        raise ApiError(422, "invalid", f"chunks: {exc}") from None
+
+
+@router.put("/v1/admin/chunks/{sha}", tags=["publishing"], status_code=201)
+async def put_chunk(sha: str, request: Request) -> dict:
+    require(request, "publish")
+    body = await request.body()
+    try:
+        created = request.app.state.chunks.put(sha, body)
+    except ChunkRejected as exc:
+        raise ApiError(422, "invalid", str(exc)) from None
+    return {"sha256": sha, "stored": created}
+
+
+@router.put("/v1/admin/deltas/{sha}", tags=["publishing"], status_code=201)
+async def put_delta(sha: str, request: Request) -> dict:
+    require(request, "publish")
+    body = await request.body()
+    try:
+        created = request.app.state.chunks.put_delta(sha, body)
+    except ChunkRejected as exc:
+        raise ApiError(422, "invalid", str(exc)) from None
+    return {"sha256": sha, "stored": created}
+
+
+@router.put("/v1/admin/kbs/{kb}/manifest", tags=["publishing"], status_code=201)
+async def put_manifest(kb: str, request: Request) -> Published:
+    require(request, "publish")
+    kb = _kb(kb)
+    raw = await request.body()
+    try:
+        manifest = mf.verify(raw, trusted_keys(request))
+    except mf.UntrustedKey as exc:
+        raise ApiError(403, "untrusted_signature", str(exc)) from None
+    except mf.ManifestError as exc:
+        raise ApiError(422, "invalid_manifest", str(exc)) from None
+    if manifest.kb != kb:
+        raise ApiError(422, "invalid_manifest", f"manifest is for kb '{manifest.kb}', not '{kb}'")
+    store = request.app.state.chunks
+    missing = store.missing([c.sha256 for c in manifest.chunks])
+    missing += [d.sha256 for d in manifest.deltas if not store.path(d.sha256, "deltas").exists()]
+    if missing:
+        raise ApiError(409, "chunks_missing", f"{len(missing)} chunk(s) not uploaded yet, e.g. {missing[0]}")
+    db = request.app.state.db
+    try:
+        _store(db, kb, manifest, raw)
+    except IntegrityError:
+        raise ApiError(409, "version_not_newer", f"version {manifest.version} was just published") from None
+    request.app.state.manifests.pop(kb, None)
+    return Published(kb=kb, version=manifest.version, sha256=manifest.sha256, size=manifest.size)
+
+
+def _store(db, kb: str, manifest: mf.Manifest, raw: bytes) -> None:
+    with db.transaction() as tx:
+        latest = tx.one("SELECT MAX(version) FROM manifests WHERE kb = ?", (kb,))
+        if latest and latest[0] is not None and manifest.version <= latest[0]:
+            raise ApiError(409, "version_not_newer", f"version {manifest.version} is not newer than the "
+                           f"published version {latest[0]}; versions only grow")
+        tx.execute("INSERT INTO manifests (kb, version, sha256, size, envelope, published_at) VALUES (?, ?, ?, ?, ?, ?)",
+                   (kb, manifest.version, manifest.sha256, manifest.size, raw,
+                    datetime.now(timezone.utc).isoformat()))
