@@ -30,6 +30,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any, tuple | None]]] 
         "account": (str, "", None),          # EasyVista account number
         "verify_tls": (bool, True, None),
         "timeout_seconds": ((int, float), 15, None),
+        "idempotency_field": (str, "HelpdeskIdempotencyKey", None),  # RT custom field
     },
     "sync": {
         "url": (str, "", None),

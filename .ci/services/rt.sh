@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Request Tracker 5 (Debian request-tracker5 + rt5-db-sqlite), REST2 on 127.0.0.1:$RT_PORT.
+# Idempotent: installs once, initialises the SQLite database once, starts rt-server if it
+# is not already answering, and appends HELPDESK_TEST_RT_URL to .ci/env.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RT_PORT="${RT_PORT:-8980}"
+RT_URL="http://127.0.0.1:${RT_PORT}"
+RT_LOG="${RT_LOG:-/tmp/rt-server.log}"
+export DEBIAN_FRONTEND=noninteractive
+
+if ! dpkg -s request-tracker5 rt5-db-sqlite >/dev/null 2>&1; then
+  # Preseed: SQLite through dbconfig-common, root password "password", no web server
+  # configuration and no prompts.
+  debconf-set-selections <<'SEL'
+request-tracker5 request-tracker5/dbconfig-install boolean true
+request-tracker5 request-tracker5/database-type select sqlite3
+request-tracker5 request-tracker5/db/dbname string rtdb
+request-tracker5 request-tracker5/initial-root-password password password
+request-tracker5 request-tracker5/rtname string helpdesk-test
+request-tracker5 request-tracker5/organization string helpdesk.test
+request-tracker5 request-tracker5/correspondaddress string rt@helpdesk.test
+request-tracker5 request-tracker5/commentaddress string rt-comment@helpdesk.test
+request-tracker5 request-tracker5/webbaseurl string http://127.0.0.1:8980
+request-tracker5 request-tracker5/webpath string
+request-tracker5 request-tracker5/handle-siteconfig-permissions boolean true
+request-tracker5 request-tracker5/install-cronjobs boolean false
+rt5-db-sqlite rt5-db-sqlite/available boolean true
+SEL
+  apt-get install -y --no-install-recommends -o Dpkg::Options::=--force-confdef \
+    -o Dpkg::Options::=--force-confold request-tracker5 rt5-db-sqlite
+fi
+
+# Test-friendly site settings: the web base URL matches the loopback port, and RT does
+# not try to send mail.
+cat > /etc/request-tracker5/RT_SiteConfig.d/90-helpdesk-test.pm <<PM
+Set(\$WebDomain, '127.0.0.1');
+Set(\$WebPort, ${RT_PORT});
+Set(\$WebBaseURL, '${RT_URL}');
+Set(\$MailCommand, 'testfile');
+Set(\$RestrictReferrer, 0);
+PM
+
+# Initialise the database when dbconfig-common did not (or the file is empty).
+DB_FILE=$(ls /var/lib/dbconfig-common/sqlite3/request-tracker5/rtdb 2>/dev/null || true)
+if [ -z "$DB_FILE" ] || [ ! -s "$DB_FILE" ]; then
+  mkdir -p /var/lib/dbconfig-common/sqlite3/request-tracker5
+  printf 'password\n' | /usr/sbin/rt-setup-database-5 --action init --skip-create \
+      --dba-password '' >/dev/null 2>&1 \
+    || /usr/sbin/rt-setup-database-5 --action init --dba-password ''
+fi
+# The ticket custom field Helpdesk Assistant uses for exactly-once delivery (the same
+# file RT admins load, see README "Tickets and ITSMs").
+if [ ! -e /var/lib/request-tracker5/.helpdesk-initialdata ]; then
+  /usr/sbin/rt-setup-database-5 --action insert --skip-create \
+    --datafile desktop/itsm/rt_initialdata.pm
+  touch /var/lib/request-tracker5/.helpdesk-initialdata
+fi
+chown -R www-data:www-data /var/lib/dbconfig-common/sqlite3/request-tracker5 2>/dev/null || true
+
+answering() {
+  curl -fsS -u root:password "${RT_URL}/REST/2.0/rt" >/dev/null 2>&1
+}
+if ! answering; then
+  nohup /usr/share/request-tracker5/libexec/rt-server --host 127.0.0.1 --port "$RT_PORT" \
+    >"$RT_LOG" 2>&1 </dev/null &
+  for _ in $(seq 1 120); do
+    answering && break
+    sleep 1
+  done
+fi
+if ! answering; then
+  echo "rt.sh: Request Tracker did not answer on ${RT_URL}/REST/2.0 (log: $RT_LOG)" >&2
+  tail -30 "$RT_LOG" >&2 || true
+  exit 1
+fi
+echo "HELPDESK_TEST_RT_URL=${RT_URL}" >> .ci/env
+echo "rt.sh: Request Tracker ready at ${RT_URL}"

@@ -1,0 +1,121 @@
+"""One HTTP exchange with an ITSM, turned into data or into the right `ItsmError`.
+
+    >>> client = HttpClient("https://rt.example.com/REST/2.0", session, timeout=15)
+    >>> client.json("GET", "/ticket/7", auth=("jdoe", "s3cret"))
+
+401 -> AuthError, 403 -> Forbidden, 404 -> NotFound, 429 -> RateLimited (Retry-After in
+seconds or as an HTTP date), 5xx and EasyVista's 590 -> Unavailable, 400/409/422 ->
+Rejected, timeouts and refused connections -> Unavailable, unparsable JSON -> BadResponse.
+Secrets never appear in messages: only the method, URL (without query) and status do.
+"""
+from __future__ import annotations
+
+import email.utils
+import time
+from typing import Any
+
+import requests
+
+from desktop.itsm.errors import (
+    AuthError, BadResponse, Forbidden, ItsmError, NotFound, RateLimited, Rejected, Unavailable,
+)
+
+
+class HttpClient:
+    def __init__(self, base_url: str, session: Any = None, *, timeout: float = 15.0,
+                 verify: bool = True, headers: dict[str, str] | None = None, auth: Any = None):
+        self.base_url = base_url.rstrip("/")
+        self.session = session if session is not None else requests.Session()
+        self.timeout = timeout
+        self.verify = verify
+        self.headers = dict(headers or {})
+        self.auth = auth
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        url = path if path.startswith("http") else f"{self.base_url}{path}"
+        shown = url.split("?", 1)[0]
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        kwargs.setdefault("timeout", self.timeout)
+        kwargs.setdefault("auth", self.auth)
+        try:
+            response = self.session.request(method, url, headers=headers, verify=self.verify,
+                                            **kwargs)
+        except requests.Timeout:
+            raise Unavailable(f"{method} {shown}: no answer within {kwargs['timeout']} s",
+                              method=method, url=shown) from None
+        except requests.ConnectionError:
+            raise Unavailable(f"{method} {shown}: cannot connect to the ITSM",
+                              method=method, url=shown) from None
+        except requests.RequestException as exc:
+            raise Unavailable(f"{method} {shown}: {type(exc).__name__}",
+                              method=method, url=shown) from None
+        raise_for_status(response, method, shown)
+        return response
+
+    def json(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.request(method, path, **kwargs)
+        if response.status_code == 204 or not response.content:
+            return None
+        return parse_json(response, method, path)
+
+
+def parse_json(response: requests.Response, method: str, url: str) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        raise BadResponse(f"{method} {url}: the ITSM's answer is not valid JSON "
+                          f"({response.content[:60]!r})", method=method, url=url,
+                          status=response.status_code) from None
+
+
+def raise_for_status(response: requests.Response, method: str, url: str) -> None:
+    status = response.status_code
+    if status < 400:
+        return
+    where = {"method": method, "url": url, "status": status}
+    detail = _detail(response)
+    if status == 401:
+        raise AuthError(f"the ITSM refused the user name or password (401){detail}", **where)
+    if status == 403:
+        raise Forbidden(f"the ITSM account lacks the right for this (403){detail}", **where)
+    if status == 404:
+        raise NotFound(f"{method} {url}: not found (404){detail}", **where)
+    if status == 429:
+        retry = retry_after_seconds(response.headers.get("Retry-After"))
+        raise RateLimited(f"the ITSM asks to slow down (429); retry in {retry or '?'} s",
+                          retry_after=retry, **where)
+    if status >= 500:
+        raise Unavailable(f"the ITSM failed on its side ({status}){detail}", **where)
+    if status in (400, 409, 422):
+        raise Rejected(f"the ITSM refused the request ({status}){detail}", **where)
+    raise ItsmError(f"{method} {url}: unexpected HTTP {status}{detail}", **where)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _detail(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if isinstance(body, dict):
+        for key in ("message", "error", "errorMessage", "detail"):
+            value = body.get(key)
+            if isinstance(value, dict):
+                value = value.get("message") or value.get("detail")
+            if isinstance(value, str) and value:
+                return f": {value[:200]}"
+    return ""

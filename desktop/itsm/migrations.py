@@ -1,0 +1,67 @@
+"""Named schema migrations for the ITSM tables in state.sqlite, each applied once, in a
+transaction, and recorded in `itsm_migrations` (name, applied_at).
+
+Append new migrations to MIGRATIONS; never edit or reorder one that has shipped.
+"""
+from __future__ import annotations
+
+import sqlite3
+import time
+
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0001_outbox", """
+        CREATE TABLE itsm_outbox (
+            key             TEXT PRIMARY KEY,      -- client-generated idempotency key
+            created_at      REAL NOT NULL,
+            itsm            TEXT NOT NULL,         -- kind + url the ticket is meant for
+            payload         TEXT NOT NULL,         -- Ticket.to_dict() as JSON
+            state           TEXT NOT NULL DEFAULT 'queued'
+                            CHECK (state IN ('queued', 'sent', 'failed')),
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL DEFAULT 0,
+            last_error      TEXT NOT NULL DEFAULT '',
+            remote_id       TEXT,
+            remote_url      TEXT NOT NULL DEFAULT '',
+            sent_at         REAL
+        );
+        CREATE INDEX itsm_outbox_due ON itsm_outbox (state, next_attempt_at);
+    """),
+    ("0002_status", """
+        ALTER TABLE itsm_outbox ADD COLUMN remote_status TEXT NOT NULL DEFAULT '';
+        ALTER TABLE itsm_outbox ADD COLUMN status_checked_at REAL NOT NULL DEFAULT 0;
+        ALTER TABLE itsm_outbox ADD COLUMN next_poll_at REAL NOT NULL DEFAULT 0;
+        ALTER TABLE itsm_outbox ADD COLUMN poll_interval REAL NOT NULL DEFAULT 0;
+    """),
+]
+
+
+def applied(conn: sqlite3.Connection) -> list[str]:
+    conn.execute("CREATE TABLE IF NOT EXISTS itsm_migrations "
+                 "(name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
+    return [row[0] for row in conn.execute("SELECT name FROM itsm_migrations ORDER BY name")]
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply the missing migrations; return their names. The connection must be in
+    autocommit mode (isolation_level=None): each migration is its own transaction."""
+    done = set(applied(conn))
+    new = []
+    for name, sql in MIGRATIONS:
+        if name in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-check inside the lock: another process may have just applied it.
+            if conn.execute("SELECT 1 FROM itsm_migrations WHERE name = ?", (name,)).fetchone():
+                conn.execute("ROLLBACK")
+                continue
+            for statement in filter(str.strip, sql.split(";")):
+                conn.execute(statement)
+            conn.execute("INSERT INTO itsm_migrations (name, applied_at) VALUES (?, ?)",
+                         (name, time.time()))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        new.append(name)
+    return new

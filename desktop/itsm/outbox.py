@@ -1,0 +1,151 @@
+"""The durable outbox: every ticket is written here, with its idempotency key, before
+anything is sent.
+
+    >>> outbox = Outbox.open(paths.state_db())
+    >>> entry = outbox.add(ticket, itsm="rt https://rt.example.com")
+    >>> entry.key, entry.state                      # ('3f2a…', 'queued')
+    >>> outbox.due()                                 # queued entries whose back-off is over
+
+`OutboxSender` moves entries from queued to sent; this module only stores them. Writes
+are single SQLite transactions in WAL mode with synchronous=FULL: once `add` returns, the
+ticket survives a crash or a power cut.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.itsm.migrations import migrate
+from desktop.itsm.model import Ticket
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    key: str
+    created_at: float
+    itsm: str
+    ticket: Ticket
+    state: str
+    attempts: int
+    next_attempt_at: float
+    last_error: str
+    remote_id: str | None
+    remote_url: str
+    remote_status: str
+    next_poll_at: float
+    poll_interval: float
+
+    def to_dict(self) -> dict:
+        return {"key": self.key, "id": self.remote_id, "status": self.state,
+                "subject": self.ticket.subject, "queue": self.ticket.queue,
+                "team": self.ticket.team, "created_at": self.created_at,
+                "attempts": self.attempts, "last_error": self.last_error,
+                "remote_status": self.remote_status, "url": self.remote_url}
+
+
+class Outbox:
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    @classmethod
+    def open(cls, path: Path | str) -> Outbox:
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=30,
+                               check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        migrate(conn)
+        return cls(conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def add(self, ticket: Ticket, itsm: str, key: str | None = None) -> OutboxEntry:
+        """Write the ticket durably with a new idempotency key; it is then 'queued'."""
+        key = key or uuid.uuid4().hex
+        self.conn.execute(
+            "INSERT INTO itsm_outbox (key, created_at, itsm, payload) VALUES (?, ?, ?, ?)",
+            (key, time.time(), itsm, json.dumps(ticket.to_dict(), ensure_ascii=False)))
+        return self.get(key)
+
+    def get(self, key: str) -> OutboxEntry:
+        row = self.conn.execute("SELECT * FROM itsm_outbox WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(f"no ticket {key} in the outbox")
+        return _entry(row)
+
+    def find(self, ref: str) -> OutboxEntry | None:
+        """An entry by its key, a unique key prefix, or its ITSM id."""
+        rows = self.conn.execute(
+            "SELECT * FROM itsm_outbox WHERE key LIKE ? || '%' OR remote_id = ? "
+            "ORDER BY created_at DESC", (ref, ref)).fetchall()
+        return _entry(rows[0]) if len(rows) == 1 else None
+
+    def all(self) -> list[OutboxEntry]:
+        return [_entry(r) for r in self.conn.execute(
+            "SELECT * FROM itsm_outbox ORDER BY created_at DESC, key")]
+
+    def due(self, now: float | None = None, limit: int = 100) -> list[OutboxEntry]:
+        now = time.time() if now is None else now
+        return [_entry(r) for r in self.conn.execute(
+            "SELECT * FROM itsm_outbox WHERE state = 'queued' AND next_attempt_at <= ? "
+            "ORDER BY created_at, key LIMIT ?", (now, limit))]
+
+    def counts(self) -> dict[str, int]:
+        return dict(self.conn.execute("SELECT state, count(*) FROM itsm_outbox GROUP BY state"))
+
+    def record_attempt(self, key: str) -> None:
+        """Durably note that a send is about to start: after a crash the next attempt
+        searches the ITSM for the key before creating anything."""
+        self.conn.execute("UPDATE itsm_outbox SET attempts = attempts + 1 WHERE key = ?", (key,))
+
+    def mark_sent(self, key: str, remote_id: str, remote_url: str = "") -> None:
+        self.conn.execute(
+            "UPDATE itsm_outbox SET state = 'sent', remote_id = ?, remote_url = ?, sent_at = ?, "
+            "last_error = '', remote_status = CASE remote_status WHEN '' THEN 'new' "
+            "ELSE remote_status END WHERE key = ?", (remote_id, remote_url, time.time(), key))
+
+    def mark_retry(self, key: str, error: str, next_attempt_at: float) -> None:
+        self.conn.execute("UPDATE itsm_outbox SET last_error = ?, next_attempt_at = ? "
+                          "WHERE key = ?", (error, next_attempt_at, key))
+
+    def mark_failed(self, key: str, error: str) -> None:
+        self.conn.execute("UPDATE itsm_outbox SET state = 'failed', last_error = ? WHERE key = ?",
+                          (error, key))
+
+    def postpone_queued(self, until: float, error: str, now: float) -> None:
+        """Push every due queued entry back to `until` without counting an attempt."""
+        self.conn.execute("UPDATE itsm_outbox SET next_attempt_at = ?, last_error = ? "
+                          "WHERE state = 'queued' AND next_attempt_at <= ?", (until, error, now))
+
+    def retry_now(self) -> int:
+        """Make every queued entry due now (the user pressed "send now")."""
+        return self.conn.execute("UPDATE itsm_outbox SET next_attempt_at = 0 "
+                                 "WHERE state = 'queued'").rowcount
+
+    def to_poll(self, now: float | None = None) -> list[OutboxEntry]:
+        now = time.time() if now is None else now
+        return [_entry(r) for r in self.conn.execute(
+            "SELECT * FROM itsm_outbox WHERE state = 'sent' AND next_poll_at <= ? AND "
+            "remote_status NOT IN ('resolved', 'closed', 'rejected', 'deleted') "
+            "ORDER BY next_poll_at", (now,))]
+
+    def record_status(self, key: str, status: str, next_poll_at: float, interval: float) -> None:
+        self.conn.execute(
+            "UPDATE itsm_outbox SET remote_status = ?, status_checked_at = ?, next_poll_at = ?, "
+            "poll_interval = ? WHERE key = ?", (status, time.time(), next_poll_at, interval, key))
+
+
+def _entry(row: sqlite3.Row) -> OutboxEntry:
+    return OutboxEntry(
+        key=row["key"], created_at=row["created_at"], itsm=row["itsm"],
+        ticket=Ticket.from_dict(json.loads(row["payload"])), state=row["state"],
+        attempts=row["attempts"], next_attempt_at=row["next_attempt_at"],
+        last_error=row["last_error"], remote_id=row["remote_id"], remote_url=row["remote_url"],
+        remote_status=row["remote_status"], next_poll_at=row["next_poll_at"],
+        poll_interval=row["poll_interval"])

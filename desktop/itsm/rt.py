@@ -1,0 +1,120 @@
+"""Request Tracker 5 through REST2 (`/REST/2.0`), basic or token authentication.
+
+Exactly-once needs a ticket custom field (default name `HelpdeskIdempotencyKey`, created
+by `rt_initialdata.pm`): the key is stored in it at creation, and a retry first asks
+TicketSQL `'CF.{HelpdeskIdempotencyKey}' = 'key'` for a ticket already created.
+Queues are support teams; RT statuses map to the common ones (stalled -> pending).
+"""
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from desktop.itsm.errors import BadResponse, ConfigError, NotFound
+from desktop.itsm.http import HttpClient
+from desktop.itsm.model import Attachment, RemoteTicket, Ticket, TicketRef
+from desktop.itsm.protocol import BackendConfig, Credential
+
+STATUSES = {"new": "new", "open": "open", "stalled": "pending", "resolved": "resolved",
+            "rejected": "rejected", "deleted": "deleted"}
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _attachment_json(attachment: Attachment) -> dict[str, str]:
+    return {"FileName": attachment.filename, "FileType": attachment.content_type,
+            "FileContent": base64.b64encode(attachment.data).decode("ascii")}
+
+
+class RtBackend:
+    kind = "rt"
+
+    def __init__(self, config: BackendConfig, credential: Credential, session: Any = None):
+        self.config = config
+        self.credential = credential
+        headers = {"Accept": "application/json"}
+        auth = None
+        if config.auth == "token":
+            headers["Authorization"] = f"token {credential.secret}"
+        else:
+            auth = (credential.username, credential.secret)
+        self.http = HttpClient(f"{config.url}/REST/2.0", session, timeout=config.timeout,
+                               verify=config.verify_tls, headers=headers, auth=auth)
+
+    def check_credentials(self) -> str:
+        info = self.http.json("GET", "/rt")
+        if not isinstance(info, dict) or "Version" not in info:
+            raise BadResponse(f"{self.config.url} does not look like Request Tracker REST2")
+        return self.credential.username
+
+    def create_ticket(self, ticket: Ticket, idempotency_key: str) -> TicketRef:
+        if not ticket.queue:
+            raise ConfigError("the ticket has no queue: set itsm.default_queue in the policy")
+        payload: dict[str, Any] = {
+            "Queue": ticket.queue,
+            "Subject": ticket.subject,
+            "Content": ticket.body(),
+            "ContentType": "text/plain",
+            "CustomFields": {self.config.idempotency_field: idempotency_key},
+        }
+        if ticket.requestor:
+            payload["Requestor"] = ticket.requestor
+        if ticket.attachments:
+            payload["Attachments"] = [_attachment_json(a) for a in ticket.attachments]
+        created = self.http.json("POST", "/ticket", json=payload)
+        return self._ref(created)
+
+    def find_by_idempotency_key(self, idempotency_key: str) -> TicketRef | None:
+        query = f"'CF.{{{self.config.idempotency_field}}}' = {_sql_string(idempotency_key)}"
+        found = self.http.json("GET", "/tickets", params={"query": query, "orderby": "id"})
+        items = _items(found)
+        return self._ref(items[0]) if items else None
+
+    def get_ticket(self, ticket_id: str) -> RemoteTicket:
+        raw = self.http.json("GET", f"/ticket/{int(ticket_id)}", params={"fields[Queue]": "Name"})
+        if not isinstance(raw, dict) or "Status" not in raw:
+            raise BadResponse(f"RT ticket {ticket_id}: the answer has no Status")
+        return self._remote(raw)
+
+    def list_tickets(self, requestor: str) -> list[RemoteTicket]:
+        who = _sql_string(requestor)
+        query = f"Requestor.EmailAddress = {who} OR Requestor.Name = {who}"
+        found = self.http.json("GET", "/tickets", params={
+            "query": query, "orderby": ["Created", "id"], "order": ["DESC", "DESC"], "per_page": 100,
+            "fields": "Subject,Status,Queue,LastUpdated", "fields[Queue]": "Name"})
+        return [self._remote(item) for item in _items(found)]
+
+    def add_reply(self, ticket_id: str, text: str) -> None:
+        self.http.json("POST", f"/ticket/{int(ticket_id)}/correspond",
+                       json={"Content": text, "ContentType": "text/plain"})
+
+    def attach_file(self, ticket_id: str, attachment: Attachment) -> None:
+        self.http.json("POST", f"/ticket/{int(ticket_id)}/comment",
+                       json={"Content": f"Attached {attachment.filename}",
+                             "ContentType": "text/plain",
+                             "Attachments": [_attachment_json(attachment)]})
+
+    def _ref(self, raw: Any) -> TicketRef:
+        if not isinstance(raw, dict) or not str(raw.get("id", "")).isdigit():
+            raise BadResponse("RT did not return a ticket id")
+        return TicketRef(id=str(raw["id"]), url=f"{self.config.url}/Ticket/Display.html?id={raw['id']}")
+
+    def _remote(self, raw: dict[str, Any]) -> RemoteTicket:
+        queue = raw.get("Queue")
+        raw_status = str(raw.get("Status", ""))
+        return RemoteTicket(
+            id=str(raw.get("id", "")), subject=str(raw.get("Subject", "")),
+            status=STATUSES.get(raw_status, raw_status), raw_status=raw_status,
+            queue=str(queue.get("Name", queue.get("id", ""))) if isinstance(queue, dict) else "",
+            updated=str(raw.get("LastUpdated", "")),
+        )
+
+
+def _items(found: Any) -> list[dict[str, Any]]:
+    if not isinstance(found, dict) or not isinstance(found.get("items"), list):
+        raise BadResponse("RT's search answer has no items list")
+    if not found["items"] and found.get("total") not in (0, None):
+        raise NotFound("RT found tickets but shows none: the account cannot see them")
+    return found["items"]

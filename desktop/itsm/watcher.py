@@ -1,0 +1,91 @@
+"""Follows sent tickets' status in the ITSM and turns changes into events.
+
+    >>> watcher = StatusWatcher(outbox, backend)
+    >>> watcher.subscribe(lambda change: notify(f"{change.subject}: {change.new}"))
+    >>> watcher.poll_due()            # or watcher.run(stop_event) in a worker thread
+
+Each ticket is polled with its own back-off: `min_interval` after a change, doubling up
+to `max_interval` while nothing changes; a 429's Retry-After is respected. Tickets in a
+final status (resolved, closed, rejected) are no longer polled. Plain callbacks and an
+optional `queue.Queue`: the UI layer turns them into notifications.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from desktop.itsm.errors import ItsmError, RateLimited
+from desktop.itsm.outbox import Outbox
+from desktop.itsm.protocol import Backend
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    key: str
+    ticket_id: str
+    subject: str
+    old: str
+    new: str
+
+
+class StatusWatcher:
+    def __init__(self, outbox: Outbox, backend: Backend, *, min_interval: float = 60.0,
+                 max_interval: float = 3600.0, events: queue.Queue | None = None,
+                 clock: Callable[[], float] = time.time):
+        self.outbox = outbox
+        self.backend = backend
+        self.min_interval = min_interval
+        self.max_interval = max_interval
+        self.events = events
+        self.clock = clock
+        self._callbacks: list[Callable[[StatusChange], None]] = []
+
+    def subscribe(self, callback: Callable[[StatusChange], None]) -> None:
+        self._callbacks.append(callback)
+
+    def poll_due(self) -> list[StatusChange]:
+        changes = []
+        for entry in self.outbox.to_poll(self.clock()):
+            interval = entry.poll_interval or self.min_interval
+            try:
+                remote = self.backend.get_ticket(entry.remote_id or "")
+            except ItsmError as exc:
+                wait = min(self.max_interval, interval * 2)
+                if isinstance(exc, RateLimited) and exc.retry_after:
+                    wait = max(wait, exc.retry_after)
+                self.outbox.record_status(entry.key, entry.remote_status, self.clock() + wait, wait)
+                log.info("status of %s not read (%s); next try in %.0f s",
+                         entry.remote_id, type(exc).__name__, wait)
+                continue
+            if remote.status != entry.remote_status:
+                interval = self.min_interval
+                change = StatusChange(entry.key, entry.remote_id or "", entry.ticket.subject,
+                                      entry.remote_status, remote.status)
+                changes.append(change)
+            else:
+                interval = min(self.max_interval, interval * 2)
+            self.outbox.record_status(entry.key, remote.status, self.clock() + interval, interval)
+        for change in changes:
+            self._emit(change)
+        return changes
+
+    def run(self, stop: threading.Event, tick: float = 5.0) -> None:
+        """Poll until `stop` is set; meant for a worker thread."""
+        while not stop.is_set():
+            self.poll_due()
+            stop.wait(tick)
+
+    def _emit(self, change: StatusChange) -> None:
+        if self.events is not None:
+            self.events.put(change)
+        for callback in self._callbacks:
+            try:
+                callback(change)
+            except Exception:  # noqa: BLE001 - one broken subscriber must not stop polling
+                log.exception("status-change subscriber failed")
