@@ -127,8 +127,10 @@ def read_article(path: Path, rel: str, problems: list[Problem]) -> SourceFile | 
     data = _load_yaml("\n".join(lines[1:end]), rel, 1, problems)
     if data is None:
         return None
-    body = "\n".join(lines[end + 1:]).strip("\n")
-    return SourceFile(rel, data, offset=1, body=body, body_line=end + 2)
+    rest = "\n".join(lines[end + 1:])
+    body = rest.strip("\n")
+    skipped = len(rest) - len(rest.lstrip("\n"))   # blank lines before the body starts
+    return SourceFile(rel, data, offset=1, body=body, body_line=end + 2 + skipped)
 
 
 def read_source(root: Path) -> Source:

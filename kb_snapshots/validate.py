@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from desktop.engine.checks import CHECKS
-from desktop.engine.variables import KNOWN_VARIABLES, find_variables
+from desktop.engine.variables import KNOWN_VARIABLES, VARIABLE_RE, find_variables
 from kb_snapshots.source import LineDict, Problem, Source, SourceFile
 
 ID_RE = re.compile(r"^[a-z0-9-]+$")
@@ -135,17 +135,13 @@ def validate_article(file: SourceFile, config: dict[str, Any], problems: list[Pr
     entry = _common(check, file.data, config, "article")
     if not file.body.strip():
         problems.append(Problem(file.path, file.body_line, "the article has no body"))
-    for name in find_variables(file.body):
+    for match in VARIABLE_RE.finditer(file.body):
+        name = match.group(1)
         if name not in KNOWN_VARIABLES:
-            line = file.body_line + _line_of(file.body, "{{")
+            line = file.body_line + file.body.count("\n", 0, match.start())
             problems.append(Problem(file.path, line, f"unknown variable {{{{{name}}}}}"))
     entry["body"] = file.body
     return entry
-
-
-def _line_of(text: str, needle: str) -> int:
-    index = text.find(needle)
-    return text.count("\n", 0, index) if index >= 0 else 0
 
 
 def validate_tree(file: SourceFile, config: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
@@ -218,7 +214,7 @@ def _validate_node(check: Checker, nodes: LineDict, node_id: str, node: Any) -> 
         if not isinstance(node["answer"], str):
             check.add(f"node '{node_id}': 'answer' must be Markdown text", "answer", node)
     elif kind == "check":
-        if node["check"] not in CHECKS:
+        if not isinstance(node["check"], str) or node["check"] not in CHECKS:
             check.add(f"node '{node_id}': unknown check '{node['check']}' "
                       f"(built-in checks: {', '.join(sorted(CHECKS))})", "check", node)
         link("if_ok", node, required=True)
@@ -354,7 +350,7 @@ def _cross_checks(source: Source, entries: list[dict[str, Any]], config: dict[st
         for node_id, node in (file.data.get("nodes") or {}).items():
             ticket = node.get("ticket") if isinstance(node, dict) else None
             team = ticket.get("team") if isinstance(ticket, dict) else None
-            if team and team not in config["teams"]:
+            if team and (not isinstance(team, str) or team not in config["teams"]):
                 problems.append(Problem(entry["path"], file.line("team", ticket),
                                         f"node '{node_id}': unknown team '{team}'"))
     return problems
