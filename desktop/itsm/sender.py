@@ -3,8 +3,8 @@
     >>> report = OutboxSender(outbox, backend).send_due()
     >>> report.sent, report.waiting, report.failed
 
-Exactly once: before the first request for an entry its attempt counter is committed.
-Any later attempt first asks the ITSM for a ticket carrying the entry's idempotency key
+Exactly once: before any request for an entry its attempt counter is committed. Any
+attempt after the first asks the ITSM for a ticket carrying the entry's idempotency key
 (the process may have died, or the connection dropped, after the ITSM accepted it) and
 only creates one if there is none.
 
@@ -78,14 +78,14 @@ class OutboxSender:
         """Send one entry; return the ITSM's id. On error the entry is postponed (or
         failed, for errors a retry cannot fix) and the error re-raised."""
         try:
-            if entry.attempts > 0:
+            _crash_point("before_attempt")
+            self.outbox.record_attempt(entry.key)
+            if entry.attempts > 0:  # an earlier attempt may have reached the ITSM
                 found = self.backend.find_by_idempotency_key(entry.key)
                 if found is not None:
                     log.info("outbox %s: already in the ITSM as %s", entry.key, found.id)
                     self.outbox.mark_sent(entry.key, found.id, found.url)
                     return found.id
-            _crash_point("before_attempt")
-            self.outbox.record_attempt(entry.key)
             _crash_point("before_send")
             ref = self.backend.create_ticket(entry.ticket, entry.key)
             _crash_point("after_send")

@@ -1,0 +1,57 @@
+"""An in-memory ITSM back-end for outbox and watcher tests (the real ones are tested
+against RT and the vendor fakes)."""
+from __future__ import annotations
+
+import itertools
+
+from desktop.itsm import RemoteTicket, Ticket, TicketRef
+
+
+class MemoryItsm:
+    kind = "memory"
+
+    def __init__(self) -> None:
+        self.tickets: dict[str, dict] = {}
+        self.fail_next: list[Exception] = []      # raised by the next calls, in order
+        self.accept_then_fail: Exception | None = None
+        self.calls: list[str] = []
+        self._ids = itertools.count(1)
+
+    def _maybe_fail(self, call: str) -> None:
+        self.calls.append(call)
+        if self.fail_next:
+            raise self.fail_next.pop(0)
+
+    def check_credentials(self) -> str:
+        self._maybe_fail("check")
+        return "tester"
+
+    def create_ticket(self, ticket: Ticket, idempotency_key: str) -> TicketRef:
+        self._maybe_fail("create")
+        ticket_id = str(next(self._ids))
+        self.tickets[ticket_id] = {"ticket": ticket, "key": idempotency_key, "status": "new"}
+        if self.accept_then_fail is not None:
+            error, self.accept_then_fail = self.accept_then_fail, None
+            raise error
+        return TicketRef(ticket_id)
+
+    def find_by_idempotency_key(self, idempotency_key: str) -> TicketRef | None:
+        self._maybe_fail("find")
+        for ticket_id, stored in self.tickets.items():
+            if stored["key"] == idempotency_key:
+                return TicketRef(ticket_id)
+        return None
+
+    def get_ticket(self, ticket_id: str) -> RemoteTicket:
+        self._maybe_fail("get")
+        stored = self.tickets[ticket_id]
+        return RemoteTicket(ticket_id, stored["ticket"].subject, stored["status"])
+
+    def list_tickets(self, requestor: str) -> list[RemoteTicket]:
+        return [self.get_ticket(i) for i in reversed(self.tickets)]
+
+    def add_reply(self, ticket_id: str, text: str) -> None:
+        self._maybe_fail("reply")
+
+    def attach_file(self, ticket_id: str, attachment) -> None:
+        self._maybe_fail("attach")
