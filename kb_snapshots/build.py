@@ -118,8 +118,11 @@ def build(src: Path, output: Path, version: int | None = None, embedder: Embedde
         db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
         db.commit()
         db.execute("VACUUM")
-    finally:
+    except BaseException:
         db.close()
+        tmp.unlink(missing_ok=True)   # a failed build leaves nothing behind
+        raise
+    db.close()
     os.replace(tmp, output)
     return BuildReport(output, sum(e["kind"] == "article" for e in entries),
                        sum(e["kind"] == "tree" for e in entries), config["languages"], digest,
