@@ -36,6 +36,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any, tuple | None]]] 
         "url": (str, "", None),
         "public_key": (str, "", None),
         "interval_minutes": (int, 60, None),
+        "kb": (str, "", None),                # knowledge base to follow on the sync server
     },
     "helpdesk": {
         "phone": (str, "", None),

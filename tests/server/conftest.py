@@ -3,16 +3,10 @@ schema in the real PostgreSQL from .ci/services/postgres.sh), tokens and a trust
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
-from nacl.signing import SigningKey
-
-from desktop.sync import manifest as mf
-from sync_server.app import Settings, asgi
-from sync_server.auth import create_token
+from tests.server.harness import make_harness
 from tests.services import require_service
 
 
@@ -42,34 +36,6 @@ def database_url(request, tmp_path: Path):
     url, drop = fresh_pg_url()
     yield url
     drop()
-
-
-@dataclass
-class Harness:
-    client: TestClient
-    app: object
-    admin: dict
-    device: dict
-    key: SigningKey
-    storage: Path
-
-    @property
-    def db(self):
-        return self.app.app.state.db
-
-
-def make_harness(url: str, storage: Path, **settings) -> Harness:
-    app = asgi(Settings(database_url=url, storage=storage, **settings))
-    db = app.app.state.db
-    admin = create_token(db, "admin", ["publish", "stats", "manage"], label="admin")
-    device = create_token(db, "device", [], label="fleet")
-    key = SigningKey.generate()
-    with db.transaction() as tx:
-        tx.execute("INSERT INTO trusted_keys (keyid, public_key, label, added_at) VALUES (?, ?, ?, ?)",
-                   (mf.key_id(key.verify_key), mf.public_key_text(key.verify_key), "test", "now"))
-    client = TestClient(app, raise_server_exceptions=False)
-    return Harness(client, app, {"Authorization": f"Bearer {admin}"},
-                   {"Authorization": f"Bearer {device}"}, key, storage)
 
 
 @pytest.fixture

@@ -1,0 +1,121 @@
+"""HTTP access to the sync server, through a `requests.Session` (injectable).
+
+    client = SyncClient("https://sync.example.com", token="hdd_…")
+    reply = client.manifest("acme-it", etag='"41-ab12…"')   # reply.status 200 or 304
+    blob = client.chunk(sha)                                 # zstd bytes as stored
+
+Proxies come from the environment (HTTPS_PROXY, NO_PROXY…) as requests does. Errors:
+
+    SyncError                    anything that stopped a sync; the old snapshot keeps serving
+    ├── ServerUnreachable        network down, timeout, 5xx, 429: try again later
+    │                            (`retry_after` seconds when the server said so)
+    ├── ServerRefused            4xx: wrong token, unknown kb… retrying will not help
+    ├── VerificationFailed       bad signature, hash, rollback, freeze, truncated bytes
+    └── InstallFailed            the disk said no (full, read-only…)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import requests
+
+from desktop import __version__
+
+MAX_BLOB = 256 * 1024 * 1024
+
+
+class SyncError(RuntimeError):
+    """A sync that did not complete; the message is for people."""
+
+
+class ServerUnreachable(SyncError):
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ServerRefused(SyncError):
+    pass
+
+
+class VerificationFailed(SyncError):
+    pass
+
+
+class InstallFailed(SyncError):
+    pass
+
+
+@dataclass(frozen=True)
+class ManifestReply:
+    status: int               # 200 or 304
+    etag: str | None
+    body: bytes
+
+
+class SyncClient:
+    def __init__(self, base_url: str, token: str, session: requests.Session | None = None,
+                 timeout: float = 30) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise ServerRefused(f"sync.url: expected an http:// or https:// address, got {base_url!r}")
+        self.base = base_url.rstrip("/")
+        self.session = session or requests.Session()
+        self.timeout = timeout
+        self.headers = {"Authorization": f"Bearer {token}", "User-Agent": f"HelpdeskAssistant/{__version__}"}
+        self.bytes_received = 0
+
+    def _get(self, path: str, headers: dict[str, str] | None = None) -> requests.Response:
+        url = f"{self.base}{path}"
+        try:
+            reply = self.session.get(url, headers={**self.headers, **(headers or {})}, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise ServerUnreachable(f"cannot reach the sync server {self.base}: {exc.__class__.__name__}") from None
+        self.bytes_received += len(reply.content)
+        if reply.status_code in (429, 502, 503, 504) or reply.status_code >= 500:
+            retry = reply.headers.get("Retry-After", "")
+            raise ServerUnreachable(f"sync server busy or failing ({reply.status_code} on {path})",
+                                    float(retry) if retry.isdigit() else None)
+        if reply.status_code >= 400 and reply.status_code != 404:
+            raise ServerRefused(f"sync server refused {path}: {reply.status_code} {_message(reply)}")
+        return reply
+
+    def manifest(self, kb: str, etag: str | None = None) -> ManifestReply:
+        reply = self._get(f"/v1/kbs/{kb}/manifest", {"If-None-Match": etag} if etag else None)
+        if reply.status_code == 404:
+            raise ServerRefused(f"nothing published for kb '{kb}' on {self.base}")
+        return ManifestReply(reply.status_code, reply.headers.get("ETag"), reply.content)
+
+    def chunk(self, sha: str) -> bytes:
+        return self._blob(f"/v1/chunks/{sha}")
+
+    def delta(self, sha: str) -> bytes:
+        return self._blob(f"/v1/deltas/{sha}")
+
+    def _blob(self, path: str) -> bytes:
+        reply = self._get(path)
+        if reply.status_code == 404:
+            raise ServerUnreachable(f"{path} is not on the server (yet)")
+        declared = reply.headers.get("Content-Length")
+        if declared is not None and declared.isdigit() and int(declared) != len(reply.content):
+            raise VerificationFailed(f"truncated download of {path}: got {len(reply.content)} of {declared} bytes")
+        return reply.content
+
+    def post_json(self, path: str, payload: dict) -> dict:
+        try:
+            reply = self.session.post(f"{self.base}{path}", json=payload, headers=self.headers, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise ServerUnreachable(f"cannot reach the sync server {self.base}: {exc.__class__.__name__}") from None
+        if reply.status_code in (429,) or reply.status_code >= 500:
+            retry = reply.headers.get("Retry-After", "")
+            raise ServerUnreachable(f"sync server busy or failing ({reply.status_code} on {path})",
+                                    float(retry) if retry.isdigit() else None)
+        if reply.status_code >= 400:
+            raise ServerRefused(f"sync server refused {path}: {reply.status_code} {_message(reply)}")
+        return reply.json()
+
+
+def _message(reply: requests.Response) -> str:
+    try:
+        return str(reply.json()["error"]["message"])
+    except (ValueError, KeyError, TypeError):
+        return reply.text[:200]

@@ -1,0 +1,128 @@
+"""Sync as the app runs it: from the policy file, once or periodically.
+
+    result = sync_once(load_policy())              # UpdateResult, or raises SyncError
+    Scheduler(policy).run(stop_event)              # every interval, with jitter and back-off
+
+The device enrolment token is read from `HELPDESK_SYNC_TOKEN` or the OS keyring
+(service "helpdesk-assistant-sync"), stored there by `python -m desktop sync --enrol`.
+It identifies the fleet, never the machine. Periodic sync spreads clients over the
+interval (±20 % jitter) and backs off exponentially after failures (honouring the
+server's Retry-After), so a server outage does not end in a thundering herd.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import random
+import threading
+from datetime import datetime
+from typing import Callable
+
+import requests
+
+from desktop import paths
+from desktop.policy import Policy
+from desktop.sync import manifest as mf
+from desktop.sync.client import ServerRefused, ServerUnreachable, SyncClient, SyncError
+from desktop.sync.installer import SnapshotInstaller, UpdateResult
+
+log = logging.getLogger("desktop.sync")
+KEYRING_SERVICE = "helpdesk-assistant-sync"
+MIN_RETRY_SECONDS = 30.0
+
+
+def device_token() -> str:
+    """The enrolment token from the environment or the keyring; '' when none."""
+    token = os.environ.get("HELPDESK_SYNC_TOKEN", "").strip()
+    if token:
+        return token
+    try:
+        import keyring
+        return keyring.get_password(KEYRING_SERVICE, "enrolment") or ""
+    except Exception:  # noqa: BLE001 - no keyring back-end: same as no token
+        return ""
+
+
+def store_device_token(token: str) -> None:
+    import keyring
+    keyring.set_password(KEYRING_SERVICE, "enrolment", token)
+
+
+def client_for(policy: Policy, session: requests.Session | None = None) -> SyncClient:
+    if not policy.sync.url:
+        raise ServerRefused("sync is not configured: the policy file has no sync.url")
+    token = device_token()
+    if not token:
+        raise ServerRefused("no enrolment token: run `python -m desktop sync --enrol` "
+                            "(or set HELPDESK_SYNC_TOKEN)")
+    return SyncClient(policy.sync.url, token, session=session)
+
+
+def trusted_keys(policy: Policy) -> list:
+    keys = [k for k in policy.sync.public_key.split(",") if k.strip()]
+    if not keys:
+        raise ServerRefused("sync.public_key is empty: nothing can be verified, so nothing is installed")
+    try:
+        return [mf.load_public_key(k) for k in keys]
+    except mf.ManifestError as exc:
+        raise ServerRefused(f"sync.public_key: {exc}") from None
+
+
+def sync_once(policy: Policy, session: requests.Session | None = None, now: datetime | None = None,
+              installer: SnapshotInstaller | None = None) -> UpdateResult:
+    """Fetch, verify and install the newest snapshot; raises `SyncError` saying why not."""
+    installer = installer or SnapshotInstaller(paths.installed_snapshot())
+    if not policy.sync.kb:
+        raise ServerRefused("sync.kb is empty: name the knowledge base to follow in the policy file")
+    when = datetime.now().astimezone().isoformat(timespec="seconds")
+    try:
+        result = installer.update(client_for(policy, session), policy.sync.kb, trusted_keys(policy), now=now)
+    except SyncError as exc:
+        installer.save_state(last_attempt=when, last_error=str(exc))
+        raise
+    installer.save_state(last_attempt=when, last_success=when, last_error="", last_result=result.message)
+    return result
+
+
+def next_delay(interval: float, failures: int, rng: random.Random, retry_after: float | None = None) -> float:
+    """Seconds to wait: the interval ±20 % after success; after n failures an
+    exponential back-off (30 s, 60 s, … capped at the interval) with full jitter."""
+    if failures <= 0:
+        return interval * rng.uniform(0.8, 1.2)
+    backoff = min(interval, MIN_RETRY_SECONDS * 2 ** (failures - 1))
+    delay = rng.uniform(backoff / 2, backoff)
+    return max(delay, retry_after or 0.0)
+
+
+class Scheduler:
+    """Runs `job` (default: sync then stats upload) until `stop` is set."""
+
+    def __init__(self, policy: Policy, job: Callable[[], object] | None = None,
+                 rng: random.Random | None = None) -> None:
+        self.policy = policy
+        self.job = job or (lambda: sync_once(policy))
+        self.rng = rng or random.Random()
+        self.failures = 0
+
+    def step(self) -> float:
+        """Run the job once; returns the seconds to wait before the next run."""
+        retry_after = None
+        try:
+            self.job()
+            self.failures = 0
+        except ServerUnreachable as exc:
+            self.failures += 1
+            retry_after = exc.retry_after
+            log.info("sync failed (%s); retrying later", exc)
+        except SyncError as exc:
+            self.failures += 1
+            log.warning("sync failed: %s", exc)
+        return next_delay(self.policy.sync.interval_minutes * 60, self.failures, self.rng, retry_after)
+
+    def run(self, stop: threading.Event) -> None:
+        # First run spread over a minute so a fleet booting at 9:00 does not arrive at once.
+        if stop.wait(self.rng.uniform(0, 60)):
+            return
+        while not stop.is_set():
+            if stop.wait(self.step()):
+                return
