@@ -70,7 +70,7 @@ def migrate(db: Database) -> list[str]:
             continue
         with db.transaction() as tx:
             if db.dialect == "postgresql":
-                tx.one("SELECT pg_advisory_xact_lock(48454c50)")  # one replica migrates at a time
+                tx.one("SELECT pg_advisory_xact_lock(1212501072)")  # one replica migrates at a time
             if tx.one("SELECT name FROM _migrations WHERE name = ?", (name,)):
                 continue  # another replica applied it meanwhile
             for sql in statements:

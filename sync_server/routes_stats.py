@@ -1,4 +1,111 @@
-"""placeholder"""
-from fastapi import APIRouter
+"""Statistics: devices upload anonymised daily aggregates; admins read the report.
+
+    POST /v1/stats/batches          device  one batch; a batch id already seen counts 0
+    GET  /v1/admin/stats            stats   the report as JSON (?days=30)
+    GET  /v1/admin/stats.csv        stats   per-day figures as CSV
+
+Questions are scrubbed again here (defence in depth) and stored per install id, so the
+report can show a question only once `min_installs` distinct installs asked it.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field, field_validator
+
+from desktop.sync.scrub import scrub
+from desktop.sync.stats import METRICS
+from sync_server.auth import require
+from sync_server.db import IntegrityError
+from sync_server.report import DAILY_COLUMNS, report
 
 router = APIRouter()
+MAX_KEYS = 500
+MAX_COUNT = 1_000_000
+
+
+class DayStats(BaseModel):
+    day: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    counters: dict[str, dict[str, int]] = Field(default_factory=dict)
+    unanswered: dict[str, int] = Field(default_factory=dict)
+
+    @field_validator("counters")
+    @classmethod
+    def _counters(cls, value: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+        for metric, keys in value.items():
+            if metric not in METRICS:
+                raise ValueError(f"unknown metric {metric[:40]!r} (known: {', '.join(METRICS)})")
+            if len(keys) > MAX_KEYS or any(len(k) > 64 or not 0 <= n <= MAX_COUNT for k, n in keys.items()):
+                raise ValueError(f"{metric}: at most {MAX_KEYS} keys of 64 characters, counts 0..{MAX_COUNT}")
+        return value
+
+    @field_validator("unanswered")
+    @classmethod
+    def _unanswered(cls, value: dict[str, int]) -> dict[str, int]:
+        if len(value) > MAX_KEYS or any(len(t) > 200 or not 0 <= n <= MAX_COUNT for t, n in value.items()):
+            raise ValueError(f"at most {MAX_KEYS} questions of 200 characters, counts 0..{MAX_COUNT}")
+        return value
+
+
+class Batch(BaseModel):
+    batch_id: str = Field(pattern=r"^[0-9a-f]{32}$", description="random id; a retried batch reuses it")
+    install_id: str = Field(pattern=r"^[0-9a-f]{32}$", description="random, rotated monthly by the client")
+    days: list[DayStats] = Field(max_length=62)
+
+
+class BatchReceipt(BaseModel):
+    batch_id: str
+    duplicate: bool
+
+
+@router.post("/v1/stats/batches", tags=["statistics"])
+def post_batch(batch: Batch, request: Request) -> BatchReceipt:
+    require(request, "device")
+    now = datetime.now(timezone.utc).isoformat()
+    try:
+        with request.app.state.db.transaction() as tx:
+            tx.execute("INSERT INTO stats_batches (batch_id, install_id, received_at) VALUES (?, ?, ?)",
+                       (batch.batch_id, batch.install_id, now))
+            for day in batch.days:
+                for metric, keys in day.counters.items():
+                    for key, count in keys.items():
+                        tx.execute("INSERT INTO stats_daily (day, metric, key, count) VALUES (?, ?, ?, ?) "
+                                   "ON CONFLICT (day, metric, key) DO UPDATE SET count = stats_daily.count + "
+                                   "excluded.count", (day.day, metric, key, count))
+                for text, count in day.unanswered.items():
+                    cleaned = scrub(text)
+                    if cleaned:
+                        tx.execute("INSERT INTO stats_questions (day, text, install_id, count) VALUES (?, ?, ?, ?) "
+                                   "ON CONFLICT (day, text, install_id) DO UPDATE SET count = "
+                                   "stats_questions.count + excluded.count", (day.day, cleaned, batch.install_id, count))
+    except IntegrityError:
+        return BatchReceipt(batch_id=batch.batch_id, duplicate=True)
+    return BatchReceipt(batch_id=batch.batch_id, duplicate=False)
+
+
+Days = Annotated[int, Query(ge=1, le=366, description="how many days back")]
+
+
+@router.get("/v1/admin/stats", tags=["statistics"])
+def get_report(request: Request, days: Days = 30) -> dict:
+    require(request, "stats")
+    return report(request.app.state.db, days, request.app.state.settings.min_installs)
+
+
+@router.get("/v1/admin/stats.csv", tags=["statistics"], response_class=Response,
+            responses={200: {"content": {"text/csv": {}}, "description": "one row per day"}})
+def get_csv(request: Request, days: Days = 30) -> Response:
+    require(request, "stats")
+    data = report(request.app.state.db, days, request.app.state.settings.min_installs)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(DAILY_COLUMNS)
+    for row in data["daily"]:
+        writer.writerow([row[c] for c in DAILY_COLUMNS])
+    return Response(out.getvalue(), media_type="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="helpdesk-stats.csv"'})

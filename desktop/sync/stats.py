@@ -1,0 +1,157 @@
+"""Anonymised usage statistics: counted locally, uploaded as idempotent batches.
+
+    stats = UsageStats(paths.state_db())          # enabled=policy.privacy.stats
+    stats.dialogue_started()
+    stats.question(understood=False, text="my printr wont print")   # text kept only if not understood
+    stats.article_used("printer-jam"); stats.tree_used("vpn-fix"); stats.tree_completed("vpn-fix")
+    stats.feedback(helpful=True, item_id="printer-jam"); stats.ticket_created(team="printing")
+    stats.upload(client)                          # batches sent; a retried batch counts once
+
+Only per-day counters leave the machine, with a random install id that changes every
+month (needed to count how many installs asked the same unanswered question; the
+server shows a question only once `min_installs` distinct ids asked it). Unanswered
+questions are scrubbed (see `scrub`) before they are even stored. Nothing names the
+user or the machine. Tables live in state.sqlite with the prefix `usage_`.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator
+
+from desktop.sync.client import SyncClient
+from desktop.sync.scrub import own_names, scrub
+
+METRICS = ("dialogue_started", "question_understood", "question_not_understood", "article_used",
+           "tree_used", "tree_completed", "feedback_helpful", "feedback_unhelpful", "ticket_created")
+MAX_QUESTIONS_PER_DAY = 200
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS usage_counters (day TEXT, metric TEXT, key TEXT, count INTEGER,
+                                           PRIMARY KEY (day, metric, key));
+CREATE TABLE IF NOT EXISTS usage_questions (day TEXT, text TEXT, count INTEGER, PRIMARY KEY (day, text));
+CREATE TABLE IF NOT EXISTS usage_outbox (batch_id TEXT PRIMARY KEY, payload TEXT, created_at TEXT);
+CREATE TABLE IF NOT EXISTS usage_install (month TEXT PRIMARY KEY, install_id TEXT);
+"""
+
+
+class UsageStats:
+    def __init__(self, db_path: Path, enabled: bool = True, names: Iterable[str] | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.db_path = Path(db_path)
+        self.enabled = enabled
+        self.names = list(names) if names is not None else own_names()
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        if enabled:
+            with self._db() as db:
+                db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        """A connection in a transaction: committed and closed on success."""
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.db_path, timeout=10)
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def _day(self) -> str:
+        return self.clock().strftime("%Y-%m-%d")
+
+    def _count(self, metric: str, key: str = "") -> None:
+        if not self.enabled:
+            return
+        with self._db() as db:
+            db.execute("INSERT INTO usage_counters VALUES (?, ?, ?, 1) ON CONFLICT (day, metric, key) "
+                       "DO UPDATE SET count = count + 1", (self._day(), metric, key[:64]))
+
+    # -- what the engine and the UI report ------------------------------------------------
+    def dialogue_started(self) -> None:
+        self._count("dialogue_started")
+
+    def question(self, understood: bool, text: str = "") -> None:
+        """One question; its text is kept (scrubbed) only when it was not understood."""
+        self._count("question_understood" if understood else "question_not_understood")
+        if understood or not self.enabled or not text.strip():
+            return
+        cleaned = scrub(text, self.names)
+        with self._db() as db:
+            stored = db.execute("SELECT COUNT(*) FROM usage_questions WHERE day = ?", (self._day(),)).fetchone()[0]
+            if stored < MAX_QUESTIONS_PER_DAY:
+                db.execute("INSERT INTO usage_questions VALUES (?, ?, 1) ON CONFLICT (day, text) "
+                           "DO UPDATE SET count = count + 1", (self._day(), cleaned))
+
+    def article_used(self, article_id: str) -> None:
+        self._count("article_used", article_id)
+
+    def tree_used(self, tree_id: str) -> None:
+        self._count("tree_used", tree_id)
+
+    def tree_completed(self, tree_id: str) -> None:
+        self._count("tree_completed", tree_id)
+
+    def feedback(self, helpful: bool, item_id: str = "") -> None:
+        self._count("feedback_helpful" if helpful else "feedback_unhelpful", item_id)
+
+    def ticket_created(self, team: str = "") -> None:
+        self._count("ticket_created", team)
+
+    # -- upload ---------------------------------------------------------------------------
+    def install_id(self) -> str:
+        """A random id for this install and this month; a new one each month."""
+        month = self.clock().strftime("%Y-%m")
+        with self._db() as db:
+            row = db.execute("SELECT install_id FROM usage_install WHERE month = ?", (month,)).fetchone()
+            if row:
+                return row[0]
+            db.execute("DELETE FROM usage_install")
+            install_id = secrets.token_hex(16)
+            db.execute("INSERT INTO usage_install VALUES (?, ?)", (month, install_id))
+            return install_id
+
+    def seal_batch(self) -> str | None:
+        """Move everything counted so far into one outbox batch; its id, or None if empty."""
+        if not self.enabled:
+            return None
+        install_id = self.install_id()
+        with self._db() as db:
+            days: dict[str, dict] = {}
+            for day, metric, key, count in db.execute("SELECT day, metric, key, count FROM usage_counters"):
+                days.setdefault(day, {"day": day, "counters": {}, "unanswered": {}})
+                days[day]["counters"].setdefault(metric, {})[key] = count
+            for day, text, count in db.execute("SELECT day, text, count FROM usage_questions"):
+                days.setdefault(day, {"day": day, "counters": {}, "unanswered": {}})["unanswered"][text] = count
+            if not days:
+                return None
+            batch_id = uuid.uuid4().hex
+            payload = {"batch_id": batch_id, "install_id": install_id, "days": sorted(days.values(), key=lambda d: d["day"])}
+            db.execute("INSERT INTO usage_outbox VALUES (?, ?, ?)", (batch_id, json.dumps(payload), self.clock().isoformat()))
+            db.execute("DELETE FROM usage_counters")
+            db.execute("DELETE FROM usage_questions")
+        return batch_id
+
+    def pending(self) -> list[dict]:
+        with self._db() as db:
+            return [json.loads(p) for (p,) in db.execute("SELECT payload FROM usage_outbox ORDER BY created_at")]
+
+    def upload(self, client: SyncClient) -> int:
+        """Seal what was counted and send every pending batch; returns how many were sent.
+        A batch leaves the outbox only once the server has acknowledged it, and the server
+        counts a batch id once, so retries after a lost reply never double-count."""
+        if not self.enabled:
+            return 0
+        self.seal_batch()
+        sent = 0
+        for payload in self.pending():
+            client.post_json("/v1/stats/batches", payload)
+            with self._db() as db:
+                db.execute("DELETE FROM usage_outbox WHERE batch_id = ?", (payload["batch_id"],))
+            sent += 1
+        return sent

@@ -1,0 +1,67 @@
+"""The statistics report: counted once, questions shown only from 5 installs on."""
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+import pytest
+
+
+def batch(install: str, question: str | None = None, dialogues: int = 1, batch_id: str | None = None) -> dict:
+    day = {"day": date.today().isoformat(), "counters": {
+        "dialogue_started": {"": dialogues}, "question_understood": {"": 3},
+        "question_not_understood": {"": 1}, "article_used": {"printer-jam": 2},
+        "feedback_helpful": {"printer-jam": 1}, "ticket_created": {"printing": 1}}, "unanswered": {}}
+    if question:
+        day["unanswered"][question] = 1
+    return {"batch_id": batch_id or secrets.token_hex(16), "install_id": install, "days": [day]}
+
+
+def test_same_batch_twice_counts_once(any_server):
+    body = batch(secrets.token_hex(16), dialogues=4)
+    first = any_server.client.post("/v1/stats/batches", json=body, headers=any_server.device)
+    again = any_server.client.post("/v1/stats/batches", json=body, headers=any_server.device)
+    assert (first.json()["duplicate"], again.json()["duplicate"]) == (False, True)
+    totals = any_server.client.get("/v1/admin/stats", headers=any_server.admin).json()["totals"]
+    assert totals["dialogues"] == 4 and totals["comprehension_rate"] == 0.75
+
+
+def test_unanswered_question_shown_only_once_five_installs_asked(any_server):
+    installs = [secrets.token_hex(16) for _ in range(5)]
+    for install in installs[:4]:
+        any_server.client.post("/v1/stats/batches", json=batch(install, "how to frobnicate"), headers=any_server.device)
+    any_server.client.post("/v1/stats/batches", json=batch(installs[0], "how to frobnicate"), headers=any_server.device)
+    report = any_server.client.get("/v1/admin/stats", headers=any_server.admin).json()
+    assert report["gaps"] == [] and report["gaps_hidden"] == 1
+    any_server.client.post("/v1/stats/batches", json=batch(installs[4], "how to frobnicate"), headers=any_server.device)
+    report = any_server.client.get("/v1/admin/stats", headers=any_server.admin).json()
+    assert report["gaps"] == [{"question": "how to frobnicate", "installs": 5, "asked": 6}]
+
+
+def test_server_scrubs_questions_again(server):
+    server.client.post("/v1/stats/batches", json=batch(secrets.token_hex(16), "mail boss@acme.com now"),
+                       headers=server.device)
+    with server.db.transaction(write=False) as tx:
+        assert tx.all("SELECT text FROM stats_questions") == [("mail <email> now",)]
+
+
+@pytest.mark.parametrize("mutate, field", [
+    (lambda b: b.update(install_id="jean.dupont"), "install_id"),
+    (lambda b: b["days"][0]["counters"].update(keystrokes={"": 1}), "unknown metric"),
+    (lambda b: b["days"][0]["counters"]["dialogue_started"].update({"": -5}), "counts 0"),
+    (lambda b: b["days"][0].update(day="yesterday"), "days.0.day"),
+])
+def test_malformed_batches_are_refused_naming_the_field(server, mutate, field):
+    body = batch(secrets.token_hex(16))
+    mutate(body)
+    reply = server.client.post("/v1/stats/batches", json=body, headers=server.device)
+    assert reply.status_code == 422 and field in reply.json()["error"]["message"]
+
+
+def test_csv_export_has_one_row_per_day(server):
+    server.client.post("/v1/stats/batches", json=batch(secrets.token_hex(16), dialogues=7), headers=server.device)
+    reply = server.client.get("/v1/admin/stats.csv?days=7", headers=server.admin)
+    lines = reply.text.strip().splitlines()
+    assert reply.headers["content-type"].startswith("text/csv")
+    assert lines[0].startswith("day,dialogues,interactions") and len(lines) == 8
+    assert lines[-1].startswith(f"{date.today().isoformat()},7,4,3,1")

@@ -1,0 +1,108 @@
+"""Usage statistics: anonymous, scrubbed, counted once."""
+from __future__ import annotations
+
+import json
+import socket
+from datetime import datetime, timezone
+
+import pytest
+
+from desktop.sync.client import ServerUnreachable, SyncClient
+from desktop.sync.scrub import scrub
+from desktop.sync.stats import UsageStats
+
+
+@pytest.mark.parametrize("text, secret", [
+    ("send it to jean.dupont@acme-insurance.fr please", "jean.dupont@acme-insurance.fr"),
+    ("call me back on +33 6 12 34 56 78", "12 34 56 78"),
+    ("rappelez moi au 06.12.34.56.78", "06.12.34.56.78"),
+    ("my IBAN FR76 3000 6000 0112 3456 7890 189 was refused", "3000 6000"),
+    ("card 4111-1111-1111-1111 declined on the portal", "4111"),
+    ("Élodie Martin cannot log in", "lodie"),
+    ("elodie MARTIN cannot log in", "martin"),
+    ("PC-ACME-0042 will not boot", "acme-0042"),
+    ("files on srv-files01.corp.acme.com are gone", "srv-files01"),
+    ("no network from 10.20.30.40 since monday", "10.20.30.40"),
+    ("ipv6 address fe80::1ff:fe23:4567:890a conflicts", "fe80"),
+    ("open https://intranet.acme.com/hr/jdupont/payslip fails", "jdupont"),
+    (f"my machine {socket.gethostname()} is slow", socket.gethostname().lower()),
+])
+def test_scrub_removes_personal_data(text, secret):
+    cleaned = scrub(text, names=["Élodie", "Martin", socket.gethostname()])
+    assert secret.lower() not in cleaned.lower()
+    assert "<" in cleaned
+
+
+def test_scrub_keeps_what_helps_the_kb_team():
+    assert scrub("Outlook 2016 crashes  with error 0x80070005 ") == "outlook 2016 crashes with error 0x80070005"
+
+
+def at(year: int, month: int, day: int = 3):
+    return lambda: datetime(year, month, day, 10, tzinfo=timezone.utc)
+
+
+def test_understood_questions_keep_no_text(tmp_path):
+    stats = UsageStats(tmp_path / "state.sqlite", names=[])
+    stats.question(understood=True, text="how do I reset my password")
+    stats.question(understood=False, text="how do I frobnicate the printer")
+    stats.seal_batch()
+    day = stats.pending()[0]["days"][0]
+    assert day["unanswered"] == {"how do i frobnicate the printer": 1}
+    assert day["counters"]["question_understood"] == {"": 1}
+
+
+def test_disabled_statistics_record_and_send_nothing(tmp_path):
+    stats = UsageStats(tmp_path / "state.sqlite", enabled=False)
+    stats.dialogue_started()
+    stats.question(understood=False, text="anything")
+    assert stats.seal_batch() is None and not (tmp_path / "state.sqlite").exists()
+
+
+def test_install_id_is_random_and_changes_every_month(tmp_path):
+    clock = {"now": at(2026, 3)}
+    stats = UsageStats(tmp_path / "state.sqlite", clock=lambda: clock["now"](), names=[])
+    march = stats.install_id()
+    clock["now"] = at(2026, 3, 28)
+    assert stats.install_id() == march
+    clock["now"] = at(2026, 4, 1)
+    assert stats.install_id() != march
+    other = UsageStats(tmp_path / "other.sqlite", clock=lambda: clock["now"](), names=[])
+    assert other.install_id() != stats.install_id()
+
+
+def test_batches_carry_no_user_or_machine_identity(tmp_path):
+    import getpass
+
+    stats = UsageStats(tmp_path / "state.sqlite")      # real names of this user and machine
+    stats.dialogue_started()
+    stats.question(understood=False, text=f"{getpass.getuser()} on {socket.gethostname()} cannot print")
+    stats.seal_batch()
+    payload = json.dumps(stats.pending()).lower()
+    assert getpass.getuser().lower() not in payload.replace("<name>", "")
+    assert socket.gethostname().lower() not in payload
+    assert set(stats.pending()[0]) == {"batch_id", "install_id", "days"}
+
+
+def test_retried_batch_counts_once(setup, tmp_path, monkeypatch):
+    stats = UsageStats(tmp_path / "state.sqlite", names=[])
+    for _ in range(3):
+        stats.dialogue_started()
+    client = SyncClient(setup.live.url, setup.harness.device_token)
+    real = SyncClient.post_json
+    calls = []
+
+    def reply_lost(self, path, payload):
+        calls.append(payload["batch_id"])
+        result = real(self, path, payload)          # the server stores it …
+        if len(calls) == 1:
+            raise ServerUnreachable("connection reset")   # … but the reply never arrives
+        return result
+
+    monkeypatch.setattr(SyncClient, "post_json", reply_lost)
+    with pytest.raises(ServerUnreachable):
+        stats.upload(client)
+    assert len(stats.pending()) == 1
+    assert stats.upload(client) == 1 and stats.pending() == []
+    assert calls[0] == calls[1]
+    report = setup.harness.client.get("/v1/admin/stats", headers=setup.harness.admin).json()
+    assert report["totals"]["dialogues"] == 3
