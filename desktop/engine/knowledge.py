@@ -21,7 +21,7 @@ import numpy as np
 
 from desktop.engine import matcher
 from desktop.engine.embedder import Embedder, shared_embedder
-from desktop.engine.lexical import LexicalIndex, QueryAnalyser
+from desktop.engine.lexical import AnalysedQuery, LexicalIndex, QueryAnalyser
 from desktop.engine.reply import Hit, Reply
 from desktop.engine.smalltalk import smalltalk
 from desktop.engine.snapshot import SnapshotError, SnapshotInfo, connect
@@ -175,38 +175,33 @@ class KnowledgeBase:
         index = self._ensure_index()
         if not index.group_ids:
             return Reply("unknown", lang=lang, message=messages["unknown"])
-        analysed = index.analyser.analyse(question)
-        blended, unknown_ratio = self.score(question, analysed, index)
-        order = np.argsort(-blended)[: max(limit, 2)]
-        top = float(blended[order[0]])
-        runner_up = float(blended[order[1]]) if len(order) > 1 else 0.0
-        hits = []
-        for rank, grp in enumerate(order[:limit]):
-            other = runner_up if rank == 0 else top
-            score = matcher.confidence(float(blended[grp]), other, unknown_ratio, self.tuning)
-            hits.append(self._hit(int(grp), lang, score, index))
+        signals, analysed = self.signals(question, index)
+        scores = matcher.blend(signals, self.tuning)
+        ranked = np.argsort(-scores)[:limit]
+        confidence = matcher.confidences(signals, ranked, scores, self.tuning)
+        hits = [self._hit(int(grp), lang, c, index) for grp, c in zip(ranked, confidence)]
         t = self.tuning
         if hits[0].score >= t.answer_at:
             return Reply("answer", hits=hits, lang=lang, corrections=analysed.corrections)
-        candidates = [h for h in hits if h.score >= t.choose_at * 0.5][: t.choose_max]
-        if hits[0].score >= t.choose_at and len(candidates) >= 1:
+        if hits[0].score >= t.choose_at:
+            candidates = [h for h in hits if h.score >= t.choose_at / 4][: t.choose_max]
             return Reply("choose", hits=candidates, lang=lang, message=messages["choose"],
                          corrections=analysed.corrections)
         return Reply("unknown", hits=hits[:3], lang=lang, message=messages["unknown"],
                      corrections=analysed.corrections)
 
-    def score(self, question: str, analysed, index: _Index) -> tuple[np.ndarray, float]:
-        """Blended score of every group, and the share of the question's terms the KB does not know."""
+    def signals(self, question: str, index: _Index | None = None) -> tuple[matcher.Signals, AnalysedQuery]:
+        """What both tiers say about every group (see matcher.Signals)."""
+        index = index or self._ensure_index()
+        analysed = index.analyser.analyse(question)
         lexical = index.lexical.score(analysed.terms)
         if index.semantic:
             query = self._embedder.embed([analysed.text or question])[0]
-            sims = index.vectors @ query
-            semantic = matcher.group_similarity(sims, index.starts, self.tuning.second_weight)
+            semantic = np.maximum.reduceat(index.vectors @ query, index.starts)
         else:
             semantic = np.zeros(len(index.group_ids), dtype=np.float32)
-        known = sum(1 for term in analysed.terms if index.lexical.known(term))
-        unknown_ratio = 1.0 - known / len(analysed.terms) if analysed.terms else 1.0
-        return matcher.blend(semantic, lexical, self.tuning), unknown_ratio
+        unknown = analysed.unknown_words / analysed.content_words if analysed.content_words else 1.0
+        return matcher.Signals(semantic, lexical, unknown), analysed
 
     def _hit(self, grp: int, lang: str, score: float, index: _Index) -> Hit:
         members = index.members.get(grp, {})

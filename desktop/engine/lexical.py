@@ -15,7 +15,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from desktop.engine.text import STOPWORDS, fold, stem, terms
+from desktop.engine.text import STOPWORDS, fold, terms
 
 K1 = 1.2
 B = 0.4
@@ -94,7 +94,8 @@ class AnalysedQuery:
     text: str                  # corrected text, fed to the semantic tier
     terms: list[str]           # stemmed content terms, fed to BM25
     corrections: dict[str, str]
-    known_terms: int           # content terms the KB knows
+    content_words: int         # words of the question that carry meaning
+    unknown_words: int         # of those, how many the KB's vocabulary does not have as typed
 
 
 _TOKEN_RE = re.compile(r"[\w']+|[^\w\s]", re.UNICODE)
@@ -129,6 +130,7 @@ class QueryAnalyser:
         folded = [" ".join(re.findall(r"[a-z0-9]+", fold(t))) for t in raw]
         out: list[str] = []
         corrections: dict[str, str] = {}
+        content = unknown = 0
         i = 0
         while i < len(raw):
             for size in range(min(self._max_phrase, len(raw) - i), 0, -1):
@@ -136,11 +138,15 @@ class QueryAnalyser:
                 if phrase and phrase in self.synonyms:
                     out.append(self.synonyms[phrase])
                     corrections[" ".join(raw[i:i + size])] = self.synonyms[phrase]
+                    content += 1
                     i += size
                     break
             else:
                 token, word = raw[i], folded[i]
-                if word and " " not in word and word not in self.vocabulary and word not in STOPWORDS:
+                meaningful = bool(word) and word not in STOPWORDS and (len(word) > 1 or word.isdigit())
+                content += meaningful
+                if meaningful and " " not in word and word not in self.vocabulary:
+                    unknown += 1
                     fixed = self.correct(word)
                     if fixed:
                         fixed = self.synonyms.get(fixed, fixed)
@@ -149,6 +155,5 @@ class QueryAnalyser:
                 out.append(token)
                 i += 1
         text = " ".join(out)
-        query_terms = terms(text)
-        known = sum(1 for t in query_terms if fold(t) in self.vocabulary or stem(t) in self.vocabulary)
-        return AnalysedQuery(text=text, terms=query_terms, corrections=corrections, known_terms=known)
+        return AnalysedQuery(text=text, terms=terms(text), corrections=corrections,
+                             content_words=content, unknown_words=unknown)

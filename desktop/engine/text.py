@@ -69,10 +69,12 @@ def terms(text: str) -> list[str]:
 
 
 _EN_MARKERS = frozenset("the my is it i you how what does doesnt dont cant wont with to and "
-                        "not work working can where when why which password printer".split())
+                        "not work working can where when why which password printer "
+                        "hello hi hey thanks thank please bye goodbye".split())
 _FR_MARKERS = frozenset("le la les mon ma mes est je tu il ne pas comment quoi marche plus "
                         "un une des du au aux avec sur pour mot passe imprimante ordi "
-                        "fonctionne veux peux impossible".split())
+                        "fonctionne veux peux impossible bonjour bonsoir salut coucou merci "
+                        "beaucoup revoir svp stp".split())
 
 
 def detect_language(text: str, languages: list[str], default: str) -> str:

@@ -179,6 +179,8 @@ class TreeWalker:
         new.node = new.path.pop()
         new.outcome = None
         new.checks.pop(new.node, None)
+        if "options" in self._node(new.node) and new.choices:
+            new.choices.pop()          # the choice made there is undone too
         return new
 
     def summary(self, state: WalkState) -> list[str]:
@@ -187,11 +189,13 @@ class TreeWalker:
         for node_id in state.path:
             node = self._node(node_id)
             if "options" in node:
-                lines.append(f"{node.get('text', '').strip()} → {next(chosen, '?')}")
+                text = render(str(node.get("text", "")), self.values).strip()
+                lines.append(f"{text} → {render(next(chosen, '?'), self.values)}")
             elif "check" in node:
                 lines.append(f"Check {node['check']}: {state.checks.get(node_id, '?')}")
             elif "answer" in node:
-                lines.append(f"Tried: {str(node['answer']).strip().splitlines()[0]}")
+                answer = render(str(node["answer"]), self.values).strip()
+                lines.append(f"Tried: {(answer.splitlines() or [''])[0]}")
         return lines
 
 
