@@ -125,3 +125,17 @@ class RemoteTicket:
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+
+def normalise_status(raw: str) -> str:
+    """Map an ITSM's own status word to new, open, pending, resolved, closed or rejected."""
+    word = raw.strip().lower()
+    for needle, status in (("clos", "closed"), ("resol", "resolved"), ("solved", "resolved"),
+                           ("cancel", "rejected"), ("reject", "rejected"), ("wait", "pending"),
+                           ("pending", "pending"), ("hold", "pending"), ("suspend", "pending"),
+                           ("stalled", "pending"), ("new", "new"), ("submit", "new"),
+                           ("open", "open"), ("progress", "open"), ("assign", "open"),
+                           ("processing", "open"), ("done", "resolved")):
+        if needle in word:
+            return status
+    return word or "open"

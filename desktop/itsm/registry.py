@@ -1,18 +1,24 @@
 """Back-ends by policy `itsm.kind`, in a plain dict, and the one way to build one."""
 from __future__ import annotations
 
+from desktop.itsm.easyvista import EasyVistaBackend
 from desktop.itsm.errors import AuthError, ConfigError
+from desktop.itsm.glpi import GlpiBackend
+from desktop.itsm.jsm import JsmBackend
 from desktop.itsm.protocol import Backend, BackendConfig, Credential
 from desktop.itsm.rt import RtBackend
+from desktop.itsm.servicenow import ServiceNowBackend
+from desktop.itsm.webhook import WebhookBackend
+from desktop.itsm.zammad import ZammadBackend
 
 BACKENDS: dict[str, type] = {
     "rt": RtBackend,
-    # "easyvista": EasyVistaBackend,
-    # "servicenow": ServiceNowBackend,
-    # "glpi": GlpiBackend,
-    # "jsm": JsmBackend,
-    # "zammad": ZammadBackend,
-    # "webhook": WebhookBackend,
+    "easyvista": EasyVistaBackend,
+    "servicenow": ServiceNowBackend,
+    "glpi": GlpiBackend,
+    "jsm": JsmBackend,
+    "zammad": ZammadBackend,
+    "webhook": WebhookBackend,
 }
 
 
