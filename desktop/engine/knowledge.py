@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -21,6 +21,7 @@ import numpy as np
 
 from desktop.engine import matcher
 from desktop.engine.embedder import Embedder, shared_embedder
+from desktop.engine.language import LanguageGuesser
 from desktop.engine.lexical import AnalysedQuery, LexicalIndex, QueryAnalyser
 from desktop.engine.reply import Hit, Reply
 from desktop.engine.smalltalk import smalltalk
@@ -29,7 +30,11 @@ from desktop.engine.text import detect_language
 from desktop.engine.variables import render
 
 MAX_QUESTION_CHARS = 1000
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
+# When the snapshot's vectors come from another model only the lexical tier can vote;
+# the default calibration needs a semantic similarity, so it would never answer.
+LEXICAL_ONLY_TUNING = replace(matcher.DEFAULT_TUNING, bias=-4.0, w_sim=0.0, w_lex=10.0,
+                              w_lead=40.0, w_unknown=-3.0)
 
 MESSAGES = {
     "en": {
@@ -82,6 +87,10 @@ class _Index:
         vocabulary = dict(db.execute("SELECT word, frequency FROM vocabulary"))
         synonyms = {phrase: canonical for _, phrase, canonical in db.execute("SELECT * FROM synonyms")}
         self.analyser = QueryAnalyser(vocabulary, synonyms)
+        counts: dict[str, dict[str, int]] = {}
+        for lang, word, frequency in db.execute("SELECT lang, word, frequency FROM language_words"):
+            counts.setdefault(lang, {})[word] = frequency
+        self.languages = LanguageGuesser(counts)
         self.members: dict[int, dict[str, str]] = {}
         for entry_id, lang, grp in db.execute("SELECT id, lang, grp FROM entries"):
             self.members.setdefault(grp, {})[lang] = entry_id
@@ -175,12 +184,13 @@ class KnowledgeBase:
         index = self._ensure_index()
         if not index.group_ids:
             return Reply("unknown", lang=lang, message=messages["unknown"])
+        t = self.tuning if index.semantic else LEXICAL_ONLY_TUNING
         signals, analysed = self.signals(question, index)
-        scores = matcher.blend(signals, self.tuning)
-        ranked = np.argsort(-scores)[:limit]
-        confidence = matcher.confidences(signals, ranked, scores, self.tuning)
-        hits = [self._hit(int(grp), lang, c, index) for grp, c in zip(ranked, confidence)]
-        t = self.tuning
+        scores = matcher.blend(signals, t)
+        limit = max(1, limit)
+        ranked = np.argsort(-scores)[: max(limit, 2)]      # the runner-up counts even when limit is 1
+        confidence = matcher.confidences(signals, ranked, scores, t)
+        hits = [self._hit(int(grp), lang, c, index) for grp, c in zip(ranked[:limit], confidence)]
         if hits[0].score >= t.answer_at:
             return Reply("answer", hits=hits, lang=lang, corrections=analysed.corrections)
         if hits[0].score >= t.choose_at:

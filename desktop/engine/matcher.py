@@ -54,7 +54,7 @@ def blend(signals: Signals, tuning: Tuning) -> np.ndarray:
 def confidences(signals: Signals, ranked: np.ndarray, scores: np.ndarray, tuning: Tuning) -> list[float]:
     """Confidence of each group in `ranked` (best first) being what the user meant."""
     top = float(scores[ranked[0]])
-    runner_up = float(scores[ranked[1]]) if len(ranked) > 1 else 0.0
+    runner_up = float(scores[ranked[1]]) if len(ranked) > 1 else top   # a lone group leads nothing
     lex = saturate(signals.lexical[ranked], tuning)
     out = []
     for i, grp in enumerate(ranked):
