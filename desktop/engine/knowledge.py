@@ -21,7 +21,6 @@ import numpy as np
 
 from desktop.engine import matcher
 from desktop.engine.embedder import Embedder, shared_embedder
-from desktop.engine.language import LanguageGuesser
 from desktop.engine.lexical import AnalysedQuery, LexicalIndex, QueryAnalyser
 from desktop.engine.reply import Hit, Reply
 from desktop.engine.smalltalk import smalltalk
@@ -87,10 +86,6 @@ class _Index:
         vocabulary = dict(db.execute("SELECT word, frequency FROM vocabulary"))
         synonyms = {phrase: canonical for _, phrase, canonical in db.execute("SELECT * FROM synonyms")}
         self.analyser = QueryAnalyser(vocabulary, synonyms)
-        counts: dict[str, dict[str, int]] = {}
-        for lang, word, frequency in db.execute("SELECT lang, word, frequency FROM language_words"):
-            counts.setdefault(lang, {})[word] = frequency
-        self.languages = LanguageGuesser(counts)
         self.members: dict[int, dict[str, str]] = {}
         for entry_id, lang, grp in db.execute("SELECT id, lang, grp FROM entries"):
             self.members.setdefault(grp, {})[lang] = entry_id
