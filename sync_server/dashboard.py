@@ -1,4 +1,135 @@
-"""placeholder"""
-from fastapi import APIRouter
+"""The admin dashboard: server-rendered HTML with inline SVG charts, behind a login.
 
-router = APIRouter()
+    GET  /admin          the dashboard (or the sign-in form)      ?days=30
+    POST /admin/login    form field `token`: an admin token with the `stats` scope
+    POST /admin/logout
+
+Signing in sets an HttpOnly, SameSite=Lax session cookie (pages only read; the one
+state-changing form, sign-out, is a POST that Lax does not send cross-site); the CSV export
+(`/v1/admin/stats.csv`) accepts it too. Pages carry a Content-Security-Policy that
+allows no script at all.
+"""
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from sync_server.auth import SESSION_COOKIE, SESSION_HOURS
+from sync_server.charts import bar_chart, line_chart
+from sync_server.report import report
+
+router = APIRouter(include_in_schema=False)
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'"
+
+STYLE = """
+body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f8;color:#222}
+header{background:#1d3557;color:#fff;padding:12px 24px;display:flex;justify-content:space-between;align-items:center}
+header h1{font-size:18px;margin:0} header form{margin:0} main{padding:16px 24px;max-width:1400px}
+.tiles{display:flex;gap:12px;flex-wrap:wrap}.tile{background:#fff;border-radius:6px;padding:12px 16px;min-width:150px;
+box-shadow:0 1px 2px #0002}.tile b{display:block;font-size:26px}.tile span{color:#555;font-size:13px}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:12px;margin-top:12px}
+.card{background:#fff;border-radius:6px;padding:12px 16px;box-shadow:0 1px 2px #0002}.chart{width:100%;height:auto}
+table{border-collapse:collapse;width:100%;font-size:14px}td,th{text-align:left;padding:4px 6px;border-bottom:1px solid #eee}
+td.n{text-align:right}.note{color:#666;font-size:12px}button,a.button{background:#457b9d;color:#fff;border:0;
+border-radius:4px;padding:6px 12px;text-decoration:none;font-size:14px;cursor:pointer}
+.login{max-width:380px;margin:80px auto}.login input{width:100%;padding:8px;margin:8px 0;box-sizing:border-box}
+.error{color:#b00020}
+"""
+
+
+def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
+    html = (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(title)}</title>"
+            f"<meta name=viewport content='width=device-width'><style>{STYLE}</style></head><body>{body}</body></html>")
+    return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store",
+                                                           "X-Content-Type-Options": "nosniff"})
+
+
+def _login_form(error: str = "", status: int = 200) -> HTMLResponse:
+    message = f"<p class=error>{escape(error)}</p>" if error else ""
+    return _page("Sign in — Helpdesk Assistant", f"""<div class="card login"><h2>Helpdesk Assistant statistics</h2>
+<form method=post action="/admin/login">{message}<label>Admin token (scope <code>stats</code>)
+<input type=password name=token autocomplete=off autofocus required></label><button type=submit>Sign in</button></form>
+<p class=note>Create one on the server: <code>python -m sync_server token admin --scope stats --label NAME</code></p>
+</div>""", status)
+
+
+def _signed_in(request: Request):
+    session = request.cookies.get(SESSION_COOKIE)
+    principal = request.app.state.tokens.session(session) if session else None
+    return principal if principal and "stats" in principal.scopes else None
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def dashboard(request: Request, days: int = 30) -> HTMLResponse:
+    if _signed_in(request) is None:
+        return _login_form()
+    days = min(max(days, 1), 366)
+    data = report(request.app.state.db, days, request.app.state.settings.min_installs)
+    return _page("Helpdesk Assistant statistics", _render(data))
+
+
+@router.post("/admin/login")
+async def login(request: Request) -> Response:
+    form = parse_qs((await request.body()).decode("utf-8", "replace"))
+    token = (form.get("token") or [""])[0].strip()
+    principal = request.app.state.tokens.lookup(token) if token else None
+    if principal is None or "stats" not in principal.scopes:
+        return _login_form("That token is unknown, revoked, or lacks the stats scope.", 401)
+    session = request.app.state.tokens.open_session(principal)
+    reply = RedirectResponse("/admin", status_code=303)
+    reply.set_cookie(SESSION_COOKIE, session, max_age=SESSION_HOURS * 3600, httponly=True, samesite="lax",
+                     secure=request.app.state.settings.secure_cookies, path="/")
+    return reply
+
+
+@router.post("/admin/logout")
+def logout(request: Request) -> Response:
+    if request.cookies.get(SESSION_COOKIE):
+        request.app.state.tokens.close_session(request.cookies[SESSION_COOKIE])
+    reply = RedirectResponse("/admin", status_code=303)
+    reply.delete_cookie(SESSION_COOKIE, path="/")
+    return reply
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def _table(rows: list[dict], columns: list[tuple[str, str]], empty: str) -> str:
+    if not rows:
+        return f"<p class=note>{escape(empty)}</p>"
+    head = "".join(f"<th>{escape(label)}</th>" for _, label in columns)
+    body = "".join("<tr>" + "".join(f"<td class={'n' if isinstance(r[k], int) else 't'}>{escape(str(r[k]))}</td>"
+                                    for k, _ in columns) + "</tr>" for r in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _render(data: dict) -> str:
+    t = data["totals"]
+    daily = data["daily"]
+    tiles = [("Dialogues", t["dialogues"]), ("Questions", t["interactions"]),
+             ("Comprehension", _pct(t["comprehension_rate"])), ("Helpful answers", _pct(t["helpful_rate"])),
+             ("Tickets created", t["tickets_created"]), ("Tickets avoided (est.)", t["tickets_avoided_estimate"])]
+    tiles_html = "".join(f"<div class=tile><b>{escape(str(v))}</b><span>{escape(k)}</span></div>" for k, v in tiles)
+    comprehension = [(r["day"], r["understood"] / r["interactions"] if r["interactions"] else None) for r in daily]
+    charts = [bar_chart([(r["day"], r["dialogues"]) for r in daily], "Dialogues per day"),
+              bar_chart([(r["day"], r["interactions"]) for r in daily], "Questions per day", color="#6a4c93"),
+              line_chart(comprehension, "Comprehension rate per day", percent=True),
+              bar_chart([(r["day"], r["tickets_created"]) for r in daily], "Tickets created per day", color="#c0392b")]
+    cards = "".join(f"<div class=card>{svg}</div>" for svg in charts)
+    gaps_note = (f"Questions asked by fewer than {data['min_installs']} installs stay hidden "
+                 f"({data['gaps_hidden']} now).")
+    return f"""<header><h1>Helpdesk Assistant — last {data['days']} days ({data['since']} to {data['until']})</h1>
+<form method=post action="/admin/logout"><a class=button href="/v1/admin/stats.csv?days={data['days']}">Export CSV</a>
+<button type=submit>Sign out</button></form></header><main>
+<div class=tiles>{tiles_html}</div><div class=grid>{cards}
+<div class=card><h3>Top articles</h3>{_table(data['top_articles'], [('id', 'Article'), ('count', 'Used')], 'No data yet.')}</div>
+<div class=card><h3>Top decision trees</h3>{_table(data['top_trees'], [('id', 'Tree'), ('count', 'Started')], 'No data yet.')}
+<h3>Tickets by team</h3>{_table(data['tickets_by_team'], [('id', 'Team'), ('count', 'Tickets')], 'No tickets.')}</div>
+<div class=card><h3>Knowledge gaps: questions not understood</h3>
+{_table(data['gaps'], [('question', 'Question (scrubbed)'), ('installs', 'Installs'), ('asked', 'Asked')],
+        'No question reached the threshold yet.')}<p class=note>{escape(gaps_note)}
+Tickets avoided = helpful answers + decision trees completed (an estimate).</p></div></div></main>"""

@@ -1,0 +1,72 @@
+"""The admin dashboard: login, figures, charts, CSV, and a real browser rendering it."""
+from __future__ import annotations
+
+import secrets
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+
+from sync_server.auth import create_token
+from tests.server.harness import LiveServer
+from tests.server.test_stats import batch
+from tests.services import require_service
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+
+
+def seed(harness, installs: int = 6) -> None:
+    for n in range(installs):
+        body = batch(secrets.token_hex(16), "how do i frobnicate the plotter", dialogues=n + 2)
+        body["days"][0]["day"] = (date.today() - timedelta(days=n)).isoformat()
+        harness.client.post("/v1/stats/batches", json=body, headers=harness.device)
+
+
+def sign_in(harness, token: str):
+    return harness.client.post("/admin/login", content=f"token={token}", follow_redirects=False,
+                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def test_dashboard_needs_a_stats_token(server):
+    assert "Sign in" in server.client.get("/admin").text
+    assert sign_in(server, "hda_nope").status_code == 401
+    assert sign_in(server, server.device_token).status_code == 401
+    publisher = create_token(server.db, "admin", ["publish"], label="publisher")
+    assert sign_in(server, publisher).status_code == 401
+    assert "Dialogues per day" not in server.client.get("/admin").text
+
+
+def test_dashboard_shows_figures_charts_gaps_and_exports_csv(server):
+    seed(server)
+    reply = sign_in(server, server.admin_token)
+    assert reply.status_code == 303 and "httponly" in reply.headers["set-cookie"].lower()
+    page = server.client.get("/admin")
+    assert "script-src" not in page.headers["content-security-policy"]
+    html = page.text
+    assert "<svg" in html and "Dialogues per day" in html and "Comprehension rate per day" in html
+    assert ">75%<" in html                                   # 3 understood of 4 questions
+    assert "how do i frobnicate the plotter" in html and "printer-jam" in html
+    csv = server.client.get("/v1/admin/stats.csv")           # the session cookie is enough
+    assert csv.status_code == 200 and csv.text.count("\n") == 31
+    server.client.post("/admin/logout")
+    assert "Sign in" in server.client.get("/admin").text
+    assert server.client.get("/v1/admin/stats.csv").status_code == 401
+
+
+def test_dashboard_renders_in_headless_chromium(server, tmp_path):
+    chromium = require_service("HELPDESK_TEST_CHROMIUM", "Chromium")
+    seed(server)
+    with LiveServer(server) as live:
+        login = tmp_path / "login.html"
+        login.write_text(f"""<form method=post action="{live.url}/admin/login">
+            <input name=token value="{server.admin_token}"></form><script>document.forms[0].submit()</script>""")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SCREENSHOTS / "dashboard.png"
+        shot.unlink(missing_ok=True)
+        common = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+                  "--window-size=1400,1100", "--virtual-time-budget=8000"]
+        dom = subprocess.run(common + ["--dump-dom", login.as_uri()], capture_output=True, text=True, timeout=90)
+        subprocess.run(common + [f"--screenshot={shot}", login.as_uri()], capture_output=True, timeout=90)
+    assert "Comprehension rate per day" in dom.stdout, dom.stderr[-2000:]
+    assert "how do i frobnicate the plotter" in dom.stdout
+    assert shot.exists() and shot.stat().st_size > 20_000
