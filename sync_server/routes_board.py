@@ -1,4 +1,212 @@
-"""placeholder"""
-from fastapi import APIRouter
+"""Announcements (outage banners, "I'm affected too") and helpdesk appointment slots.
 
-router = APIRouter()
+    POST /v1/admin/announcements            manage  publish a banner for a time window
+    DELETE /v1/admin/announcements/{id}     manage  end it now
+    GET  /v1/announcements                  device  banners active now (?team=…)
+    POST /v1/announcements/{id}/affected    device  count this install once
+    POST /v1/admin/slots                    manage  open a slot with a capacity
+    GET  /v1/slots                          device  future slots and places left
+    POST /v1/slots/{id}/bookings            device  book a place; 409 when full
+    POST /v1/bookings/{id}/cancel           device  cancel with the code given at booking
+    GET  /v1/admin/slots/{id}/bookings      manage  who booked
+
+Booking is one conditional UPDATE (`booked < capacity`) in a transaction, so when
+clients race for the last place exactly one wins, on SQLite and PostgreSQL alike.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import datetime, timezone
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field, model_validator
+
+from sync_server.auth import require
+from sync_server.errors import ApiError
+
+router = APIRouter(tags=["announcements and appointments"])
+
+
+def _utc(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("times need a time zone, e.g. 2026-11-25T09:00:00Z")
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _now() -> str:
+    return _utc(datetime.now(timezone.utc))
+
+
+class Window(BaseModel):
+    starts_at: datetime
+    ends_at: datetime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Window":
+        _utc(self.starts_at), _utc(self.ends_at)
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
+
+
+class NewAnnouncement(Window):
+    title: str = Field(min_length=1, max_length=120)
+    body: str = Field(default="", max_length=2000)
+    teams: list[str] = Field(default_factory=list, max_length=20, description="affected KB teams; empty: everyone")
+
+
+class Announcement(NewAnnouncement):
+    id: int
+    affected: int = 0
+
+
+class Affected(BaseModel):
+    install_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+
+
+class NewSlot(Window):
+    capacity: int = Field(ge=1, le=500)
+    team: str = Field(default="", max_length=64)
+    location: str = Field(default="", max_length=200, description="room, phone bridge or video link")
+
+
+class Slot(NewSlot):
+    id: int
+    booked: int
+    remaining: int
+
+
+class NewBooking(BaseModel):
+    contact: str = Field(min_length=1, max_length=200, description="how the helpdesk reaches the person")
+    topic: str = Field(default="", max_length=500)
+
+
+class Booking(BaseModel):
+    booking_id: int
+    cancel_code: str
+    slot: Slot
+
+
+class Cancel(BaseModel):
+    cancel_code: str = Field(min_length=8, max_length=100)
+
+
+def _announcement(row: tuple) -> Announcement:
+    return Announcement(id=row[0], title=row[1], body=row[2], starts_at=row[3], ends_at=row[4],
+                        teams=json.loads(row[5]), affected=row[6])
+
+
+_ANNOUNCEMENTS = ("SELECT a.id, a.title, a.body, a.starts_at, a.ends_at, a.teams, "
+                  "(SELECT COUNT(*) FROM announcement_affected f WHERE f.announcement_id = a.id) FROM announcements a ")
+
+
+@router.post("/v1/admin/announcements", status_code=201)
+def create_announcement(new: NewAnnouncement, request: Request) -> Announcement:
+    require(request, "manage")
+    with request.app.state.db.transaction() as tx:
+        new_id = tx.insert_id("INSERT INTO announcements (title, body, starts_at, ends_at, teams, created_at) "
+                              "VALUES (?, ?, ?, ?, ?, ?)", (new.title, new.body, _utc(new.starts_at),
+                                                            _utc(new.ends_at), json.dumps(new.teams), _now()))
+    return Announcement(id=new_id, **new.model_dump())
+
+
+@router.delete("/v1/admin/announcements/{announcement_id}")
+def end_announcement(announcement_id: int, request: Request) -> dict:
+    require(request, "manage")
+    with request.app.state.db.transaction() as tx:
+        if not tx.execute("UPDATE announcements SET ends_at = ? WHERE id = ?", (_now(), announcement_id)):
+            raise ApiError(404, "not_found", f"no announcement {announcement_id}")
+    return {"id": announcement_id, "ended": True}
+
+
+@router.get("/v1/announcements")
+def active_announcements(request: Request, team: str = "") -> list[Announcement]:
+    require(request, "device")
+    now = _now()
+    with request.app.state.db.transaction(write=False) as tx:
+        rows = tx.all(_ANNOUNCEMENTS + "WHERE a.starts_at <= ? AND a.ends_at > ? ORDER BY a.starts_at DESC", (now, now))
+    found = [_announcement(r) for r in rows]
+    return [a for a in found if not team or not a.teams or team in a.teams]
+
+
+@router.post("/v1/announcements/{announcement_id}/affected")
+def affected_too(announcement_id: int, body: Affected, request: Request) -> Announcement:
+    require(request, "device")
+    db = request.app.state.db
+    with db.transaction() as tx:
+        if tx.one("SELECT id FROM announcements WHERE id = ?", (announcement_id,)) is None:
+            raise ApiError(404, "not_found", f"no announcement {announcement_id}")
+        tx.execute("INSERT INTO announcement_affected (announcement_id, install_id, at) VALUES (?, ?, ?) "
+                   "ON CONFLICT (announcement_id, install_id) DO NOTHING", (announcement_id, body.install_id, _now()))
+        return _announcement(tx.one(_ANNOUNCEMENTS + "WHERE a.id = ?", (announcement_id,)))
+
+
+_SLOTS = "SELECT id, starts_at, ends_at, capacity, team, location, booked FROM slots "
+
+
+def _slot(row: tuple) -> Slot:
+    return Slot(id=row[0], starts_at=row[1], ends_at=row[2], capacity=row[3], team=row[4], location=row[5],
+                booked=row[6], remaining=row[3] - row[6])
+
+
+@router.post("/v1/admin/slots", status_code=201)
+def create_slot(new: NewSlot, request: Request) -> Slot:
+    require(request, "manage")
+    with request.app.state.db.transaction() as tx:
+        new_id = tx.insert_id("INSERT INTO slots (starts_at, ends_at, team, location, capacity, booked) "
+                              "VALUES (?, ?, ?, ?, ?, 0)", (_utc(new.starts_at), _utc(new.ends_at), new.team,
+                                                            new.location, new.capacity))
+    return Slot(id=new_id, booked=0, remaining=new.capacity, **new.model_dump())
+
+
+@router.get("/v1/slots")
+def open_slots(request: Request, team: str = "") -> list[Slot]:
+    require(request, "device")
+    with request.app.state.db.transaction(write=False) as tx:
+        rows = tx.all(_SLOTS + "WHERE starts_at > ? ORDER BY starts_at, id LIMIT 200", (_now(),))
+    return [_slot(r) for r in rows if not team or not r[4] or r[4] == team]
+
+
+@router.post("/v1/slots/{slot_id}/bookings", status_code=201,
+             responses={409: {"description": "the slot is full or has started"}})
+def book(slot_id: int, new: NewBooking, request: Request) -> Booking:
+    require(request, "device")
+    code = secrets.token_urlsafe(12)
+    with request.app.state.db.transaction() as tx:
+        taken = tx.execute("UPDATE slots SET booked = booked + 1 WHERE id = ? AND booked < capacity AND starts_at > ?",
+                           (slot_id, _now()))
+        if not taken:
+            row = tx.one(_SLOTS + "WHERE id = ?", (slot_id,))
+            if row is None:
+                raise ApiError(404, "not_found", f"no slot {slot_id}")
+            if row[1] <= _now():
+                raise ApiError(409, "slot_started", "this slot has already started; pick a later one")
+            raise ApiError(409, "slot_full", "this slot was just taken; pick another one")
+        booking_id = tx.insert_id("INSERT INTO bookings (slot_id, cancel_hash, contact, topic, created_at) "
+                                  "VALUES (?, ?, ?, ?, ?)", (slot_id, hashlib.sha256(code.encode()).hexdigest(),
+                                                             new.contact, new.topic, _now()))
+        slot = _slot(tx.one(_SLOTS + "WHERE id = ?", (slot_id,)))
+    return Booking(booking_id=booking_id, cancel_code=code, slot=slot)
+
+
+@router.post("/v1/bookings/{booking_id}/cancel")
+def cancel(booking_id: int, body: Cancel, request: Request) -> Slot:
+    require(request, "device")
+    with request.app.state.db.transaction() as tx:
+        if not tx.execute("UPDATE bookings SET cancelled_at = ? WHERE id = ? AND cancel_hash = ? AND cancelled_at IS NULL",
+                          (_now(), booking_id, hashlib.sha256(body.cancel_code.encode()).hexdigest())):
+            raise ApiError(404, "not_found", f"no active booking {booking_id} with that cancel code")
+        row = tx.one("SELECT slot_id FROM bookings WHERE id = ?", (booking_id,))
+        tx.execute("UPDATE slots SET booked = booked - 1 WHERE id = ?", (row[0],))
+        return _slot(tx.one(_SLOTS + "WHERE id = ?", (row[0],)))
+
+
+@router.get("/v1/admin/slots/{slot_id}/bookings")
+def slot_bookings(slot_id: int, request: Request) -> list[dict]:
+    require(request, "manage")
+    with request.app.state.db.transaction(write=False) as tx:
+        rows = tx.all("SELECT id, contact, topic, created_at FROM bookings WHERE slot_id = ? AND cancelled_at IS NULL "
+                      "ORDER BY id", (slot_id,))
+    return [{"booking_id": r[0], "contact": r[1], "topic": r[2], "booked_at": r[3]} for r in rows]

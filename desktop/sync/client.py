@@ -100,6 +100,12 @@ class SyncClient:
             raise VerificationFailed(f"truncated download of {path}: got {len(reply.content)} of {declared} bytes")
         return reply.content
 
+    def get_json(self, path: str):
+        reply = self._get(path)
+        if reply.status_code == 404:
+            raise ServerRefused(f"sync server refused {path}: 404 {_message(reply)}")
+        return reply.json()
+
     def post_json(self, path: str, payload: dict) -> dict:
         try:
             reply = self.session.post(f"{self.base}{path}", json=payload, headers=self.headers, timeout=self.timeout)
