@@ -16,7 +16,7 @@ from typing import Mapping
 
 from desktop import __version__
 
-VARIABLE_RE = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}")
+VARIABLE_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")   # any {{...}}: an unknown name fails the build
 
 KNOWN_VARIABLES = frozenset({
     "user.first_name", "user.last_name", "user.full_name", "user.email", "user.login",
