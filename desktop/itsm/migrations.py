@@ -32,6 +32,10 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE itsm_outbox ADD COLUMN next_poll_at REAL NOT NULL DEFAULT 0;
         ALTER TABLE itsm_outbox ADD COLUMN poll_interval REAL NOT NULL DEFAULT 0;
     """),
+    ("0003_send_lease", """
+        ALTER TABLE itsm_outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+        ALTER TABLE itsm_outbox ADD COLUMN lease_until REAL NOT NULL DEFAULT 0;
+    """),
 ]
 
 

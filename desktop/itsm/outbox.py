@@ -13,6 +13,8 @@ ticket survives a crash or a power cut.
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 import time
 import uuid
@@ -48,8 +50,9 @@ class OutboxEntry:
 
 
 class Outbox:
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, path: Path | str = ""):
         self.conn = conn
+        self.path = path
 
     @classmethod
     def open(cls, path: Path | str) -> Outbox:
@@ -60,7 +63,7 @@ class Outbox:
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA busy_timeout=30000")
         migrate(conn)
-        return cls(conn)
+        return cls(conn, path)
 
     def close(self) -> None:
         self.conn.close()
@@ -99,6 +102,27 @@ class Outbox:
     def counts(self) -> dict[str, int]:
         return dict(self.conn.execute("SELECT state, count(*) FROM itsm_outbox GROUP BY state"))
 
+    def claim(self, key: str, owner: str, lease_seconds: float, now: float) -> OutboxEntry | None:
+        """Take the right to send a queued entry, counting the attempt, in one transaction.
+        Returns the entry as it was before (its `attempts` tell whether an earlier attempt
+        may have reached the ITSM), or None if it is sent, failed, or leased by a live
+        sender (another thread or process)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = self.conn.execute("SELECT * FROM itsm_outbox WHERE key = ?", (key,)).fetchone()
+            if row is None or row["state"] != "queued" or (
+                    row["lease_owner"] and row["lease_until"] > now
+                    and _owner_alive(row["lease_owner"])):
+                self.conn.execute("COMMIT")
+                return None
+            self.conn.execute("UPDATE itsm_outbox SET attempts = attempts + 1, lease_owner = ?, "
+                              "lease_until = ? WHERE key = ?", (owner, now + lease_seconds, key))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return _entry(row)
+
     def record_attempt(self, key: str) -> None:
         """Durably note that a send is about to start: after a crash the next attempt
         searches the ITSM for the key before creating anything."""
@@ -107,15 +131,17 @@ class Outbox:
     def mark_sent(self, key: str, remote_id: str, remote_url: str = "") -> None:
         self.conn.execute(
             "UPDATE itsm_outbox SET state = 'sent', remote_id = ?, remote_url = ?, sent_at = ?, "
+            "lease_owner = '', "
             "last_error = '', remote_status = CASE remote_status WHEN '' THEN 'new' "
             "ELSE remote_status END WHERE key = ?", (remote_id, remote_url, time.time(), key))
 
     def mark_retry(self, key: str, error: str, next_attempt_at: float) -> None:
-        self.conn.execute("UPDATE itsm_outbox SET last_error = ?, next_attempt_at = ? "
-                          "WHERE key = ?", (error, next_attempt_at, key))
+        self.conn.execute("UPDATE itsm_outbox SET last_error = ?, next_attempt_at = ?, "
+                          "lease_owner = '' WHERE key = ?", (error, next_attempt_at, key))
 
     def mark_failed(self, key: str, error: str) -> None:
-        self.conn.execute("UPDATE itsm_outbox SET state = 'failed', last_error = ? WHERE key = ?",
+        self.conn.execute("UPDATE itsm_outbox SET state = 'failed', last_error = ?, lease_owner = '' "
+                          "WHERE key = ?",
                           (error, key))
 
     def postpone_queued(self, until: float, error: str, now: float) -> None:
@@ -139,6 +165,27 @@ class Outbox:
         self.conn.execute(
             "UPDATE itsm_outbox SET remote_status = ?, status_checked_at = ?, next_poll_at = ?, "
             "poll_interval = ? WHERE key = ?", (status, time.time(), next_poll_at, interval, key))
+
+
+def lease_owner_id(thread_id: int) -> str:
+    """Who holds a send lease: this host, process and thread."""
+    return f"{socket.gethostname()}:{os.getpid()}:{thread_id}"
+
+
+def _owner_alive(owner: str) -> bool:
+    """False when the lease holder was a process on this host that no longer runs (it
+    crashed): its lease can be taken over at once instead of waiting for it to expire."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _entry(row: sqlite3.Row) -> OutboxEntry:

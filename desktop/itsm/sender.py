@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -23,7 +24,7 @@ from typing import Callable
 from desktop.itsm.errors import (
     AuthError, ConfigError, Forbidden, ItsmError, NotFound, RateLimited, Rejected,
 )
-from desktop.itsm.outbox import Outbox, OutboxEntry
+from desktop.itsm.outbox import Outbox, OutboxEntry, lease_owner_id
 from desktop.itsm.protocol import Backend
 
 log = logging.getLogger(__name__)
@@ -46,74 +47,139 @@ def backoff_delay(attempts: int, base: float, cap: float, jitter: float) -> floa
 
 
 class OutboxSender:
+    """`workers` > 1 sends in parallel threads, each with its own outbox connection and
+    its own back-end from `backend_factory` (sessions are not shared between threads)."""
+
     def __init__(self, outbox: Outbox, backend: Backend, *, base_delay: float = 5.0,
                  max_delay: float = 900.0, clock: Callable[[], float] = time.time,
-                 rng: Callable[[], float] = random.random):
+                 rng: Callable[[], float] = random.random, workers: int = 1,
+                 backend_factory: Callable[[], Backend] | None = None,
+                 lease_seconds: float = 120.0):
         self.outbox = outbox
         self.backend = backend
         self.base_delay = base_delay
         self.max_delay = max_delay
         self.clock = clock
         self.rng = rng
+        self.workers = workers if backend_factory is not None else 1
+        self.backend_factory = backend_factory
+        self.lease_seconds = lease_seconds
 
     def send_due(self, limit: int = 100) -> SendReport:
         """Try every queued entry whose back-off is over. Stops early (everything left
         waits) when the ITSM is unreachable or refuses the credentials."""
+        entries = self.outbox.due(self.clock(), limit)
         report = SendReport()
-        for entry in self.outbox.due(self.clock(), limit):
-            try:
-                self.send(entry)
-            except ItsmError as exc:
-                report.errors[entry.key] = exc
-                updated = self.outbox.get(entry.key)
-                (report.failed if updated.state == "failed" else report.waiting).append(updated)
-                if not isinstance(exc, PERMANENT):
-                    self._postpone_rest(exc, report)
+        if self.workers > 1 and len(entries) > 1:
+            self._send_parallel(entries, report)
+        else:
+            for entry in entries:
+                if not self._send_reporting(entry, self.outbox, self.backend, report):
                     break
-            else:
-                report.sent.append(self.outbox.get(entry.key))
+        if report.errors and any(not isinstance(e, PERMANENT) for e in report.errors.values()):
+            self._postpone_rest(report)
         return report
 
-    def send(self, entry: OutboxEntry) -> str:
-        """Send one entry; return the ITSM's id. On error the entry is postponed (or
-        failed, for errors a retry cannot fix) and the error re-raised."""
+    def _send_parallel(self, entries: list[OutboxEntry], report: SendReport) -> None:
+        pending = iter(entries)
+        lock = threading.Lock()
+        stop = threading.Event()
+
+        def work() -> None:
+            outbox = Outbox.open(self.outbox.path)
+            backend = self.backend_factory()
+            try:
+                while not stop.is_set():
+                    with lock:
+                        entry = next(pending, None)
+                    if entry is None:
+                        return
+                    if not self._send_reporting(entry, outbox, backend, report, lock):
+                        stop.set()
+            finally:
+                outbox.close()
+
+        threads = [threading.Thread(target=work, name=f"outbox-{n}")
+                   for n in range(min(self.workers, len(entries)))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    def _send_reporting(self, entry: OutboxEntry, outbox: Outbox, backend: Backend,
+                        report: SendReport, lock: threading.Lock | None = None) -> bool:
+        """Send one entry and note the outcome; False means "stop: the ITSM is down"."""
         try:
-            _crash_point("before_attempt")
-            self.outbox.record_attempt(entry.key)
-            if entry.attempts > 0:  # an earlier attempt may have reached the ITSM
-                found = self.backend.find_by_idempotency_key(entry.key)
+            sent = self._send(entry, outbox, backend)
+        except ItsmError as exc:
+            updated = outbox.get(entry.key)
+            with lock or _NO_LOCK:
+                report.errors[entry.key] = exc
+                (report.failed if updated.state == "failed" else report.waiting).append(updated)
+            return isinstance(exc, PERMANENT)
+        if sent is not None:
+            with lock or _NO_LOCK:
+                report.sent.append(outbox.get(entry.key))
+        return True
+
+    def send(self, entry: OutboxEntry) -> str | None:
+        """Send one entry; return the ITSM's id, or None if another sender holds it. On
+        error the entry is postponed (or failed, for errors a retry cannot fix) and the
+        error re-raised."""
+        return self._send(entry, self.outbox, self.backend)
+
+    def _send(self, entry: OutboxEntry, outbox: Outbox, backend: Backend) -> str | None:
+        _crash_point("before_attempt")
+        claimed = outbox.claim(entry.key, lease_owner_id(threading.get_ident()),
+                               self.lease_seconds, self.clock())
+        if claimed is None:
+            return None
+        try:
+            if claimed.attempts > 0:  # an earlier attempt may have reached the ITSM
+                found = backend.find_by_idempotency_key(entry.key)
                 if found is not None:
                     log.info("outbox %s: already in the ITSM as %s", entry.key, found.id)
-                    self.outbox.mark_sent(entry.key, found.id, found.url)
+                    outbox.mark_sent(entry.key, found.id, found.url)
                     return found.id
             _crash_point("before_send")
-            ref = self.backend.create_ticket(entry.ticket, entry.key)
+            ref = backend.create_ticket(claimed.ticket, entry.key)
             _crash_point("after_send")
-            self.outbox.mark_sent(entry.key, ref.id, ref.url)
+            outbox.mark_sent(entry.key, ref.id, ref.url)
             log.info("outbox %s: sent as %s", entry.key, ref.id)
             return ref.id
         except PERMANENT as exc:
-            self.outbox.mark_failed(entry.key, exc.user_message)
+            outbox.mark_failed(entry.key, exc.user_message)
             raise
         except ItsmError as exc:
-            self._postpone(entry.key, exc)
+            self._postpone(outbox, entry.key, exc)
             raise
 
-    def _postpone(self, key: str, exc: ItsmError) -> None:
-        attempts = self.outbox.get(key).attempts
+    def _postpone(self, outbox: Outbox, key: str, exc: ItsmError) -> None:
+        attempts = outbox.get(key).attempts
         delay = backoff_delay(max(1, attempts), self.base_delay, self.max_delay, self.rng())
         if isinstance(exc, RateLimited) and exc.retry_after:
             delay = max(delay, exc.retry_after)
         if isinstance(exc, AuthError):
             delay = max(delay, 60.0)
-        self.outbox.mark_retry(key, exc.user_message, self.clock() + delay)
+        outbox.mark_retry(key, exc.user_message, self.clock() + delay)
         log.info("outbox %s: will retry in %.0f s (%s)", key, delay, type(exc).__name__)
 
-    def _postpone_rest(self, exc: ItsmError, report: SendReport) -> None:
+    def _postpone_rest(self, report: SendReport) -> None:
         """The ITSM is down or refuses us: everything else due waits as long."""
-        failed_key = next(reversed(report.errors))
-        until = self.outbox.get(failed_key).next_attempt_at
+        key, exc = next((k, e) for k, e in report.errors.items() if not isinstance(e, PERMANENT))
+        until = self.outbox.get(key).next_attempt_at
         self.outbox.postpone_queued(until, exc.user_message, self.clock())
+
+
+class _NoLock:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+_NO_LOCK = _NoLock()
 
 
 def _crash_point(name: str) -> None:

@@ -10,7 +10,8 @@ from desktop.itsm import RemoteTicket, Ticket, TicketRef
 class MemoryItsm:
     kind = "memory"
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay                        # seconds each create takes, for races
         self.tickets: dict[str, dict] = {}
         self.fail_next: list[Exception] = []      # raised by the next calls, in order
         self.accept_then_fail: Exception | None = None
@@ -28,6 +29,10 @@ class MemoryItsm:
 
     def create_ticket(self, ticket: Ticket, idempotency_key: str) -> TicketRef:
         self._maybe_fail("create")
+        if self.delay:
+            import time
+
+            time.sleep(self.delay)
         ticket_id = str(next(self._ids))
         self.tickets[ticket_id] = {"ticket": ticket, "key": idempotency_key, "status": "new"}
         if self.accept_then_fail is not None:

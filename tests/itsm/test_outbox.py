@@ -171,3 +171,52 @@ def test_status_watcher_respects_retry_after(outbox):
     itsm.fail_next = [RateLimited("slow", retry_after=900)]
     StatusWatcher(outbox, itsm, min_interval=60, clock=clock).poll_due()
     assert outbox.get(entry.key).next_poll_at == clock.now + 900
+
+
+def test_an_entry_leased_by_a_live_sender_is_left_alone(outbox):
+    import os
+    import socket
+
+    itsm = MemoryItsm()
+    entry = outbox.add(_ticket(), itsm="memory")
+    other_sender = f"{socket.gethostname()}:{os.getpid()}:12345"
+    assert outbox.claim(entry.key, other_sender, lease_seconds=60, now=Clock()()) is not None
+    assert OutboxSender(outbox, itsm, clock=Clock()).send(outbox.get(entry.key)) is None
+    assert itsm.calls == []
+
+
+def test_a_lease_held_by_a_crashed_process_is_taken_over_at_once(outbox):
+    import socket
+    import subprocess
+    import sys
+
+    itsm, clock = MemoryItsm(), Clock()
+    entry = outbox.add(_ticket(), itsm="memory")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    outbox.claim(entry.key, f"{socket.gethostname()}:{dead}:1", lease_seconds=3600, now=clock())
+    assert OutboxSender(outbox, itsm, clock=clock).send(outbox.get(entry.key)) == "1"
+    assert itsm.calls == ["find", "create"]          # the dead sender may have got through
+
+
+@pytest.mark.parametrize("workers", [1, 4])
+def test_senders_racing_on_the_same_outbox_create_each_ticket_once(db_path, workers):
+    import threading
+
+    itsm = MemoryItsm(delay=0.01)
+    setup = Outbox.open(db_path)
+    keys = {setup.add(_ticket(n), itsm="memory").key for n in range(40)}
+
+    def drain():
+        box = Outbox.open(db_path)
+        OutboxSender(box, itsm, workers=workers, backend_factory=lambda: itsm).send_due()
+        box.close()
+
+    racers = [threading.Thread(target=drain) for _ in range(3)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    created = [stored["key"] for stored in itsm.tickets.values()]
+    assert sorted(created) == sorted(keys)            # none lost, none twice
+    assert setup.counts() == {"sent": 40}
