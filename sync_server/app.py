@@ -53,7 +53,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.manifests = {}
     errors.install(app)
     for module in (routes_snapshots, routes_stats, routes_board, dashboard):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=errors.ERROR_RESPONSES)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict:

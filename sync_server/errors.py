@@ -15,6 +15,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("sync_server")
@@ -22,6 +23,23 @@ log = logging.getLogger("sync_server")
 _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
           405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
           422: "invalid", 429: "rate_limited", 500: "internal"}
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The one shape of every error reply."""
+    error: ErrorDetail
+
+
+# Documented on every endpoint, so clients (and schemathesis) know the error shape.
+ERROR_RESPONSES: dict[int | str, dict] = {
+    status: {"model": ErrorBody, "description": code.replace("_", " ")}
+    for status, code in _CODES.items() if status not in (405, 415, 500)
+}
 
 
 class ApiError(Exception):

@@ -20,19 +20,25 @@ import json
 import secrets
 from datetime import datetime, timezone
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
 from pydantic import BaseModel, Field, model_validator
 
 from sync_server.auth import require
 from sync_server.errors import ApiError
 
 router = APIRouter(tags=["announcements and appointments"])
+RowId = Annotated[int, PathParam(ge=1, le=2**62)]
 
 
 def _utc(value: datetime) -> str:
     if value.tzinfo is None:
         raise ValueError("times need a time zone, e.g. 2026-11-25T09:00:00Z")
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if not 2000 <= value.year <= 2200:
+        raise ValueError("times must fall between the years 2000 and 2200")
+    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def _now() -> str:
@@ -113,7 +119,7 @@ def create_announcement(new: NewAnnouncement, request: Request) -> Announcement:
 
 
 @router.delete("/v1/admin/announcements/{announcement_id}")
-def end_announcement(announcement_id: int, request: Request) -> dict:
+def end_announcement(announcement_id: RowId, request: Request) -> dict:
     require(request, "manage")
     with request.app.state.db.transaction() as tx:
         if not tx.execute("UPDATE announcements SET ends_at = ? WHERE id = ?", (_now(), announcement_id)):
@@ -132,7 +138,7 @@ def active_announcements(request: Request, team: str = "") -> list[Announcement]
 
 
 @router.post("/v1/announcements/{announcement_id}/affected")
-def affected_too(announcement_id: int, body: Affected, request: Request) -> Announcement:
+def affected_too(announcement_id: RowId, body: Affected, request: Request) -> Announcement:
     require(request, "device")
     db = request.app.state.db
     with db.transaction() as tx:
@@ -171,7 +177,7 @@ def open_slots(request: Request, team: str = "") -> list[Slot]:
 
 @router.post("/v1/slots/{slot_id}/bookings", status_code=201,
              responses={409: {"description": "the slot is full or has started"}})
-def book(slot_id: int, new: NewBooking, request: Request) -> Booking:
+def book(slot_id: RowId, new: NewBooking, request: Request) -> Booking:
     require(request, "device")
     code = secrets.token_urlsafe(12)
     with request.app.state.db.transaction() as tx:
@@ -192,7 +198,7 @@ def book(slot_id: int, new: NewBooking, request: Request) -> Booking:
 
 
 @router.post("/v1/bookings/{booking_id}/cancel")
-def cancel(booking_id: int, body: Cancel, request: Request) -> Slot:
+def cancel(booking_id: RowId, body: Cancel, request: Request) -> Slot:
     require(request, "device")
     with request.app.state.db.transaction() as tx:
         if not tx.execute("UPDATE bookings SET cancelled_at = ? WHERE id = ? AND cancel_hash = ? AND cancelled_at IS NULL",
@@ -204,7 +210,7 @@ def cancel(booking_id: int, body: Cancel, request: Request) -> Slot:
 
 
 @router.get("/v1/admin/slots/{slot_id}/bookings")
-def slot_bookings(slot_id: int, request: Request) -> list[dict]:
+def slot_bookings(slot_id: RowId, request: Request) -> list[dict]:
     require(request, "manage")
     with request.app.state.db.transaction(write=False) as tx:
         rows = tx.all("SELECT id, contact, topic, created_at FROM bookings WHERE slot_id = ? AND cancelled_at IS NULL "

@@ -17,7 +17,10 @@ import re
 import time
 from datetime import datetime, timezone
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request, Response
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
@@ -29,11 +32,14 @@ from sync_server.storage import ChunkRejected
 
 MANIFEST_TTL = 2.0
 KB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+KbName = Annotated[str, PathParam(pattern=KB_NAME.pattern, description="knowledge-base name")]
+Sha256 = Annotated[str, PathParam(pattern=r"^[0-9a-f]{64}$", description="sha256, lower-case hex")]
 router = APIRouter()
 
 
 class MissingQuery(BaseModel):
-    chunks: list[str] = Field(max_length=100_000, description="sha256 of each chunk, hex")
+    chunks: list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = Field(
+        max_length=100_000, description="sha256 of each chunk, hex")
 
 
 class MissingReply(BaseModel):
@@ -80,7 +86,7 @@ def current_manifest(request: Request, kb: str) -> tuple[str, bytes] | None:
             responses={200: {"content": {"application/json": {}}, "description": "the signed manifest"},
                        304: {"description": "unchanged since the ETag given in If-None-Match"},
                        404: {"description": "nothing published for this kb"}})
-def get_manifest(kb: str, request: Request) -> Response:
+def get_manifest(kb: KbName, request: Request) -> Response:
     require(request, "device")
     found = current_manifest(request, _kb(kb))
     if found is None:
@@ -108,12 +114,12 @@ _ZSTD = {200: {"content": {"application/zstd": {}}, "description": "zstd frame"}
 
 
 @router.get("/v1/chunks/{sha}", tags=["snapshots"], response_class=FileResponse, responses=_ZSTD)
-def get_chunk(sha: str, request: Request) -> FileResponse:
+def get_chunk(sha: Sha256, request: Request) -> FileResponse:
     return _file(request, sha, "chunks")
 
 
 @router.get("/v1/deltas/{sha}", tags=["snapshots"], response_class=FileResponse, responses=_ZSTD)
-def get_delta(sha: str, request: Request) -> FileResponse:
+def get_delta(sha: Sha256, request: Request) -> FileResponse:
     return _file(request, sha, "deltas")
 
 
@@ -127,7 +133,7 @@ def missing_chunks(query: MissingQuery, request: Request) -> MissingReply:
 
 
 @router.put("/v1/admin/chunks/{sha}", tags=["publishing"], status_code=201)
-async def put_chunk(sha: str, request: Request) -> dict:
+async def put_chunk(sha: Sha256, request: Request) -> dict:
     require(request, "publish")
     body = await request.body()
     try:
@@ -138,7 +144,7 @@ async def put_chunk(sha: str, request: Request) -> dict:
 
 
 @router.put("/v1/admin/deltas/{sha}", tags=["publishing"], status_code=201)
-async def put_delta(sha: str, request: Request) -> dict:
+async def put_delta(sha: Sha256, request: Request) -> dict:
     require(request, "publish")
     body = await request.body()
     try:
@@ -149,7 +155,7 @@ async def put_delta(sha: str, request: Request) -> dict:
 
 
 @router.put("/v1/admin/kbs/{kb}/manifest", tags=["publishing"], status_code=201)
-async def put_manifest(kb: str, request: Request) -> Published:
+async def put_manifest(kb: KbName, request: Request) -> Published:
     require(request, "publish")
     kb = _kb(kb)
     raw = await request.body()

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from desktop.sync.scrub import scrub
 from desktop.sync.stats import METRICS
@@ -29,27 +29,33 @@ MAX_KEYS = 500
 MAX_COUNT = 1_000_000
 
 
+Key = Annotated[str, StringConstraints(max_length=64)]
+Question = Annotated[str, StringConstraints(max_length=200)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Keyed = Annotated[dict[Key, Count], Field(max_length=MAX_KEYS)]
+
+
+class Counters(BaseModel):
+    """Per-metric counts by key (article or tree id, team; '' when there is none)."""
+    model_config = ConfigDict(extra="forbid")
+    dialogue_started: Keyed = {}
+    question_understood: Keyed = {}
+    question_not_understood: Keyed = {}
+    article_used: Keyed = {}
+    tree_used: Keyed = {}
+    tree_completed: Keyed = {}
+    feedback_helpful: Keyed = {}
+    feedback_unhelpful: Keyed = {}
+    ticket_created: Keyed = {}
+
+
+assert tuple(Counters.model_fields) == METRICS, "server and client metrics differ"
+
+
 class DayStats(BaseModel):
-    day: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
-    counters: dict[str, dict[str, int]] = Field(default_factory=dict)
-    unanswered: dict[str, int] = Field(default_factory=dict)
-
-    @field_validator("counters")
-    @classmethod
-    def _counters(cls, value: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
-        for metric, keys in value.items():
-            if metric not in METRICS:
-                raise ValueError(f"unknown metric {metric[:40]!r} (known: {', '.join(METRICS)})")
-            if len(keys) > MAX_KEYS or any(len(k) > 64 or not 0 <= n <= MAX_COUNT for k, n in keys.items()):
-                raise ValueError(f"{metric}: at most {MAX_KEYS} keys of 64 characters, counts 0..{MAX_COUNT}")
-        return value
-
-    @field_validator("unanswered")
-    @classmethod
-    def _unanswered(cls, value: dict[str, int]) -> dict[str, int]:
-        if len(value) > MAX_KEYS or any(len(t) > 200 or not 0 <= n <= MAX_COUNT for t, n in value.items()):
-            raise ValueError(f"at most {MAX_KEYS} questions of 200 characters, counts 0..{MAX_COUNT}")
-        return value
+    day: date
+    counters: Counters = Field(default_factory=Counters)
+    unanswered: Annotated[dict[Question, Count], Field(max_length=MAX_KEYS)] = {}
 
 
 class Batch(BaseModel):
@@ -72,17 +78,18 @@ def post_batch(batch: Batch, request: Request) -> BatchReceipt:
             tx.execute("INSERT INTO stats_batches (batch_id, install_id, received_at) VALUES (?, ?, ?)",
                        (batch.batch_id, batch.install_id, now))
             for day in batch.days:
-                for metric, keys in day.counters.items():
+                when = day.day.isoformat()
+                for metric, keys in day.counters.model_dump().items():
                     for key, count in keys.items():
                         tx.execute("INSERT INTO stats_daily (day, metric, key, count) VALUES (?, ?, ?, ?) "
                                    "ON CONFLICT (day, metric, key) DO UPDATE SET count = stats_daily.count + "
-                                   "excluded.count", (day.day, metric, key, count))
+                                   "excluded.count", (when, metric, key, count))
                 for text, count in day.unanswered.items():
                     cleaned = scrub(text)
                     if cleaned:
                         tx.execute("INSERT INTO stats_questions (day, text, install_id, count) VALUES (?, ?, ?, ?) "
                                    "ON CONFLICT (day, text, install_id) DO UPDATE SET count = "
-                                   "stats_questions.count + excluded.count", (day.day, cleaned, batch.install_id, count))
+                                   "stats_questions.count + excluded.count", (when, cleaned, batch.install_id, count))
     except IntegrityError:
         return BatchReceipt(batch_id=batch.batch_id, duplicate=True)
     return BatchReceipt(batch_id=batch.batch_id, duplicate=False)

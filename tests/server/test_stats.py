@@ -47,9 +47,10 @@ def test_server_scrubs_questions_again(server):
 
 @pytest.mark.parametrize("mutate, field", [
     (lambda b: b.update(install_id="jean.dupont"), "install_id"),
-    (lambda b: b["days"][0]["counters"].update(keystrokes={"": 1}), "unknown metric"),
-    (lambda b: b["days"][0]["counters"]["dialogue_started"].update({"": -5}), "counts 0"),
+    (lambda b: b["days"][0]["counters"].update(keystrokes={"": 1}), "counters.keystrokes"),
+    (lambda b: b["days"][0]["counters"]["dialogue_started"].update({"": -5}), "greater than or equal to 0"),
     (lambda b: b["days"][0].update(day="yesterday"), "days.0.day"),
+    (lambda b: b["days"][0]["unanswered"].update({"x" * 201: 1}), "at most 200 characters"),
 ])
 def test_malformed_batches_are_refused_naming_the_field(server, mutate, field):
     body = batch(secrets.token_hex(16))
