@@ -54,7 +54,7 @@ class OutboxSender:
                  max_delay: float = 900.0, clock: Callable[[], float] = time.time,
                  rng: Callable[[], float] = random.random, workers: int = 1,
                  backend_factory: Callable[[], Backend] | None = None,
-                 lease_seconds: float = 120.0):
+                 lease_seconds: float = 120.0, batch_size: int = 10):
         self.outbox = outbox
         self.backend = backend
         self.base_delay = base_delay
@@ -64,24 +64,27 @@ class OutboxSender:
         self.workers = workers if backend_factory is not None else 1
         self.backend_factory = backend_factory
         self.lease_seconds = lease_seconds
+        # Back-ends with `create_tickets` (RT's bulk create) get new tickets in batches.
+        self.batch_size = batch_size if hasattr(backend, "create_tickets") else 1
 
     def send_due(self, limit: int = 100) -> SendReport:
         """Try every queued entry whose back-off is over. Stops early (everything left
         waits) when the ITSM is unreachable or refuses the credentials."""
         entries = self.outbox.due(self.clock(), limit)
+        units = [entries[i:i + self.batch_size] for i in range(0, len(entries), self.batch_size)]
         report = SendReport()
-        if self.workers > 1 and len(entries) > 1:
-            self._send_parallel(entries, report)
+        if self.workers > 1 and len(units) > 1:
+            self._send_parallel(units, report)
         else:
-            for entry in entries:
-                if not self._send_reporting(entry, self.outbox, self.backend, report):
+            for unit in units:
+                if not self._send_unit(unit, self.outbox, self.backend, report):
                     break
         if report.errors and any(not isinstance(e, PERMANENT) for e in report.errors.values()):
             self._postpone_rest(report)
         return report
 
-    def _send_parallel(self, entries: list[OutboxEntry], report: SendReport) -> None:
-        pending = iter(entries)
+    def _send_parallel(self, units: list[list[OutboxEntry]], report: SendReport) -> None:
+        pending = iter(units)
         lock = threading.Lock()
         stop = threading.Event()
 
@@ -91,36 +94,75 @@ class OutboxSender:
             try:
                 while not stop.is_set():
                     with lock:
-                        entry = next(pending, None)
-                    if entry is None:
+                        unit = next(pending, None)
+                    if unit is None:
                         return
-                    if not self._send_reporting(entry, outbox, backend, report, lock):
+                    if not self._send_unit(unit, outbox, backend, report, lock):
                         stop.set()
             finally:
                 outbox.close()
 
         threads = [threading.Thread(target=work, name=f"outbox-{n}")
-                   for n in range(min(self.workers, len(entries)))]
+                   for n in range(min(self.workers, len(units)))]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
 
-    def _send_reporting(self, entry: OutboxEntry, outbox: Outbox, backend: Backend,
-                        report: SendReport, lock: threading.Lock | None = None) -> bool:
-        """Send one entry and note the outcome; False means "stop: the ITSM is down"."""
+    def _send_unit(self, unit: list[OutboxEntry], outbox: Outbox, backend: Backend,
+                   report: SendReport, lock: threading.Lock | None = None) -> bool:
+        """Send one entry or one batch and note the outcomes in `report`; False means
+        "stop: the ITSM is down or refuses us"."""
+        lock = lock or _NO_LOCK
+        claimed = []
+        for entry in unit:
+            _crash_point("before_attempt")
+            taken = outbox.claim(entry.key, lease_owner_id(threading.get_ident()),
+                                 self.lease_seconds, self.clock())
+            if taken is not None:
+                claimed.append(taken)
+        fresh = [c for c in claimed if c.attempts == 0] if len(unit) > 1 else []
+        results: dict[str, str | ItsmError | None] = {}
+        for entry in claimed:
+            if entry not in fresh:
+                try:
+                    results[entry.key] = self._deliver(entry, outbox, backend)
+                except ItsmError as exc:
+                    results[entry.key] = exc
+        if fresh:
+            results.update(self._deliver_batch(fresh, outbox, backend))
+        keep_going = True
+        for key, result in results.items():
+            with lock:
+                if isinstance(result, ItsmError):
+                    report.errors[key] = result
+                    updated = outbox.get(key)
+                    (report.failed if updated.state == "failed" else report.waiting).append(updated)
+                    keep_going = keep_going and isinstance(result, PERMANENT)
+                elif result is not None:
+                    report.sent.append(outbox.get(key))
+        return keep_going
+
+    def _deliver_batch(self, fresh: list[OutboxEntry], outbox: Outbox,
+                       backend: Backend) -> dict[str, str | ItsmError]:
+        """New tickets (never attempted before) in one bulk request."""
+        _crash_point("before_send")
         try:
-            sent = self._send(entry, outbox, backend)
+            answers = backend.create_tickets([(e.ticket, e.key) for e in fresh])
         except ItsmError as exc:
-            updated = outbox.get(entry.key)
-            with lock or _NO_LOCK:
-                report.errors[entry.key] = exc
-                (report.failed if updated.state == "failed" else report.waiting).append(updated)
-            return isinstance(exc, PERMANENT)
-        if sent is not None:
-            with lock or _NO_LOCK:
-                report.sent.append(outbox.get(entry.key))
-        return True
+            for entry in fresh:
+                self._settle_error(outbox, entry.key, exc)
+            return {entry.key: exc for entry in fresh}
+        _crash_point("after_send")
+        results: dict[str, str | ItsmError] = {}
+        for entry, answer in zip(fresh, answers):
+            if isinstance(answer, ItsmError):
+                self._settle_error(outbox, entry.key, answer)
+                results[entry.key] = answer
+            else:
+                outbox.mark_sent(entry.key, answer.id, answer.url)
+                results[entry.key] = answer.id
+        return results
 
     def send(self, entry: OutboxEntry) -> str | None:
         """Send one entry; return the ITSM's id, or None if another sender holds it. On
@@ -132,27 +174,34 @@ class OutboxSender:
         _crash_point("before_attempt")
         claimed = outbox.claim(entry.key, lease_owner_id(threading.get_ident()),
                                self.lease_seconds, self.clock())
-        if claimed is None:
-            return None
+        return None if claimed is None else self._deliver(claimed, outbox, backend)
+
+    def _deliver(self, claimed: OutboxEntry, outbox: Outbox, backend: Backend) -> str:
+        """Send a claimed entry (`attempts` as before the claim); errors are settled on
+        the entry (postponed or failed) and re-raised."""
+        key = claimed.key
         try:
             if claimed.attempts > 0:  # an earlier attempt may have reached the ITSM
-                found = backend.find_by_idempotency_key(entry.key)
+                found = backend.find_by_idempotency_key(key)
                 if found is not None:
-                    log.info("outbox %s: already in the ITSM as %s", entry.key, found.id)
-                    outbox.mark_sent(entry.key, found.id, found.url)
+                    log.info("outbox %s: already in the ITSM as %s", key, found.id)
+                    outbox.mark_sent(key, found.id, found.url)
                     return found.id
             _crash_point("before_send")
-            ref = backend.create_ticket(claimed.ticket, entry.key)
+            ref = backend.create_ticket(claimed.ticket, key)
             _crash_point("after_send")
-            outbox.mark_sent(entry.key, ref.id, ref.url)
-            log.info("outbox %s: sent as %s", entry.key, ref.id)
+            outbox.mark_sent(key, ref.id, ref.url)
+            log.info("outbox %s: sent as %s", key, ref.id)
             return ref.id
-        except PERMANENT as exc:
-            outbox.mark_failed(entry.key, exc.user_message)
-            raise
         except ItsmError as exc:
-            self._postpone(outbox, entry.key, exc)
+            self._settle_error(outbox, key, exc)
             raise
+
+    def _settle_error(self, outbox: Outbox, key: str, exc: ItsmError) -> None:
+        if isinstance(exc, PERMANENT):
+            outbox.mark_failed(key, exc.user_message)
+        else:
+            self._postpone(outbox, key, exc)
 
     def _postpone(self, outbox: Outbox, key: str, exc: ItsmError) -> None:
         attempts = outbox.get(key).attempts

@@ -137,3 +137,49 @@ def test_retry_after_crash_finds_the_ticket_instead_of_creating_another(rt, rt_u
 
     assert len(rt_tickets_with_key(rt_url, entry.key)) == 1
     assert outbox.get(entry.key).state == "sent"
+
+
+class _AnswerLost:
+    """The real RT back-end, but the answer to the first bulk create never arrives."""
+
+    def __init__(self, rt):
+        self.rt, self.lost = rt, False
+
+    def __getattr__(self, name):
+        return getattr(self.rt, name)
+
+    def create_tickets(self, batch):
+        from desktop.itsm import Unavailable
+
+        results = self.rt.create_tickets(batch)
+        if not self.lost:
+            self.lost = True
+            raise Unavailable("connection reset by peer")
+        return results
+
+
+def test_bulk_send_whose_answer_was_lost_creates_each_ticket_once(rt, rt_url, tmp_path):
+    outbox = Outbox.open(tmp_path / "state.sqlite")
+    keys = [outbox.add(_ticket(subject=f"Bulk {n}"), itsm="rt").key for n in range(4)]
+    sender = OutboxSender(outbox, _AnswerLost(rt), base_delay=0.01, max_delay=0.01)
+    assert sender.batch_size > 1
+
+    first = sender.send_due()
+    assert first.sent == [] and len(first.waiting) == 4
+    import time
+    time.sleep(0.05)
+    second = sender.send_due()
+
+    assert len(second.sent) == 4
+    assert [len(rt_tickets_with_key(rt_url, key)) for key in keys] == [1, 1, 1, 1]
+
+
+def test_bulk_send_fails_only_the_ticket_rt_refuses(rt, rt_url, tmp_path):
+    outbox = Outbox.open(tmp_path / "state.sqlite")
+    good = outbox.add(_ticket(), itsm="rt").key
+    bad = outbox.add(_ticket(queue="No such queue"), itsm="rt").key
+    report = OutboxSender(outbox, rt).send_due()
+    assert [e.key for e in report.sent] == [good]
+    assert outbox.get(bad).state == "failed"
+    assert "No permission to create tickets in the queue" in outbox.get(bad).last_error
+    assert rt_tickets_with_key(rt_url, bad) == []
