@@ -9,6 +9,7 @@ one-article change touches few database pages (small deltas for sync).
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -100,6 +101,8 @@ def build(src: Path, output: Path, version: int | None = None, embedder: Embedde
         raise BuildError(problems)
     embedder = embedder or shared_embedder()
     output = Path(output)
+    if output.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a snapshot file name", str(output))
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
@@ -118,12 +121,12 @@ def build(src: Path, output: Path, version: int | None = None, embedder: Embedde
         db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
         db.commit()
         db.execute("VACUUM")
+        db.close()
+        os.replace(tmp, output)
     except BaseException:
         db.close()
         tmp.unlink(missing_ok=True)   # a failed build leaves nothing behind
         raise
-    db.close()
-    os.replace(tmp, output)
     return BuildReport(output, sum(e["kind"] == "article" for e in entries),
                        sum(e["kind"] == "tree" for e in entries), config["languages"], digest,
                        time.perf_counter() - started)

@@ -51,6 +51,10 @@ def run_build(args: argparse.Namespace) -> int:
                   f":{problem.line}: {problem.message}", file=sys.stderr)
         print(f"build failed: {len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
         return 1
+    except OSError as exc:
+        print(f"error: cannot write {exc.filename or args.output}: {exc.strerror or exc}; nothing was written",
+              file=sys.stderr)
+        return 1
     if not args.quiet:
         print(f"wrote {report.output}: {report.articles} articles, {report.trees} trees, "
               f"languages {', '.join(report.languages)}, content {report.content_hash[:12]}, "

@@ -103,3 +103,23 @@ def test_top_level_help_lists_the_verbs():
     assert result.returncode == 0
     for verb in ("build", "lint", "eval", "stats"):
         assert verb in result.stdout
+
+
+def test_output_that_is_a_folder_fails_cleanly_and_leaves_nothing(make_kb, tmp_path):
+    folder = tmp_path / "snapshots"
+    folder.mkdir()
+    result = run_cli("build", str(make_kb(GOOD)), "--output", str(folder))
+    assert result.returncode == 1
+    assert f"error: cannot write {folder}: is a folder" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kb1", "snapshots"]
+    assert list(folder.iterdir()) == []
+
+
+def test_output_under_a_file_fails_cleanly(make_kb, tmp_path, capsys):
+    from kb_snapshots.__main__ import main
+
+    (tmp_path / "plain-file").write_text("x")
+    assert main(["build", str(make_kb(GOOD)), "--output", str(tmp_path / "plain-file" / "kb.sqlite")]) == 1
+    err = capsys.readouterr().err
+    assert "error: cannot write" in err and "nothing was written" in err

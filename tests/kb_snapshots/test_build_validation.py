@@ -221,3 +221,22 @@ def test_valid_kb_with_article_tree_and_translation_builds(make_kb, tmp_path):
     report = build(root, tmp_path / "out.sqlite", version=7)
     assert (report.articles, report.trees) == (2, 1)
     assert (tmp_path / "out.sqlite").stat().st_size > 0
+
+
+def test_windows_line_endings_and_byte_order_marks_are_read_like_plain_files(tmp_path):
+    root = tmp_path / "kb"
+    (root / "articles").mkdir(parents=True)
+    (root / "kb.yaml").write_bytes("\ufeffname: X\r\ndefault_lang: en\r\nlanguages: [en]\r\n".encode())
+    (root / "articles/a.md").write_bytes(
+        "\ufeff---\r\nid: a\r\ntitle: A\r\nlang: en\r\n---\r\n\r\nHello {{user.first_name}}\r\n{{bad.var}}\r\n".encode())
+    with pytest.raises(BuildError) as caught:
+        build(root, tmp_path / "out.sqlite")
+    assert [str(p) for p in caught.value.problems] == ["articles/a.md:8: unknown variable {{bad.var}}"]
+
+
+def test_file_that_is_not_utf8_is_reported_at_line_1(make_kb, tmp_path):
+    root = make_kb({"articles/a.md": VALID_ARTICLE})
+    (root / "articles/latin1.md").write_bytes(b"---\nid: b\ntitle: \xe9t\xe9\nlang: en\n---\nbody\n")
+    with pytest.raises(BuildError) as caught:
+        build(root, tmp_path / "out.sqlite")
+    assert [str(p) for p in caught.value.problems] == ["articles/latin1.md:1: not UTF-8 text"]
