@@ -39,6 +39,13 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    written: set[str] = set()
+    for key_node, _ in node.value:   # YAML keeps only the last of two equal keys: say so instead
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+            if key_node.value in written:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"'{key_node.value}' is written twice in the same mapping", key_node.start_mark)
+            written.add(key_node.value)
     loader.flatten_mapping(node)
     mapping = LineDict()
     mapping.lines = {}

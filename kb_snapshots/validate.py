@@ -209,6 +209,7 @@ def _validate_node(check: Checker, nodes: LineDict, node_id: str, node: Any) -> 
                 if not isinstance(option, dict) or not option.get("label"):
                     check.add(f"node '{node_id}': each option needs a 'label' and a 'next'", "options", node)
                     continue
+                check.variables(str(option["label"]), "label", option)
                 link("next", option, required=True)
     elif kind == "answer":
         if not isinstance(node["answer"], str):
@@ -239,6 +240,8 @@ def _validate_ticket(check: Checker, node_id: str, node: LineDict) -> None:
         return
     if not ticket.get("subject"):
         check.add(f"node '{node_id}': a ticket needs a 'subject'", None, ticket)
+    else:
+        check.variables(str(ticket["subject"]), "subject", ticket)
     seen: set[str] = set()
     for item in ticket.get("fields") or []:
         if not isinstance(item, dict):
@@ -252,6 +255,8 @@ def _validate_ticket(check: Checker, node_id: str, node: LineDict) -> None:
         seen.add(field_id)
         if not item.get("label"):
             check.add(f"node '{node_id}': field '{field_id}' needs a 'label'", None, item)
+        else:
+            check.variables(str(item["label"]), "label", item)
         if item.get("type") not in FIELD_TYPES:
             check.add(f"node '{node_id}': field '{field_id}' has type '{item.get('type')}' "
                       f"(one of {', '.join(FIELD_TYPES)})", "type" if "type" in item else None, item)
