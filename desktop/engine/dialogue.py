@@ -39,7 +39,7 @@ class Dialogue:
 
     def ask(self, text: str, lang: str | None = None) -> Turn:
         reply = self.kb.ask(text, lang=lang)
-        if reply.kind == "unknown":
+        if reply.kind == "unknown" and str(text or "").strip():   # an empty message is not a miss
             self.misses += 1
         elif reply.kind == "answer":
             self.misses = 0

@@ -151,3 +151,12 @@ def test_dialogue_survives_a_json_round_trip(helpdesk):
 def test_restoring_an_empty_dialogue_gives_a_fresh_one(helpdesk, saved):
     restored = Dialogue.from_dict(helpdesk, saved)
     assert restored.turns == [] and restored.misses == 0
+
+
+@pytest.mark.parametrize("empty", ["", "   ", "\n"])
+def test_sending_an_empty_message_is_not_a_miss(helpdesk, empty):
+    dialogue = Dialogue(helpdesk)
+    dialogue.ask(UNKNOWN)
+    assert dialogue.ask(empty).offer_ticket is False
+    assert dialogue.ask(empty).offer_ticket is False
+    assert dialogue.ask(UNKNOWN_2).offer_ticket is True
