@@ -12,6 +12,7 @@ Errors are `PublishError`, with the server's own message when it refused.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -55,8 +56,10 @@ def publish(snapshot: Path, manifest_path: Path, server: str, token: str,
         raise PublishError(f"{manifest_path}: {exc}") from None
     if len(data) != manifest.size:
         raise PublishError(f"{snapshot}: does not match {manifest_path} (sign it again)")
-    pieces = {sha: piece for sha, piece in chunking.split(data)}
-    if set(pieces) != {c.sha256 for c in manifest.chunks}:
+    split = chunking.split(data)
+    pieces = dict(split)
+    index = mf.chunk_index(mf.Chunk(sha, len(piece)) for sha, piece in split)
+    if hashlib.sha256(index).hexdigest() != manifest.index_sha256:
         raise PublishError(f"{snapshot}: does not match {manifest_path} (sign it again)")
     try:
         missing = _check(session.post(f"{base}/v1/admin/chunks/missing", headers=headers, timeout=timeout,
@@ -67,6 +70,8 @@ def publish(snapshot: Path, manifest_path: Path, server: str, token: str,
             _check(session.put(f"{base}/v1/admin/chunks/{sha}", data=blob, timeout=timeout,
                                headers={**headers, "Content-Type": "application/zstd"}), f"chunk {sha[:12]}")
             sent += len(blob)
+        _check(session.put(f"{base}/v1/admin/indexes/{manifest.index_sha256}", data=index, timeout=timeout,
+                           headers={**headers, "Content-Type": "application/json"}), "chunk index")
         for delta in manifest.deltas:
             patch = _read_patch(snapshot, delta.sha256)
             _check(session.put(f"{base}/v1/admin/deltas/{delta.sha256}", data=patch, timeout=timeout,

@@ -29,7 +29,7 @@ from pathlib import Path
 from nacl.signing import SigningKey
 
 from desktop.sync import chunking
-from desktop.sync.manifest import Chunk, Delta, Manifest, format_time, key_id, public_key_text, sign
+from desktop.sync.manifest import Chunk, Delta, Manifest, chunk_index, format_time, key_id, public_key_text, sign
 
 
 class SigningError(ValueError):
@@ -95,9 +95,12 @@ def build_deltas(data: bytes, previous: list[Path]) -> dict[str, tuple[str, byte
 def build_manifest(snapshot: Path, *, kb: str | None = None, version: int | None = None,
                    expires_days: float = 30, now: datetime | None = None,
                    previous: list[Path] = ()) -> tuple[Manifest, bytes, dict[str, bytes]]:
-    """The manifest describing `snapshot`, the snapshot's bytes and its patches by sha256."""
+    """The manifest describing `snapshot`, the snapshot's bytes and its patches by sha256.
+    The chunk index it names is `chunk_index(...)` of the snapshot's chunks (publish
+    recomputes it from the snapshot)."""
     data = _read_snapshot(snapshot)
     deltas = build_deltas(data, list(previous))
+    index = chunk_index(Chunk(sha, len(piece)) for sha, piece in chunking.split(data))
     meta = snapshot_meta(snapshot)
     now = now or datetime.now(timezone.utc)
     if version is None:
@@ -109,7 +112,7 @@ def build_manifest(snapshot: Path, *, kb: str | None = None, version: int | None
         version=version, created=format_time(now),
         expires=format_time(now + timedelta(days=expires_days)),
         sha256=hashlib.sha256(data).hexdigest(), size=len(data),
-        chunks=tuple(Chunk(sha, len(piece)) for sha, piece in chunking.split(data)),
+        index_sha256=hashlib.sha256(index).hexdigest(), index_size=len(index),
         deltas=tuple(Delta(base, sha, len(patch)) for sha, (base, patch) in sorted(deltas.items())),
     )
     return manifest, data, {sha: patch for sha, (_, patch) in deltas.items()}

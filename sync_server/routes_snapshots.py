@@ -4,7 +4,9 @@
     GET  /v1/chunks/{sha256}          device   one zstd-compressed chunk (immutable)
     POST /v1/admin/chunks/missing     publish  which of these chunks the server lacks
     PUT  /v1/admin/chunks/{sha256}    publish  upload one chunk (verified against its name)
+    GET  /v1/indexes/{sha256}         device   a snapshot's chunk index (immutable)
     GET  /v1/deltas/{sha256}          device   one patch from an earlier snapshot (immutable)
+    PUT  /v1/admin/indexes/{sha256}   publish  upload a chunk index
     PUT  /v1/admin/deltas/{sha256}    publish  upload one patch
     PUT  /v1/admin/kbs/{kb}/manifest  publish  publish a manifest signed by a trusted key
 
@@ -123,6 +125,15 @@ def get_delta(sha: Sha256, request: Request) -> FileResponse:
     return _file(request, sha, "deltas")
 
 
+@router.get("/v1/indexes/{sha}", tags=["snapshots"], response_class=FileResponse,
+            responses={200: {"content": {"application/json": {}}, "description": "chunk index"}})
+def get_index(sha: Sha256, request: Request) -> FileResponse:
+    reply = _file(request, sha, "indexes")
+    reply.media_type = "application/json"
+    reply.headers["content-type"] = "application/json"
+    return reply
+
+
 @router.post("/v1/admin/chunks/missing", tags=["publishing"])
 def missing_chunks(query: MissingQuery, request: Request) -> MissingReply:
     require(request, "publish")
@@ -143,15 +154,24 @@ async def put_chunk(sha: Sha256, request: Request) -> dict:
     return {"sha256": sha, "stored": created}
 
 
-@router.put("/v1/admin/deltas/{sha}", tags=["publishing"], status_code=201)
-async def put_delta(sha: Sha256, request: Request) -> dict:
+async def _put_blob(kind: str, sha: str, request: Request) -> dict:
     require(request, "publish")
     body = await request.body()
     try:
-        created = request.app.state.chunks.put_delta(sha, body)
+        created = request.app.state.chunks.put_blob(kind, sha, body)
     except ChunkRejected as exc:
         raise ApiError(422, "invalid", str(exc)) from None
     return {"sha256": sha, "stored": created}
+
+
+@router.put("/v1/admin/deltas/{sha}", tags=["publishing"], status_code=201)
+async def put_delta(sha: Sha256, request: Request) -> dict:
+    return await _put_blob("deltas", sha, request)
+
+
+@router.put("/v1/admin/indexes/{sha}", tags=["publishing"], status_code=201)
+async def put_index(sha: Sha256, request: Request) -> dict:
+    return await _put_blob("indexes", sha, request)
 
 
 @router.put("/v1/admin/kbs/{kb}/manifest", tags=["publishing"], status_code=201)
@@ -168,7 +188,13 @@ async def put_manifest(kb: KbName, request: Request) -> Published:
     if manifest.kb != kb:
         raise ApiError(422, "invalid_manifest", f"manifest is for kb '{manifest.kb}', not '{kb}'")
     store = request.app.state.chunks
-    missing = store.missing([c.sha256 for c in manifest.chunks])
+    try:
+        chunks = mf.parse_chunk_index(store.path(manifest.index_sha256, "indexes").read_bytes(), manifest)
+    except FileNotFoundError:
+        raise ApiError(409, "chunks_missing", f"chunk index {manifest.index_sha256} not uploaded yet") from None
+    except mf.ManifestError as exc:
+        raise ApiError(422, "invalid_manifest", str(exc)) from None
+    missing = store.missing([c.sha256 for c in chunks])
     missing += [d.sha256 for d in manifest.deltas if not store.path(d.sha256, "deltas").exists()]
     if missing:
         raise ApiError(409, "chunks_missing", f"{len(missing)} chunk(s) not uploaded yet, e.g. {missing[0]}")

@@ -3,7 +3,7 @@
     store = ChunkStore(Path("/srv/helpdesk"))
     store.put(sha, compressed)      # verifies sha256(decompressed) == sha first
     store.path(sha)                 # /srv/helpdesk/chunks/ab/abcdef….zst
-    store.put_delta(sha, patch)     # a patch file, named by the sha256 of its own bytes
+    store.put_blob("deltas", sha, patch)   # patches and chunk indexes: named by their own sha256
 
 A chunk is written once under its hash, via a temporary file and an atomic rename, so
 readers never see half a chunk and a CDN may cache it forever.
@@ -37,11 +37,12 @@ class ChunkStore:
             raise ChunkRejected(f"not a sha256: {sha[:70]!r}")
         return self.root / kind / sha[:2] / f"{sha}.zst"
 
-    def put_delta(self, sha: str, patch: bytes) -> bool:
-        """Store a patch; False if it was already there. Raises ChunkRejected."""
-        if hashlib.sha256(patch).hexdigest() != sha:
-            raise ChunkRejected(f"delta {sha[:12]}…: its bytes do not match its sha256")
-        return self._write(self.path(sha, "deltas"), patch)
+    def put_blob(self, kind: str, sha: str, data: bytes) -> bool:
+        """Store a patch ("deltas") or a chunk index ("indexes") named by the sha256 of
+        its own bytes; False if it was already there. Raises ChunkRejected."""
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise ChunkRejected(f"{kind[:-1]} {sha[:12]}…: its bytes do not match its sha256")
+        return self._write(self.path(sha, kind), data)
 
     def has(self, sha: str) -> bool:
         return self.path(sha).exists()

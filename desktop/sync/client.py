@@ -88,6 +88,9 @@ class SyncClient:
     def chunk(self, sha: str) -> bytes:
         return self._blob(f"/v1/chunks/{sha}")
 
+    def index(self, sha: str) -> bytes:
+        return self._blob(f"/v1/indexes/{sha}")
+
     def delta(self, sha: str) -> bytes:
         return self._blob(f"/v1/deltas/{sha}")
 

@@ -58,8 +58,10 @@ class UpdateResult:
 
 
 class SnapshotInstaller:
-    def __init__(self, target: Path, check: Callable[[Path], None] | None = None) -> None:
-        """`check(path)` may raise to refuse a file the app could not open."""
+    def __init__(self, target: Path, check: Callable[[Path], None] | None = None, use_deltas: bool = True) -> None:
+        """`check(path)` may raise to refuse a file the app could not open; `use_deltas=False`
+        always rebuilds from chunks (to measure them)."""
+        self.use_deltas = use_deltas
         self.target = Path(target)
         self.root = self.target.parent
         self.manifests = self.root / "manifests"
@@ -126,7 +128,7 @@ class SnapshotInstaller:
     def _fetch(self, client: SyncClient, manifest: mf.Manifest, old: bytes,
                current: InstalledSnapshot | None) -> tuple[bytes, str]:
         old_sha = current.sha256 if current else hashlib.sha256(old).hexdigest()
-        for delta in manifest.deltas:
+        for delta in manifest.deltas if self.use_deltas else ():
             if delta.from_sha256 != old_sha or not old:
                 continue
             patch = client.delta(delta.sha256)
@@ -141,10 +143,14 @@ class SnapshotInstaller:
         return self._assemble(client, manifest, old), "chunks"
 
     def _assemble(self, client: SyncClient, manifest: mf.Manifest, old: bytes) -> bytes:
+        try:
+            chunks = mf.parse_chunk_index(client.index(manifest.index_sha256), manifest)
+        except mf.ManifestError as exc:
+            raise VerificationFailed(str(exc)) from None
         local = dict(chunking.split(old)) if old else {}
         self.partial.mkdir(exist_ok=True)
         pieces = []
-        for chunk in manifest.chunks:
+        for chunk in chunks:
             piece = local.get(chunk.sha256)
             if piece is None:
                 piece = self._partial(chunk.sha256)

@@ -5,15 +5,18 @@ A manifest is JSON, signed with Ed25519 the way The Update Framework signs metad
     {"signed": {"type": "helpdesk-snapshot", "format": 1, "kb": "acme-it",
                 "version": 1764000000, "created": "2026-11-25T08:00:00Z",
                 "expires": "2026-12-25T08:00:00Z", "sha256": "…", "size": 5242880,
-                "chunks": [{"sha256": "…", "size": 8191}, …],
+                "index_sha256": "…", "index_size": 61234,
                 "deltas": [{"from_sha256": "…", "sha256": "…", "size": 1374}, …]},
      "signatures": [{"keyid": "…", "sig": "<base64>"}]}
 
 The signature covers the canonical JSON of `signed` (sorted keys, no spaces). `version`
 only grows (rollback protection) and `expires` must be in the future (freeze
-protection). `chunks` rebuild the file from content-defined pieces (any installed
-snapshot shares most of them); `deltas` are optional zstd patches from a given
-earlier snapshot (`patch-from`: the old file is the dictionary), far smaller still.
+protection). The chunk index (a separate file named by its sha256, signed through
+`index_sha256`) lists the content-defined pieces the file is rebuilt from; any
+installed snapshot shares most of them. `deltas` are optional zstd patches from a
+given earlier snapshot (`patch-from`: the old file is the dictionary), far smaller
+still. Keeping the index out of the manifest keeps every poll and every patched
+update small however big the knowledge base grows.
 Errors (all `ManifestError`, a `ValueError`):
 
     ManifestError
@@ -80,12 +83,12 @@ class Manifest:
     expires: str
     sha256: str
     size: int
-    chunks: tuple[Chunk, ...]
+    index_sha256: str
+    index_size: int
     deltas: tuple[Delta, ...] = ()
 
     def body(self) -> dict[str, Any]:
         body = asdict(self)
-        body["chunks"] = [asdict(c) for c in self.chunks]
         body["deltas"] = [asdict(d) for d in self.deltas]
         return {"type": MANIFEST_TYPE, "format": FORMAT, **body}
 
@@ -147,26 +150,44 @@ def parse(raw: bytes) -> tuple[Manifest, dict[str, Any]]:
         body = envelope["signed"]
         if body.get("type") != MANIFEST_TYPE or body.get("format") != FORMAT:
             raise BadManifest(f"not a format-{FORMAT} {MANIFEST_TYPE} manifest")
-        chunks = tuple(Chunk(str(c["sha256"]), int(c["size"])) for c in body["chunks"])
         deltas = tuple(Delta(str(d["from_sha256"]), str(d["sha256"]), int(d["size"]))
                        for d in body.get("deltas", []))
         manifest = Manifest(kb=str(body["kb"]), version=int(body["version"]), created=str(body["created"]),
                             expires=str(body["expires"]), sha256=str(body["sha256"]), size=int(body["size"]),
-                            chunks=chunks, deltas=deltas)
+                            index_sha256=str(body["index_sha256"]), index_size=int(body["index_size"]),
+                            deltas=deltas)
     except ManifestError:
         raise
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise BadManifest(f"malformed manifest: {exc.__class__.__name__} {exc}") from None
     if not isinstance(envelope.get("signatures"), list):
         raise BadManifest("malformed manifest: no signatures list")
-    if sum(c.size for c in chunks) != manifest.size or manifest.version < 0:
-        raise BadManifest("malformed manifest: chunk sizes do not add up to the snapshot size")
-    hashes = [manifest.sha256] + [c.sha256 for c in chunks] + [h for d in deltas for h in (d.sha256, d.from_sha256)]
+    if manifest.version < 0 or manifest.size < 0 or not 0 < manifest.index_size <= MAX_MANIFEST_BYTES * 8:
+        raise BadManifest("malformed manifest: negative version or size, or an implausible index size")
+    hashes = [manifest.sha256, manifest.index_sha256] + [h for d in deltas for h in (d.sha256, d.from_sha256)]
     for value in hashes:
         if len(value) != 64 or any(ch not in "0123456789abcdef" for ch in value):
             raise BadManifest(f"malformed manifest: not a sha256: {value[:70]!r}")
     parse_time(manifest.expires)
     return manifest, envelope
+
+
+def chunk_index(chunks: Iterable[Chunk]) -> bytes:
+    """The chunk index file: compact JSON, named by its sha256 in the manifest."""
+    return canonical({"chunks": [[c.sha256, c.size] for c in chunks]})
+
+
+def parse_chunk_index(raw: bytes, manifest: Manifest) -> tuple[Chunk, ...]:
+    """The chunks of `manifest`'s snapshot, if `raw` is the index it signed."""
+    if len(raw) != manifest.index_size or hashlib.sha256(raw).hexdigest() != manifest.index_sha256:
+        raise BadManifest("chunk index does not match the signed manifest (tampered or truncated)")
+    try:
+        chunks = tuple(Chunk(str(sha), int(size)) for sha, size in json.loads(raw)["chunks"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BadManifest(f"malformed chunk index: {exc}") from None
+    if sum(c.size for c in chunks) != manifest.size:
+        raise BadManifest("malformed chunk index: chunk sizes do not add up to the snapshot size")
+    return chunks
 
 
 def verify(raw: bytes, trusted: Iterable[VerifyKey], *, installed_version: int | None = None,

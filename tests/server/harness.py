@@ -46,10 +46,12 @@ class Harness:
         manifest, data, patches = build_manifest(snapshot, kb="acme-it", version=version, previous=list(previous),
                                                  expires_days=expires_days)
         store = self.app.app.state.chunks
-        for sha, piece in chunking.split(data):
+        split = chunking.split(data)
+        for sha, piece in split:
             store.put(sha, chunking.compress(piece))
+        store.put_blob("indexes", manifest.index_sha256, mf.chunk_index(mf.Chunk(s, len(p)) for s, p in split))
         for sha, patch in patches.items():
-            store.put_delta(sha, patch)
+            store.put_blob("deltas", sha, patch)
         reply = self.client.put("/v1/admin/kbs/acme-it/manifest", content=mf.sign(manifest, key or self.key),
                                 headers=self.admin)
         assert reply.status_code == 201, reply.text

@@ -6,7 +6,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-DEVICE_PATHS = ("/v1/kbs/", "/v1/chunks/", "/v1/deltas/", "/v1/stats/", "/v1/announcements", "/v1/slots",
+DEVICE_PATHS = ("/v1/kbs/", "/v1/chunks/", "/v1/deltas/", "/v1/indexes/", "/v1/stats/", "/v1/announcements", "/v1/slots",
                 "/v1/bookings/")
 
 WINDOWED = ("/v1/admin/announcements", "/v1/admin/slots")

@@ -140,3 +140,12 @@ def test_interrupted_download_resumes_without_refetching(setup, monkeypatch):
     assert setup.current.read_bytes() == setup.v1.read_bytes()
     assert len(attempts[0]) == 10 and attempts[1]
     assert not set(attempts[0]) & set(attempts[1]), "chunks from the first attempt were downloaded again"
+
+
+def test_tampered_chunk_index_is_refused(setup):
+    setup.harness.publish(setup.v1, version=1)
+    for path in (setup.harness.storage / "indexes").rglob("*.zst"):
+        path.write_bytes(path.read_bytes().replace(b'"chunks":[["', b'"chunks":[["0', 1)[:-1])
+    with pytest.raises(VerificationFailed, match="chunk index does not match the signed manifest"):
+        sync_once(setup.policy())
+    assert not setup.current.exists()
