@@ -5,13 +5,15 @@
     GET  /v1/admin/stats.csv        stats   per-day figures as CSV
 
 Questions are scrubbed again here (defence in depth) and stored per install id, so the
-report can show a question only once `min_installs` distinct installs asked it.
+report can show a question only once `min_installs` distinct installs asked it. Batch
+ids are remembered for `BATCH_MEMORY_DAYS` (clients drop unsent batches sooner), so the
+table of seen ids stays small.
 """
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -27,6 +29,9 @@ from sync_server.report import DAILY_COLUMNS, report
 router = APIRouter()
 MAX_KEYS = 500
 MAX_COUNT = 1_000_000
+BATCH_MEMORY_DAYS = 45
+PRUNE_EVERY = 1000            # batches between two prunings, per replica
+_received = {"count": 0}
 
 
 Key = Annotated[str, StringConstraints(max_length=64)]
@@ -92,7 +97,17 @@ def post_batch(batch: Batch, request: Request) -> BatchReceipt:
                                    "stats_questions.count + excluded.count", (when, cleaned, batch.install_id, count))
     except IntegrityError:
         return BatchReceipt(batch_id=batch.batch_id, duplicate=True)
+    _received["count"] += 1
+    if _received["count"] % PRUNE_EVERY == 1:
+        prune_batch_ids(request.app.state.db)
     return BatchReceipt(batch_id=batch.batch_id, duplicate=False)
+
+
+def prune_batch_ids(db, now: datetime | None = None) -> int:
+    """Forget batch ids older than BATCH_MEMORY_DAYS; returns how many went."""
+    cutoff = ((now or datetime.now(timezone.utc)) - timedelta(days=BATCH_MEMORY_DAYS)).isoformat()
+    with db.transaction() as tx:
+        return tx.execute("DELETE FROM stats_batches WHERE received_at < ?", (cutoff,))
 
 
 Days = Annotated[int, Query(ge=1, le=366, description="how many days back")]

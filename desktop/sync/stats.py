@@ -19,7 +19,7 @@ import json
 import secrets
 import sqlite3
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator
@@ -27,6 +27,7 @@ from typing import Callable, Iterable, Iterator
 from desktop.sync.client import SyncClient
 from desktop.sync.scrub import own_names, scrub
 
+MAX_BATCH_AGE_DAYS = 30      # older unsent batches are dropped (the server forgets ids after 45)
 METRICS = ("dialogue_started", "question_understood", "question_not_understood", "article_used",
            "tree_used", "tree_completed", "feedback_helpful", "feedback_unhelpful", "ticket_created")
 MAX_QUESTIONS_PER_DAY = 200
@@ -148,6 +149,9 @@ class UsageStats:
         if not self.enabled:
             return 0
         self.seal_batch()
+        cutoff = (self.clock() - timedelta(days=MAX_BATCH_AGE_DAYS)).isoformat()
+        with self._db() as db:
+            db.execute("DELETE FROM usage_outbox WHERE created_at < ?", (cutoff,))
         sent = 0
         for payload in self.pending():
             client.post_json("/v1/stats/batches", payload)

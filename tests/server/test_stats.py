@@ -66,3 +66,15 @@ def test_csv_export_has_one_row_per_day(server):
     assert reply.headers["content-type"].startswith("text/csv")
     assert lines[0].startswith("day,dialogues,interactions") and len(lines) == 8
     assert lines[-1].startswith(f"{date.today().isoformat()},7,4,3,1")
+
+
+def test_old_batch_ids_are_forgotten_but_recent_ones_still_deduplicate(server):
+    from datetime import datetime, timedelta, timezone
+
+    from sync_server.routes_stats import prune_batch_ids
+
+    body = batch(secrets.token_hex(16))
+    server.client.post("/v1/stats/batches", json=body, headers=server.device)
+    assert prune_batch_ids(server.db) == 0
+    assert server.client.post("/v1/stats/batches", json=body, headers=server.device).json()["duplicate"]
+    assert prune_batch_ids(server.db, now=datetime.now(timezone.utc) + timedelta(days=46)) == 1

@@ -106,3 +106,20 @@ def test_retried_batch_counts_once(setup, tmp_path, monkeypatch):
     assert calls[0] == calls[1]
     report = setup.harness.client.get("/v1/admin/stats", headers=setup.harness.admin).json()
     assert report["totals"]["dialogues"] == 3
+
+
+def test_batches_unsent_for_a_month_are_dropped(tmp_path):
+    clock = {"now": at(2026, 3)}
+    stats = UsageStats(tmp_path / "state.sqlite", clock=lambda: clock["now"](), names=[])
+    stats.dialogue_started()
+    stats.seal_batch()
+    clock["now"] = at(2026, 4, 20)
+
+    class Offline:
+        def post_json(self, path, payload):
+            raise ServerUnreachable("offline")
+
+    stats.dialogue_started()
+    with pytest.raises(ServerUnreachable):
+        stats.upload(Offline())
+    assert [p["days"][0]["day"] for p in stats.pending()] == ["2026-04-20"]
