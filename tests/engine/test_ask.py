@@ -150,16 +150,17 @@ def test_bytes_question_does_not_crash(helpdesk):
 
 
 def test_ten_thousand_character_question_answers_quickly(helpdesk):
+    # CPU time, not wall time: the budget must hold on a busy CI machine too
     question = ("I forgot my password and now I cannot log in. " * 250)[:10_000]
     assert len(question) == 10_000
-    started = time.perf_counter()
+    started = time.process_time()
     reply = helpdesk.ask(question)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
     assert reply.kind == "answer" and reply.hits[0].id == "password-reset"
-    noise = "x" * 10_000
-    started = time.perf_counter()
-    assert helpdesk.ask(noise).kind == "unknown"
-    assert time.perf_counter() - started < 2.0
+    started = time.process_time()
+    assert helpdesk.ask("x" * 10_000).kind == "unknown"
+    assert helpdesk.ask("pasword " * 1250, lang="en").hits[0].id == "password-reset"
+    assert time.process_time() - started < 4.0
 
 
 @pytest.mark.parametrize("question, expected_id, correction", [
