@@ -74,6 +74,7 @@ def test_hits_carry_id_title_score_kind_and_come_best_first(helpdesk):
         assert hit.kind in ("article", "tree")
     assert reply.hits[0].score == max(hit.score for hit in reply.hits)
     assert len({hit.id for hit in reply.hits}) == len(reply.hits)
+    assert "password-reset-fr" not in {hit.id for hit in reply.hits}     # one hit per translated pair
     assert json.loads(json.dumps(reply.to_dict()))["hits"][0]["id"] == "password-reset"
 
 

@@ -284,3 +284,18 @@ FIELDS = (
 ])
 def test_ticket_form_validation_names_each_wrong_field(values, errors):
     assert validate_form(FIELDS, values) == errors
+
+
+def test_walk_saved_before_a_snapshot_update_that_removed_its_node_cannot_resume(tmp_path):
+    old_root = write_kb(tmp_path / "v1", {"trees/vpn.yaml": tree(**VPN_TREE)})
+    old = build_and_open(old_root, tmp_path / "v1.sqlite")
+    walker = TreeWalker(old.tree("vpn-check"), VALUES, checker=fake_checker("unknown"))
+    state, _ = walker.run_check(walker.start())
+    saved = json.dumps(state.to_dict())                   # the window closes on the "ask" step
+
+    nodes = {k: v for k, v in VPN_TREE["nodes"].items() if k != "ask"}
+    nodes["probe"] = {**nodes["probe"], "if_unknown": "reconnect"}
+    new_root = write_kb(tmp_path / "v2", {"trees/vpn.yaml": tree(**{**VPN_TREE, "nodes": nodes})})
+    new = build_and_open(new_root, tmp_path / "v2.sqlite", version=2)
+    with pytest.raises(TreeError, match="'ask'"):
+        TreeWalker(new.tree("vpn-check"), VALUES).resume(json.loads(saved))

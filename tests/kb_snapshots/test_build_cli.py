@@ -123,3 +123,11 @@ def test_output_under_a_file_fails_cleanly(make_kb, tmp_path, capsys):
     assert main(["build", str(make_kb(GOOD)), "--output", str(tmp_path / "plain-file" / "kb.sqlite")]) == 1
     err = capsys.readouterr().err
     assert "error: cannot write" in err and "nothing was written" in err
+
+
+def test_quiet_build_prints_nothing_on_success(make_kb, tmp_path, capsys):
+    from kb_snapshots.__main__ import main
+
+    assert main(["build", str(make_kb(GOOD)), "--output", str(tmp_path / "kb.sqlite"), "--quiet"]) == 0
+    assert capsys.readouterr() == ("", "")
+    assert KnowledgeBase.open(str(tmp_path / "kb.sqlite")).info.languages == ["en", "fr"]
