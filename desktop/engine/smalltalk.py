@@ -10,18 +10,21 @@ import re
 from desktop.engine.text import fold
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("capabilities", re.compile(
-        r"^(what|wat|wht) (can|do) (you|u) (do|help( me)? with)|^how can (you|u) help|^help( me)?$|"
-        r"^who are (you|u)|^what are (you|u)$|^(que|qu est ce que|qu'est-ce que|quest ce que) "
-        r"(tu|vous) (sais|savez|peux|pouvez) faire|^(tu|vous) (sers|servez) a quoi|^aide( moi)?$|"
-        r"^(qui|que) es[- ]tu|^comment (tu|vous) (peux|pouvez) m aider")),
+    ("capabilities", re.compile(      # the whole message, so "what can you do about X" is a question
+        r"^(?:(what|wat|wht) (can|do) (you|u) (do|help( me)? with)( for me)?|how can (you|u) help( me)?|"
+        r"help( me)?|(who|what) are (you|u)|"
+        r"(que|qu est ce que|quest ce que) (tu|vous) (sais|savez|peux|pouvez) faire|"
+        r"que (sais|savez|peux|pouvez) (tu|vous) faire|(tu|vous) (sais|savez|peux|pouvez) faire quoi|"
+        r"(tu|vous) (sers|servez) a quoi|a quoi (sers|servez) (tu|vous)|"
+        r"comment (tu|vous) (peux|pouvez) m aider|comment (peux|pouvez) (tu|vous) m aider|"
+        r"(qui|que) (es|etes) (tu|vous)|aide( moi)?)$")),
     ("thanks", re.compile(
         r"^(thanks?|thx|ty|thank you|cheers|merci|mercii+|great thanks|super merci|merci beaucoup|"
         r"parfait merci|top merci|ok merci|ok thanks|that worked|ca marche merci|c est bon merci)( (a lot|beaucoup|bcp|so much))?$")),
     ("greeting", re.compile(
         r"^(hi|hello|hey|hiya|yo|good (morning|afternoon|evening)|bonjour|bonsoir|salut|coucou|"
         r"hello there|hi there|allo)( (there|all|everyone|bot|assistant|a tous))?$")),
-    ("goodbye", re.compile(r"^(bye|goodbye|see you|au revoir|a plus|bonne journee|have a nice day|ciao)$")),
+    ("goodbye", re.compile(r"^(bye|goodbye|see you|au revoir|a plus|a bientot|bonne journee|bonne soiree|have a nice day|ciao)$")),
 ]
 
 _MESSAGES = {
