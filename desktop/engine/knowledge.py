@@ -21,6 +21,7 @@ import numpy as np
 
 from desktop.engine import matcher
 from desktop.engine.embedder import Embedder, shared_embedder
+from desktop.engine.language import LanguageGuesser
 from desktop.engine.lexical import AnalysedQuery, LexicalIndex, QueryAnalyser
 from desktop.engine.reply import Hit, Reply
 from desktop.engine.smalltalk import smalltalk
@@ -86,6 +87,10 @@ class _Index:
         vocabulary = dict(db.execute("SELECT word, frequency FROM vocabulary"))
         synonyms = {phrase: canonical for _, phrase, canonical in db.execute("SELECT * FROM synonyms")}
         self.analyser = QueryAnalyser(vocabulary, synonyms)
+        counts: dict[str, dict[str, int]] = {}
+        for lang, word, frequency in db.execute("SELECT lang, word, frequency FROM language_words"):
+            counts.setdefault(lang, {})[word] = frequency
+        self.languages = LanguageGuesser(counts)
         self.members: dict[int, dict[str, str]] = {}
         for entry_id, lang, grp in db.execute("SELECT id, lang, grp FROM entries"):
             self.members.setdefault(grp, {})[lang] = entry_id
@@ -169,14 +174,16 @@ class KnowledgeBase:
         """Understand a question: see `Reply` for the kinds of answer."""
         question = _clean(text)
         lang = lang if lang in self.info.languages else None
-        lang = lang or detect_language(question, self.info.languages, self.info.default_lang)
+        index = self._ensure_index()
+        if not lang:
+            hint = detect_language(question, self.info.languages, self.info.default_lang)
+            lang = index.languages.guess(question, default=hint)
         messages = MESSAGES.get(lang, MESSAGES["en"])
         if not question:
             return Reply("unknown", lang=lang, message=messages["empty"])
         chat = smalltalk(question, lang)
         if chat:
             return Reply("smalltalk", lang=lang, message=chat)
-        index = self._ensure_index()
         if not index.group_ids:
             return Reply("unknown", lang=lang, message=messages["unknown"])
         t = self.tuning if index.semantic else LEXICAL_ONLY_TUNING

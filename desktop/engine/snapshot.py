@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 FORMAT = "helpdesk-assistant-snapshot"
 SCHEMA_VERSION = 1
-REQUIRED_TABLES = {"meta", "entries", "groups", "docs", "vocabulary", "synonyms"}
+REQUIRED_TABLES = {"meta", "entries", "groups", "docs", "vocabulary", "language_words", "synonyms"}
 
 
 class SnapshotError(Exception):

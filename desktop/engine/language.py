@@ -1,0 +1,37 @@
+"""Which of the KB's languages a question is written in.
+
+A naive-Bayes guess over the KB's own words: the knowledge base knows how its English
+and French articles are written, so "imprimante bloquee" and "printer stuck" are told
+apart even without accents or grammar words. Too little evidence gives the default.
+"""
+from __future__ import annotations
+
+import math
+
+from desktop.engine.text import words
+
+MIN_EVIDENCE = 1.0  # log-likelihood lead needed to override the default language
+
+
+class LanguageGuesser:
+    def __init__(self, counts: dict[str, dict[str, int]]):
+        """`counts[lang][word]`: how often each folded word appears in that language's entries."""
+        self.counts = counts
+        self.totals = {lang: sum(c.values()) for lang, c in counts.items()}
+        self.vocabulary = len({w for c in counts.values() for w in c}) or 1
+
+    def scores(self, text: str) -> dict[str, float]:
+        tokens = words(text)
+        result = {}
+        for lang, counts in self.counts.items():
+            total = self.totals[lang] + 0.5 * self.vocabulary
+            result[lang] = sum(math.log((counts.get(t, 0) + 0.5) / total) for t in tokens)
+        return result
+
+    def guess(self, text: str, default: str) -> str:
+        scores = self.scores(text)
+        if len(scores) < 2:
+            return next(iter(scores), default)
+        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+        (best, best_score), (_, second_score) = ranked[0], ranked[1]
+        return best if best_score - second_score >= MIN_EVIDENCE else default
