@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from desktop.policy import PolicyError, load_policy
     from desktop.sync.client import SyncError
     from desktop.sync.installer import SnapshotInstaller
-    from desktop.sync.service import store_device_token, sync_once
+    from desktop.sync.service import store_device_token, sync_once, upload_stats
 
     if args.enrol:
         token = sys.stdin.readline().strip()
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         installed = installer.installed()
         report.update(status="failed", message=str(exc), version=installed.version if installed else None)
         code = 1
-    stats = _upload_stats(policy)
+    stats = upload_stats(policy)
     if stats:
         report["stats"] = stats
     if args.json:
@@ -70,21 +70,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(report["message"])
     return code
-
-
-def _upload_stats(policy) -> str:
-    if not policy.privacy.stats or not policy.sync.url:
-        return ""
-    try:
-        from desktop.sync.service import client_for
-        from desktop.sync.stats import UsageStats
-    except ImportError:
-        return ""
-    try:
-        sent = UsageStats(paths.state_db()).upload(client_for(policy))
-    except Exception as exc:  # noqa: BLE001 - statistics never fail a sync
-        return f"statistics not sent: {exc}"
-    return f"{sent} statistics batch(es) sent"
 
 
 def _status(installer, as_json: bool) -> int:

@@ -84,6 +84,31 @@ def sync_once(policy: Policy, session: requests.Session | None = None, now: date
     return result
 
 
+def upload_stats(policy: Policy, session: requests.Session | None = None) -> str:
+    """Send pending usage statistics if the policy allows; a line for people. Never raises:
+    statistics must not fail a sync."""
+    if not policy.privacy.stats or not policy.sync.url:
+        return ""
+    from desktop.sync.stats import UsageStats
+
+    try:
+        sent = UsageStats(paths.state_db()).upload(client_for(policy, session))
+    except Exception as exc:  # noqa: BLE001 - reported, retried next cycle
+        return f"statistics not sent: {exc}"
+    return f"{sent} statistics batch(es) sent"
+
+
+def run_cycle(policy: Policy, session: requests.Session | None = None) -> UpdateResult:
+    """What the app does every interval: update the snapshot, then send statistics
+    (also when the update failed: they do not depend on it)."""
+    try:
+        return sync_once(policy, session)
+    finally:
+        note = upload_stats(policy, session)
+        if note:
+            log.info("%s", note)
+
+
 def next_delay(interval: float, failures: int, rng: random.Random, retry_after: float | None = None) -> float:
     """Seconds to wait: the interval ±20 % after success; after n failures an
     exponential back-off (30 s, 60 s, … capped at the interval) with full jitter."""
@@ -95,12 +120,12 @@ def next_delay(interval: float, failures: int, rng: random.Random, retry_after: 
 
 
 class Scheduler:
-    """Runs `job` (default: sync then stats upload) until `stop` is set."""
+    """Runs `job` (default: `run_cycle`) until `stop` is set."""
 
     def __init__(self, policy: Policy, job: Callable[[], object] | None = None,
                  rng: random.Random | None = None) -> None:
         self.policy = policy
-        self.job = job or (lambda: sync_once(policy))
+        self.job = job or (lambda: run_cycle(policy))
         self.rng = rng or random.Random()
         self.failures = 0
 

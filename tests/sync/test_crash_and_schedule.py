@@ -143,3 +143,16 @@ def test_sync_goes_through_the_proxy_from_the_environment(setup, monkeypatch):
         proxy.shutdown()
     assert any("/v1/kbs/acme-it/manifest" in path for path in _Proxy.seen)
     assert setup.current.read_bytes() == setup.v1.read_bytes()
+
+
+def test_each_cycle_also_sends_statistics_even_when_the_update_fails(setup):
+    from desktop import paths
+    from desktop.sync.service import run_cycle
+    from desktop.sync.stats import UsageStats
+
+    UsageStats(paths.state_db(), names=[]).dialogue_started()
+    with pytest.raises(ServerRefused, match="nothing published"):
+        run_cycle(setup.policy())
+    report = setup.harness.client.get("/v1/admin/stats", headers=setup.harness.admin).json()
+    assert report["totals"]["dialogues"] == 1
+    assert UsageStats(paths.state_db(), names=[]).pending() == []
