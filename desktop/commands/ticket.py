@@ -25,6 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     new.add_argument("--no-context", action="append", default=[], metavar="ITEM",
                      help="leave out a context item (hostname, os, ip, free_disk, uptime, "
                           "app_version, kb_version); repeatable")
+    new.add_argument("--attach", action="append", default=[], metavar="FILE",
+                     help="attach a file (a log, a screenshot); repeatable")
     new.add_argument("--json", action="store_true", help="print the result as JSON")
     new.set_defaults(func=run_new)
     send = verbs.add_parser("send", help="send queued tickets now")
@@ -45,10 +47,15 @@ def run_new(args: argparse.Namespace) -> int:
         print(f"error: --no-context: {exc.args[0]}", file=sys.stderr)
         return 2
     try:
+        attachments = [_read_attachment(path) for path in args.attach]
+    except OSError as exc:
+        print(f"error: --attach: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
+    try:
         service = TicketService.from_environment()
         entry = service.submit(Ticket(subject=args.subject, description=args.description,
                                       team=args.team, requestor=args.requestor or "",
-                                      context=context))
+                                      context=context, attachments=attachments))
     except (PolicyError, ItsmError) as exc:
         print(f"error: {getattr(exc, 'user_message', exc)}", file=sys.stderr)
         return 2
@@ -66,6 +73,17 @@ def run_new(args: argparse.Namespace) -> int:
         print(f"error: the ITSM refused the ticket: {entry.last_error}", file=sys.stderr)
         return 1
     return 0
+
+
+def _read_attachment(path: str):
+    import mimetypes
+    from pathlib import Path
+
+    from desktop.itsm import Attachment
+
+    file = Path(path)
+    kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    return Attachment(file.name, kind, file.read_bytes())
 
 
 def run_send(args: argparse.Namespace) -> int:

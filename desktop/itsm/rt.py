@@ -95,6 +95,20 @@ class RtBackend:
         items = _items(found)
         return self._ref(items[0]) if items else None
 
+    def find_by_idempotency_keys(self, keys: list[str]) -> dict[str, TicketRef]:
+        """The tickets created with any of these keys, in one search: {key: ref}."""
+        field = self.config.idempotency_field
+        query = " OR ".join(f"'CF.{{{field}}}' = {_sql_string(k)}" for k in keys)
+        found = self.http.json("GET", "/tickets", params={
+            "query": query, "orderby": "id", "per_page": 100, "fields": "CustomFields"})
+        refs: dict[str, TicketRef] = {}
+        for item in _items(found):
+            for custom in item.get("CustomFields") or []:
+                if custom.get("name") == field:
+                    for value in custom.get("values") or []:
+                        refs.setdefault(value, self._ref(item))
+        return {k: refs[k] for k in keys if k in refs}
+
     def get_ticket(self, ticket_id: str) -> RemoteTicket:
         raw = self.http.json("GET", f"/ticket/{int(ticket_id)}", params={"fields[Queue]": "Name"})
         if not isinstance(raw, dict) or "Status" not in raw:

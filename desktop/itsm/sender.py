@@ -64,8 +64,10 @@ class OutboxSender:
         self.workers = workers if backend_factory is not None else 1
         self.backend_factory = backend_factory
         self.lease_seconds = lease_seconds
-        # Back-ends with `create_tickets` (RT's bulk create) get new tickets in batches.
-        self.batch_size = batch_size if hasattr(backend, "create_tickets") else 1
+        # Back-ends that can search several keys and create several tickets per request
+        # (RT) get tickets in batches.
+        batched = hasattr(backend, "create_tickets") and hasattr(backend, "find_by_idempotency_keys")
+        self.batch_size = batch_size if batched else 1
 
     def send_due(self, limit: int = 100) -> SendReport:
         """Try every queued entry whose back-off is over. Stops early (everything left
@@ -74,7 +76,10 @@ class OutboxSender:
         units = [entries[i:i + self.batch_size] for i in range(0, len(entries), self.batch_size)]
         report = SendReport()
         if self.workers > 1 and len(units) > 1:
-            self._send_parallel(units, report)
+            # One unit first: if the ITSM is down, that is one failed request, not one per
+            # worker, and the rest of the queue is postponed untouched.
+            if self._send_unit(units[0], self.outbox, self.backend, report):
+                self._send_parallel(units[1:], report)
         else:
             for unit in units:
                 if not self._send_unit(unit, self.outbox, self.backend, report):
@@ -121,16 +126,21 @@ class OutboxSender:
                                  self.lease_seconds, self.clock())
             if taken is not None:
                 claimed.append(taken)
-        fresh = [c for c in claimed if c.attempts == 0] if len(unit) > 1 else []
         results: dict[str, str | ItsmError | None] = {}
-        for entry in claimed:
-            if entry not in fresh:
+        if len(claimed) > 1 and self.batch_size > 1:
+            results = self._deliver_many(claimed, outbox, backend)
+        else:
+            down: ItsmError | None = None   # once the ITSM is down, the rest of the unit waits
+            for entry in claimed:
+                if down is not None:
+                    self._settle_error(outbox, entry.key, down)
+                    results[entry.key] = down
+                    continue
                 try:
                     results[entry.key] = self._deliver(entry, outbox, backend)
                 except ItsmError as exc:
                     results[entry.key] = exc
-        if fresh:
-            results.update(self._deliver_batch(fresh, outbox, backend))
+                    down = None if isinstance(exc, PERMANENT) else exc
         keep_going = True
         for key, result in results.items():
             with lock:
@@ -143,9 +153,31 @@ class OutboxSender:
                     report.sent.append(outbox.get(key))
         return keep_going
 
+    def _deliver_many(self, claimed: list[OutboxEntry], outbox: Outbox,
+                      backend: Backend) -> dict[str, str | ItsmError]:
+        """Several claimed entries: one search for those an earlier attempt may have
+        delivered, then one bulk create for the rest."""
+        results: dict[str, str | ItsmError] = {}
+        earlier = [c for c in claimed if c.attempts > 0]
+        try:
+            found = backend.find_by_idempotency_keys([c.key for c in earlier]) if earlier else {}
+        except ItsmError as exc:
+            for entry in claimed:
+                self._settle_error(outbox, entry.key, exc)
+                results[entry.key] = exc
+            return results
+        for entry in earlier:
+            if entry.key in found:
+                outbox.mark_sent(entry.key, found[entry.key].id, found[entry.key].url)
+                results[entry.key] = found[entry.key].id
+        to_create = [c for c in claimed if c.key not in results]
+        if to_create:
+            results.update(self._deliver_batch(to_create, outbox, backend))
+        return results
+
     def _deliver_batch(self, fresh: list[OutboxEntry], outbox: Outbox,
                        backend: Backend) -> dict[str, str | ItsmError]:
-        """New tickets (never attempted before) in one bulk request."""
+        """Tickets not in the ITSM yet, in one bulk request."""
         _crash_point("before_send")
         try:
             answers = backend.create_tickets([(e.ticket, e.key) for e in fresh])

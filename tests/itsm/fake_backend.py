@@ -60,3 +60,24 @@ class MemoryItsm:
 
     def attach_file(self, ticket_id: str, attachment) -> None:
         self._maybe_fail("attach")
+
+
+class MemoryBulkItsm(MemoryItsm):
+    """Also searches several keys and creates several tickets per request, like RT."""
+
+    def find_by_idempotency_keys(self, keys: list[str]) -> dict[str, TicketRef]:
+        self._maybe_fail("find_many")
+        return {stored["key"]: TicketRef(ticket_id) for ticket_id, stored in self.tickets.items()
+                if stored["key"] in keys}
+
+    def create_tickets(self, batch: list[tuple[Ticket, str]]) -> list[TicketRef]:
+        self._maybe_fail("create_many")
+        refs = []
+        for ticket, key in batch:
+            ticket_id = str(next(self._ids))
+            self.tickets[ticket_id] = {"ticket": ticket, "key": key, "status": "new"}
+            refs.append(TicketRef(ticket_id))
+        if self.accept_then_fail is not None:
+            error, self.accept_then_fail = self.accept_then_fail, None
+            raise error
+        return refs

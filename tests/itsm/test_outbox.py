@@ -220,3 +220,51 @@ def test_senders_racing_on_the_same_outbox_create_each_ticket_once(db_path, work
     created = [stored["key"] for stored in itsm.tickets.values()]
     assert sorted(created) == sorted(keys)            # none lost, none twice
     assert setup.counts() == {"sent": 40}
+
+
+def test_status_watcher_thread_reports_changes_until_stopped(outbox):
+    import threading
+
+    itsm = MemoryItsm()
+    outbox.add(_ticket(), itsm="memory")
+    OutboxSender(outbox, itsm).send_due()
+    events: queue.Queue = queue.Queue()
+    watcher = StatusWatcher(outbox, itsm, min_interval=0.01, max_interval=0.02, events=events)
+    stop = threading.Event()
+    worker = threading.Thread(target=watcher.run, args=(stop, 0.01))
+    worker.start()
+    itsm.tickets["1"]["status"] = "resolved"
+    change = events.get(timeout=5)
+    stop.set()
+    worker.join(timeout=5)
+    assert (change.old, change.new) == ("new", "resolved") and not worker.is_alive()
+
+
+def test_batch_whose_answer_was_lost_is_found_with_one_search_and_never_duplicated(outbox):
+    from tests.itsm.fake_backend import MemoryBulkItsm
+
+    itsm, clock = MemoryBulkItsm(), Clock()
+    sender = OutboxSender(outbox, itsm, clock=clock, batch_size=10)
+    keys = [outbox.add(_ticket(n), itsm="memory").key for n in range(10)]
+    keys.append(outbox.add(_ticket(10), itsm="memory").key)      # second batch: one ticket
+    itsm.accept_then_fail = Unavailable("connection reset")
+    sender.send_due()
+    assert len(itsm.tickets) == 10 and outbox.counts() == {"queued": 11}
+    clock.now += 10_000
+    report = sender.send_due()
+    assert len(report.sent) == 11
+    assert sorted(s["key"] for s in itsm.tickets.values()) == sorted(keys)
+    assert itsm.calls == ["create_many", "find_many", "create"]   # 11th: never attempted
+
+
+def test_itsm_down_costs_one_request_not_one_per_worker(outbox):
+    from tests.itsm.fake_backend import MemoryBulkItsm
+
+    itsm, clock = MemoryBulkItsm(), Clock()
+    for n in range(50):
+        outbox.add(_ticket(n), itsm="memory")
+    itsm.fail_next = [Unavailable("refused")] * 10
+    sender = OutboxSender(outbox, itsm, clock=clock, workers=4, backend_factory=lambda: itsm)
+    sender.send_due()
+    assert itsm.calls == ["create_many"]
+    assert sum(e.attempts for e in outbox.all()) == 10 and outbox.due(clock.now) == []

@@ -124,3 +124,23 @@ def test_killed_while_sending_then_restarted_sends_exactly_once(logged_in, home,
     assert len(rt_tickets_with_key(rt_url, key)) == 1
     listed = json.loads(run_cli(["tickets", "--json", "--offline"], logged_in).stdout)
     assert [(t["key"], t["status"]) for t in listed] == [(key, "sent")]
+
+
+def test_attached_file_reaches_the_ticket(logged_in, rt_url, rt_admin, tmp_path):
+    screenshot = tmp_path / "screen.png"
+    screenshot.write_bytes(b"\x89PNG\r\n\x1a\nfake screenshot")
+    result = run_cli(["ticket", "new", "--subject", "Error dialog", "--description", "See the "
+                      "screenshot", "--attach", str(screenshot), "--json"], logged_in)
+    ticket_id = json.loads(result.stdout)["id"]
+    parts = rt_admin.get(f"{rt_url}/REST/2.0/ticket/{ticket_id}/attachments", timeout=30,
+                         params={"fields": "Filename,ContentType"}).json()["items"]
+    assert {"Filename": "screen.png", "ContentType": "image/png"} in [
+        {"Filename": p["Filename"], "ContentType": p["ContentType"]} for p in parts]
+
+
+def test_attaching_a_missing_file_is_refused_and_nothing_is_queued(logged_in, home, tmp_path):
+    result = run_cli(["ticket", "new", "--subject", "S", "--description", "D",
+                      "--attach", str(tmp_path / "nope.log")], logged_in)
+    assert result.returncode == 2 and "nope.log" in result.stderr
+    listed = json.loads(run_cli(["tickets", "--json", "--offline"], logged_in).stdout)
+    assert listed == []
