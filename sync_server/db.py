@@ -45,6 +45,21 @@ class Transaction:
             raise
         return cur.rowcount
 
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for many rows (pipelined on PostgreSQL)."""
+        if not rows:
+            return
+        try:
+            if self.dialect == "postgresql":
+                with self._conn.cursor() as cur:
+                    cur.executemany(self._sql(sql), [tuple(r) for r in rows])
+            else:
+                self._conn.executemany(sql, [tuple(r) for r in rows])
+        except Exception as exc:
+            if _is_integrity(exc):
+                raise IntegrityError(str(exc)) from None
+            raise
+
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         return [tuple(r) for r in self._conn.execute(self._sql(sql), tuple(params)).fetchall()]
 

@@ -82,19 +82,22 @@ def post_batch(batch: Batch, request: Request) -> BatchReceipt:
         with request.app.state.db.transaction() as tx:
             tx.execute("INSERT INTO stats_batches (batch_id, install_id, received_at) VALUES (?, ?, ?)",
                        (batch.batch_id, batch.install_id, now))
+            counters, questions = [], []
             for day in batch.days:
                 when = day.day.isoformat()
                 for metric, keys in day.counters.model_dump().items():
-                    for key, count in keys.items():
-                        tx.execute("INSERT INTO stats_daily (day, metric, key, count) VALUES (?, ?, ?, ?) "
-                                   "ON CONFLICT (day, metric, key) DO UPDATE SET count = stats_daily.count + "
-                                   "excluded.count", (when, metric, key, count))
+                    counters += [(when, metric, key, count) for key, count in keys.items()]
                 for text, count in day.unanswered.items():
                     cleaned = scrub(text)
                     if cleaned:
-                        tx.execute("INSERT INTO stats_questions (day, text, install_id, count) VALUES (?, ?, ?, ?) "
-                                   "ON CONFLICT (day, text, install_id) DO UPDATE SET count = "
-                                   "stats_questions.count + excluded.count", (when, cleaned, batch.install_id, count))
+                        questions.append((when, cleaned, batch.install_id, count))
+            counters.sort(), questions.sort()      # one lock order for every batch: no deadlocks
+            tx.execute_many("INSERT INTO stats_daily (day, metric, key, count) VALUES (?, ?, ?, ?) "
+                            "ON CONFLICT (day, metric, key) DO UPDATE SET count = stats_daily.count + excluded.count",
+                            counters)
+            tx.execute_many("INSERT INTO stats_questions (day, text, install_id, count) VALUES (?, ?, ?, ?) "
+                            "ON CONFLICT (day, text, install_id) DO UPDATE SET count = stats_questions.count + "
+                            "excluded.count", questions)
     except IntegrityError:
         return BatchReceipt(batch_id=batch.batch_id, duplicate=True)
     _received["count"] += 1
