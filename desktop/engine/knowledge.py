@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -123,7 +124,10 @@ class KnowledgeBase:
     # -- reading entries ------------------------------------------------------------
     def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
         with self._db_lock:
-            return self._db.execute(sql, args).fetchall()
+            try:
+                return self._db.execute(sql, args).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise SnapshotError(f"{self.info.path}: damaged snapshot ({exc})") from None
 
     def _article(self, row: tuple) -> Article:
         (entry_id, kind, lang, grp, title, body, team, topic, keywords, questions,
@@ -167,7 +171,13 @@ class KnowledgeBase:
             with self._lock:
                 if self._index is None:
                     with self._db_lock:
-                        self._index = _Index(self._db, self._embedder, self.info.model)
+                        try:
+                            index = _Index(self._db, self._embedder, self.info.model)
+                        except (sqlite3.DatabaseError, ValueError, KeyError) as exc:
+                            raise SnapshotError(f"{self.info.path}: damaged snapshot ({exc})") from None
+                    if index.semantic and len(index.starts) and int(index.starts[-1]) >= len(index.vectors):
+                        raise SnapshotError(f"{self.info.path}: damaged snapshot (fewer vectors than texts)")
+                    self._index = index
         return self._index
 
     def ask(self, text: str, lang: str | None = None, limit: int = 5) -> Reply:

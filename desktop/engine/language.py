@@ -21,7 +21,9 @@ class LanguageGuesser:
         self.vocabulary = len({w for c in counts.values() for w in c}) or 1
 
     def scores(self, text: str) -> dict[str, float]:
-        tokens = words(text)
+        # A word no entry uses says nothing about the language; smoothed, it would vote for
+        # the language with the fewest words ("good morning" came out French).
+        tokens = [t for t in words(text) if any(t in counts for counts in self.counts.values())]
         result = {}
         for lang, counts in self.counts.items():
             total = self.totals[lang] + 0.5 * self.vocabulary

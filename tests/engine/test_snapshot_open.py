@@ -170,3 +170,32 @@ def test_snapshot_path_with_spaces_and_url_characters_opens(tmp_path, helpdesk_s
     kb = KnowledgeBase.open(path)
     assert kb.info.path == path
     assert kb.ask("I forgot my password").hits[0].id == "password-reset"
+
+
+def test_damage_inside_a_snapshot_only_ever_raises_snapshot_error(tmp_path, helpdesk_snapshot):
+    """A page scrambled anywhere (a bad disk, a bad patch): open or ask say so, or still work."""
+    import random
+    import warnings
+
+    from desktop.engine import Reply
+
+    data = helpdesk_snapshot.read_bytes()
+    page = 4096
+    outcomes = set()
+    for number in range(1, len(data) // page):
+        rnd = random.Random(number)
+        damaged = bytearray(data)
+        damaged[number * page:(number + 1) * page] = bytes(rnd.randrange(256) for _ in range(page))
+        path = tmp_path / f"damaged-{number}.sqlite"
+        path.write_bytes(bytes(damaged))
+        try:
+            kb = KnowledgeBase.open(path)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)      # NaN vectors are garbage, not a crash
+                assert isinstance(kb.ask("I forgot my password"), Reply)
+                kb.entries()
+            outcomes.add("works")
+        except SnapshotError as exc:
+            assert str(path) in str(exc) and "damaged" in str(exc) or "not a knowledge-base" in str(exc)
+            outcomes.add("refused")
+    assert "refused" in outcomes
