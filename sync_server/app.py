@@ -37,7 +37,7 @@ class Settings:
 
 
 def create_app(settings: Settings) -> FastAPI:
-    from sync_server import dashboard, routes_board, routes_snapshots, routes_stats
+    from sync_server import board_admin, dashboard, routes_board, routes_snapshots, routes_stats
 
     db = Database.connect(settings.database_url)
     applied = migrate(db)
@@ -52,7 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.chunks = ChunkStore(settings.storage)
     app.state.manifests = {}
     errors.install(app)
-    for module in (routes_snapshots, routes_stats, routes_board, dashboard):
+    for module in (routes_snapshots, routes_stats, routes_board, dashboard, board_admin):
         app.include_router(module.router, responses=errors.ERROR_RESPONSES)
 
     @app.get("/healthz", tags=["health"])

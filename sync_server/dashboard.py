@@ -123,7 +123,8 @@ def _render(data: dict) -> str:
     gaps_note = (f"Questions asked by fewer than {data['min_installs']} installs stay hidden "
                  f"({data['gaps_hidden']} now).")
     return f"""<header><h1>Helpdesk Assistant — last {data['days']} days ({data['since']} to {data['until']})</h1>
-<form method=post action="/admin/logout"><a class=button href="/v1/admin/stats.csv?days={data['days']}">Export CSV</a>
+<form method=post action="/admin/logout"><a class=button href="/admin/board">Banners and slots</a>
+<a class=button href="/v1/admin/stats.csv?days={data['days']}">Export CSV</a>
 <button type=submit>Sign out</button></form></header><main>
 <div class=tiles>{tiles_html}</div><div class=grid>{cards}
 <div class=card><h3>Top articles</h3>{_table(data['top_articles'], [('id', 'Article'), ('count', 'Used')], 'No data yet.')}</div>

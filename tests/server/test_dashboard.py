@@ -70,3 +70,34 @@ def test_dashboard_renders_in_headless_chromium(server, tmp_path):
     assert "Comprehension rate per day" in dom.stdout, dom.stderr[-2000:]
     assert "how do i frobnicate the plotter" in dom.stdout
     assert shot.exists() and shot.stat().st_size > 20_000
+
+
+def form(harness, path: str, **fields):
+    from urllib.parse import urlencode
+
+    return harness.client.post(path, content=urlencode(fields), follow_redirects=False,
+                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def test_admins_post_banners_and_open_slots_from_the_dashboard(server):
+    from datetime import datetime, timedelta, timezone
+
+    def minute(hours: float) -> str:
+        return (datetime.now(timezone.utc) + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M")
+
+    assert "manage scope" in server.client.get("/admin/board").text
+    sign_in(server, server.admin_token)
+    posted = form(server, "/admin/board/announcements", title="VPN outage", body="Working on it",
+                  starts_at=minute(-1), ends_at=minute(2), teams="network")
+    assert posted.status_code == 303
+    banners = server.client.get("/v1/announcements", headers=server.device).json()
+    assert [b["title"] for b in banners] == ["VPN outage"] and banners[0]["teams"] == ["network"]
+    assert form(server, "/admin/board/slots", starts_at=minute(24), ends_at=minute(25), capacity="3",
+                team="workplace", location="Desk 2").status_code == 303
+    assert server.client.get("/v1/slots", headers=server.device).json()[0]["remaining"] == 3
+    refused = form(server, "/admin/board/slots", starts_at=minute(5), ends_at=minute(4), capacity="2")
+    assert refused.status_code == 422 and "ends_at must be after starts_at" in refused.text
+    page = server.client.get("/admin/board").text
+    assert "VPN outage" in page and "0 / 3" in page
+    form(server, f"/admin/board/announcements/{banners[0]['id']}/end")
+    assert server.client.get("/v1/announcements", headers=server.device).json() == []
