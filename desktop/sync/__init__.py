@@ -1,6 +1,32 @@
 """Keeping the local knowledge base current and reporting anonymised usage.
 
-No Qt here: the UI runs these off the GUI thread. See `manifest` (signed manifests),
-`chunking` (content-defined chunks), `client` (HTTP), `installer` (verify and swap),
-`stats` (local aggregation and upload).
+No Qt here: the UI runs these off the GUI thread.
+
+    from desktop.sync import UsageStats, Scheduler, sync_once, HelpdeskBoard
+
+Modules: `manifest` (signed manifests), `chunking` (content-defined chunks, patches),
+`client` (HTTP and the error tree), `installer` (verify and swap), `service` (policy,
+periodic sync), `stats` and `scrub` (anonymised statistics), `board` (banners and
+appointments). Names are imported on first use, so `import desktop.sync` stays cheap
+for the tray app's start-up.
 """
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "SyncClient": "client", "SyncError": "client", "ServerUnreachable": "client", "ServerRefused": "client",
+    "VerificationFailed": "client", "InstallFailed": "client",
+    "SnapshotInstaller": "installer", "UpdateResult": "installer", "InstalledSnapshot": "installer",
+    "sync_once": "service", "run_cycle": "service", "upload_stats": "service", "Scheduler": "service",
+    "UsageStats": "stats", "scrub": "scrub", "HelpdeskBoard": "board", "SlotTaken": "board",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'desktop.sync' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"desktop.sync.{module}"), name)
