@@ -168,6 +168,7 @@ def test_ten_thousand_character_question_answers_quickly(helpdesk):
     ("pasword forgotten", "password-reset", ("pasword", "password")),
     ("I forgot my pwd", "password-reset", ("pwd", "password")),
     ("mdp oublié", "password-reset-fr", ("mdp", "mot de passe")),
+    ("my visitor needs the wireless network", "wifi-guest", ("wireless network", "wifi")),
     ("my webcma does not work in teams", "teams-camera", ("webcma", "webcam")),
 ])
 def test_typos_and_synonyms_are_understood_and_reported(helpdesk, question, expected_id, correction):

@@ -69,3 +69,14 @@ def test_ask_with_undecodable_bytes_on_the_command_line_does_not_crash(env, help
                             env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["kind"] in ("answer", "choose", "unknown")
+
+
+def test_ask_help_mentions_its_arguments(capsys):
+    from desktop.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["ask", "--help"])
+    assert exited.value.code == 0
+    text = capsys.readouterr().out
+    for word in ("text", "--json", "--lang", "--snapshot"):
+        assert word in text

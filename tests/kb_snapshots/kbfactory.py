@@ -141,5 +141,6 @@ HELPDESK_FILES: dict[str, str] = {
         questions=["my webcam is not working in Teams", "colleagues cannot see me in a meeting",
                    "black screen instead of my video"]),
     "trees/en/printer-troubleshoot.yaml": tree(**PRINTER_TREE),
-    "synonyms.yaml": tree(en=[["password", "pwd", "passwd"]], fr=[["mot de passe", "mdp"]]),
+    "synonyms.yaml": tree(en=[["password", "pwd", "passwd"], ["wifi", "wi-fi", "wireless network"]],
+                          fr=[["mot de passe", "mdp"]]),
 }

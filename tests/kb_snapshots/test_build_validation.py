@@ -197,6 +197,9 @@ CASES = [
      "kb.yaml:4", ["unknown key 'licence'"]),
     ("synonyms-unknown-language", {"articles/a.md": VALID_ARTICLE, "synonyms.yaml": "en:\n  - [vpn, tunnel]\nde:\n  - [a, b]\n"},
      "synonyms.yaml:3", ["language 'de'"]),
+    ("synonym-group-of-one-word", {"articles/a.md": VALID_ARTICLE,
+                                   "synonyms.yaml": "en:\n  - [vpn, tunnel]\n  - [printer]\n"},
+     "synonyms.yaml:1", ["at least two words", "['printer']"]),
     ("empty-kb", {}, "articles:1", ["no article and no tree"]),
 ]
 
