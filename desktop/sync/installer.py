@@ -91,6 +91,7 @@ class SnapshotInstaller:
     def save_state(self, **values) -> None:
         state = {**self.state(), **values}
         try:
+            self.root.mkdir(parents=True, exist_ok=True)
             _atomic_write(self.state_file, json.dumps(state, indent=1).encode())
         except OSError:
             pass  # the state file is a convenience; a full disk must not hide the real result

@@ -72,11 +72,12 @@ def sync_once(policy: Policy, session: requests.Session | None = None, now: date
               installer: SnapshotInstaller | None = None) -> UpdateResult:
     """Fetch, verify and install the newest snapshot; raises `SyncError` saying why not."""
     installer = installer or SnapshotInstaller(paths.installed_snapshot())
-    if not policy.sync.kb:
-        raise ServerRefused("sync.kb is empty: name the knowledge base to follow in the policy file")
     when = datetime.now().astimezone().isoformat(timespec="seconds")
     try:
-        result = installer.update(client_for(policy, session), policy.sync.kb, trusted_keys(policy), now=now)
+        client = client_for(policy, session)
+        if not policy.sync.kb:
+            raise ServerRefused("sync.kb is empty: name the knowledge base to follow in the policy file")
+        result = installer.update(client, policy.sync.kb, trusted_keys(policy), now=now)
     except SyncError as exc:
         installer.save_state(last_attempt=when, last_error=str(exc))
         raise

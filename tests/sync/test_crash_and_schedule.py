@@ -156,3 +156,11 @@ def test_each_cycle_also_sends_statistics_even_when_the_update_fails(setup):
     report = setup.harness.client.get("/v1/admin/stats", headers=setup.harness.admin).json()
     assert report["totals"]["dialogues"] == 1
     assert UsageStats(paths.state_db(), names=[]).pending() == []
+
+
+def test_unconfigured_sync_says_what_is_missing_and_remembers_it(home, monkeypatch, capsys):
+    monkeypatch.delenv("HELPDESK_SYNC_TOKEN", raising=False)
+    assert desktop_main(["sync"]) == 1
+    assert "the policy file has no sync.url" in capsys.readouterr().err
+    desktop_main(["sync", "--status", "--json"])
+    assert "no sync.url" in json.loads(capsys.readouterr().out)["last_error"]
