@@ -28,7 +28,7 @@ import json
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -107,6 +107,9 @@ class SnapshotInstaller:
         start = client.bytes_received
         reply = client.manifest(kb, etag)
         if reply.status == 304 and current:
+            if mf.parse_time(current.expires) <= (now or datetime.now(timezone.utc)):
+                raise VerificationFailed(f"the installed snapshot expired at {current.expires} and the server "
+                                         "offers nothing newer (a frozen server?); it stays in use meanwhile")
             return UpdateResult(False, current.version, f"up to date (version {current.version})",
                                 client.bytes_received - start, "unchanged")
         try:

@@ -149,3 +149,12 @@ def test_tampered_chunk_index_is_refused(setup):
     with pytest.raises(VerificationFailed, match="chunk index does not match the signed manifest"):
         sync_once(setup.policy())
     assert not setup.current.exists()
+
+
+def test_a_server_that_stops_publishing_is_noticed_once_the_snapshot_expires(setup):
+    setup.harness.publish(setup.v1, version=1, expires_days=30)
+    sync_once(setup.policy())
+    later = datetime.now(timezone.utc) + timedelta(days=31)
+    with pytest.raises(VerificationFailed, match="expired .* offers nothing newer"):
+        sync_once(setup.policy(), now=later)
+    assert setup.current.read_bytes() == setup.v1.read_bytes()
