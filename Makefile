@@ -6,7 +6,7 @@ SNAPSHOT := build/sample_kb.sqlite
 KB_SRC   := kb_snapshots/sample_kb
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test bench snapshot lint clean
+.PHONY: help setup run test bench bench-sync snapshot lint clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ lint: $(SNAPSHOT)  ## Lint the sample knowledge base
 
 bench: $(SNAPSHOT)  ## Measure comprehension and speed against peers; writes bench/RESULTS.md
 	$(PY) -m bench
+
+bench-sync: $(SNAPSHOT)  ## Measure the sync server (needs wrk; PostgreSQL from HELPDESK_TEST_PG_URL); writes bench/RESULTS.md
+	$(PY) -m bench.sync_bench --old $(SNAPSHOT) --edit-one-article-of $(KB_SRC)
 
 clean:  ## Remove build output and the virtual environment
 	rm -rf build $(VENV)

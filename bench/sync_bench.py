@@ -173,10 +173,20 @@ def stats_batches(work: Path, pg_url: str, seconds: int) -> dict:
     return result
 
 
+def edit_one_article(source: Path, copy: Path) -> Path:
+    """Copy a KB source tree and add one sentence to its first article; returns that file."""
+    shutil.copytree(source, copy)
+    article = sorted((copy / "articles").rglob("*.md"))[0]
+    article.write_text(article.read_text() + "\nIf this did not help, restart the computer and try again.\n")
+    return article
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.sync_bench", description=__doc__.split("\n")[0])
     parser.add_argument("--old", type=Path, required=True, help="a built snapshot")
-    parser.add_argument("--new", type=Path, required=True, help="the same KB rebuilt with one article changed")
+    parser.add_argument("--new", type=Path, help="the same KB rebuilt with one article changed")
+    parser.add_argument("--edit-one-article-of", type=Path, metavar="KB_SRC",
+                        help="instead of --new: copy this KB source, add a sentence to one article, build it")
     parser.add_argument("--pg-url", default=os.environ.get("HELPDESK_TEST_PG_URL", ""))
     parser.add_argument("--seconds", type=int, default=10)
     args = parser.parse_args(argv)
@@ -184,10 +194,19 @@ def main(argv: list[str] | None = None) -> int:
         if not shutil.which(tool):
             print(f"error: {tool} is missing (apt-get install wrk util-linux)", file=sys.stderr)
             return 2
+    if not args.new and not args.edit_one_article_of:
+        parser.error("give --new or --edit-one-article-of")
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         old, new = work / "old.sqlite", work / "new.sqlite"
-        shutil.copy(args.old, old), shutil.copy(args.new, new)
+        shutil.copy(args.old, old)
+        if args.new:
+            shutil.copy(args.new, new)
+        else:
+            edited = edit_one_article(args.edit_one_article_of, work / "kb")
+            print(f"building the KB with one article changed ({edited.name}) …")
+            subprocess.run([sys.executable, "-m", "kb_snapshots", "build", str(work / "kb"), "--output", str(new)],
+                           cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         sizes = update_bytes(work, old, new)
         print("update bytes:", sizes)
         poll = polls(work, old, args.seconds)
