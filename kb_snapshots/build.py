@@ -39,6 +39,7 @@ CREATE TABLE entries (
 );
 CREATE TABLE groups (grp INTEGER PRIMARY KEY, original_id TEXT NOT NULL,
                      vectors BLOB NOT NULL, doc_count INTEGER NOT NULL,
+                     passages BLOB NOT NULL, passage_count INTEGER NOT NULL,
                      term_hashes BLOB NOT NULL, term_weights BLOB NOT NULL);
 CREATE TABLE docs (grp INTEGER NOT NULL, seq INTEGER NOT NULL, entry_id TEXT NOT NULL,
                    field TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (grp, seq));
@@ -134,27 +135,45 @@ def build(src: Path, output: Path, version: int | None = None, embedder: Embedde
                        time.perf_counter() - started)
 
 
+def synonym_tables(synonyms: dict[str, list[list[str]]]) -> dict[str, dict[str, str]]:
+    """{lang: {folded phrase: folded canonical}} from synonyms.yaml groups."""
+    tables: dict[str, dict[str, str]] = {}
+    for lang, lang_groups in synonyms.items():
+        table = tables.setdefault(lang, {})
+        for group in lang_groups:
+            canonical = " ".join(words(group[0]))
+            for phrase in group[1:]:
+                folded = " ".join(words(phrase))
+                if folded and folded != canonical:
+                    table[folded] = canonical
+    return tables
+
+
 def _write(db: sqlite3.Connection, config: dict[str, Any], entries: list[dict[str, Any]],
            synonyms: dict, embedder: Embedder, progress: Callable[[str], None] | None) -> None:
     vocabulary: dict[str, int] = {}
     by_language: dict[tuple[str, str], int] = {}
+    tables = synonym_tables(synonyms)
+    canonical = lexical.QueryAnalyser({}, tables).canonical
     groups = _groups(entries)
     for grp, members in enumerate(groups):
         docs = [(entry, field, text) for entry in members for field, text in _documents(entry)]
         vectors = embedder.embed([text for _, _, text in docs]).astype(np.float16)
+        passages = embedder.embed([f"{e['title']}\n{e['body']}" for e in members], passages=True).astype(np.float16)
         counts: dict[str, float] = {}
         for entry, field, text in docs:
-            for term in lexical.index_terms(text):
+            for term in lexical.index_terms(canonical(text, entry["lang"])):
                 counts[term] = counts.get(term, 0.0) + 1.0
         for entry in members:
-            for term in lexical.index_terms(entry["body"]):
+            for term in lexical.index_terms(canonical(entry["body"], entry["lang"])):
                 counts[term] = counts.get(term, 0.0) + BODY_WEIGHT
             for word in words(" ".join([entry["title"], *entry["questions"], *entry["keywords"], entry["body"]])):
                 vocabulary[word] = vocabulary.get(word, 0) + 1
                 by_language[(entry["lang"], word)] = by_language.get((entry["lang"], word), 0) + 1
         hashes, weights = lexical.pack_counts(counts)
-        db.execute("INSERT INTO groups VALUES (?, ?, ?, ?, ?, ?)",
-                   (grp, members[0]["id"], vectors.tobytes(), len(docs), hashes, weights))
+        db.execute("INSERT INTO groups VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   (grp, members[0]["id"], vectors.tobytes(), len(docs), passages.tobytes(), len(members),
+                    hashes, weights))
         db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)",
                        [(grp, seq, entry["id"], field, text) for seq, (entry, field, text) in enumerate(docs)])
         for entry in members:
@@ -169,11 +188,5 @@ def _write(db: sqlite3.Connection, config: dict[str, Any], entries: list[dict[st
     db.executemany("INSERT INTO vocabulary VALUES (?, ?)", sorted(vocabulary.items()))
     db.executemany("INSERT INTO language_words VALUES (?, ?, ?)",
                    sorted((lang, word, n) for (lang, word), n in by_language.items()))
-    rows = {}
-    for lang, lang_groups in synonyms.items():
-        for group in lang_groups:
-            canonical = " ".join(words(group[0]))
-            for phrase in group[1:]:
-                rows[(lang, " ".join(words(phrase)))] = canonical
     db.executemany("INSERT INTO synonyms VALUES (?, ?, ?)",
-                   sorted((lang, phrase, canon) for (lang, phrase), canon in rows.items() if phrase and phrase != canon))
+                   sorted((lang, phrase, canon) for lang, table in tables.items() for phrase, canon in table.items()))

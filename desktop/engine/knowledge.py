@@ -34,8 +34,8 @@ MAX_QUESTION_CHARS = 1000
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
 # When the snapshot's vectors come from another model only the lexical tier can vote;
 # the default calibration needs a semantic similarity, so it would never answer.
-LEXICAL_ONLY_TUNING = replace(matcher.DEFAULT_TUNING, bias=-4.0, w_sim=0.0, w_lex=10.0,
-                              w_lead=40.0, w_unknown=-3.0)
+LEXICAL_ONLY_TUNING = replace(matcher.DEFAULT_TUNING, bias=-4.0, w_sim=0.0, w_vote=0.0, w_passage=0.0,
+                              w_lex=10.0, w_lead=40.0 / matcher.DEFAULT_TUNING.rank_lexical, w_unknown=-3.0)
 
 MESSAGES = {
     "en": {
@@ -71,22 +71,33 @@ class Article:
     group: int
 
 
+def _starts(counts: list[int]) -> np.ndarray:
+    """Start offset of each group's rows in a concatenated matrix."""
+    return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if counts else np.zeros(0, np.int64)
+
+
+def _matrix(blobs: list[bytes], dim: int) -> np.ndarray:
+    return np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(-1, dim).astype(np.float32)
+
+
 class _Index:
     """What `ask` needs in memory, built once from the snapshot."""
 
     def __init__(self, db, embedder: Embedder, model: str):
-        rows = db.execute("SELECT grp, original_id, vectors, doc_count, term_hashes, term_weights "
-                          "FROM groups ORDER BY grp").fetchall()
+        rows = db.execute("SELECT grp, original_id, vectors, doc_count, passages, passage_count, "
+                          "term_hashes, term_weights FROM groups ORDER BY grp").fetchall()
         self.group_ids = [row[1] for row in rows]
-        counts = np.array([row[3] for row in rows], dtype=np.int64)
-        self.starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if rows else np.zeros(0, np.int64)
+        self.starts = _starts([row[3] for row in rows])
+        self.passage_starts = _starts([row[5] for row in rows])
         self.semantic = model == embedder.identity and bool(rows)
         if self.semantic:
-            self.vectors = np.frombuffer(b"".join(row[2] for row in rows), dtype=np.float16) \
-                .reshape(-1, embedder.dim).astype(np.float32)
-        self.lexical = LexicalIndex([(row[4], row[5]) for row in rows])
+            self.vectors = _matrix([row[2] for row in rows], embedder.dim)
+            self.passages = _matrix([row[4] for row in rows], embedder.dim)
+        self.lexical = LexicalIndex([(row[6], row[7]) for row in rows])
         vocabulary = dict(db.execute("SELECT word, frequency FROM vocabulary"))
-        synonyms = {phrase: canonical for _, phrase, canonical in db.execute("SELECT * FROM synonyms")}
+        synonyms: dict[str, dict[str, str]] = {}
+        for lang, phrase, canonical in db.execute("SELECT lang, phrase, canonical FROM synonyms"):
+            synonyms.setdefault(lang, {})[phrase] = canonical
         self.analyser = QueryAnalyser(vocabulary, synonyms)
         counts: dict[str, dict[str, int]] = {}
         for lang, word, frequency in db.execute("SELECT lang, word, frequency FROM language_words"):
@@ -197,7 +208,9 @@ class KnowledgeBase:
         if not index.group_ids:
             return Reply("unknown", lang=lang, message=messages["unknown"])
         t = self.tuning if index.semantic else LEXICAL_ONLY_TUNING
-        signals, analysed = self.signals(question, index)
+        signals, analysed = self.signals(question, index, lang)
+        if analysed.content_words == 0:       # punctuation, emoji, stop words only
+            return Reply("unknown", lang=lang, message=messages["unknown"])
         scores = matcher.blend(signals, t)
         limit = max(1, limit)
         ranked = np.argsort(-scores)[: max(limit, 2)]      # the runner-up counts even when limit is 1
@@ -212,18 +225,23 @@ class KnowledgeBase:
         return Reply("unknown", hits=hits[:3], lang=lang, message=messages["unknown"],
                      corrections=analysed.corrections)
 
-    def signals(self, question: str, index: _Index | None = None) -> tuple[matcher.Signals, AnalysedQuery]:
+    def signals(self, question: str, index: _Index | None = None,
+                lang: str | None = None) -> tuple[matcher.Signals, AnalysedQuery]:
         """What both tiers say about every group (see matcher.Signals)."""
         index = index or self._ensure_index()
-        analysed = index.analyser.analyse(question)
+        analysed = index.analyser.analyse(question, lang)
         lexical = index.lexical.score(analysed.terms)
+        n = len(index.group_ids)
         if index.semantic:
-            query = self._embedder.embed([analysed.text or question])[0]
-            semantic = np.maximum.reduceat(index.vectors @ query, index.starts)
+            query = self._embedder.embed([question])[0]
+            sims = index.vectors @ query
+            semantic = np.maximum.reduceat(sims, index.starts)
+            neighbours = matcher.neighbour_vote(sims, index.starts, self.tuning)
+            passages = np.maximum.reduceat(index.passages @ query, index.passage_starts)
         else:
-            semantic = np.zeros(len(index.group_ids), dtype=np.float32)
+            semantic = neighbours = passages = np.zeros(n, dtype=np.float32)
         unknown = analysed.unknown_words / analysed.content_words if analysed.content_words else 1.0
-        return matcher.Signals(semantic, lexical, unknown), analysed
+        return matcher.Signals(semantic, neighbours, passages, lexical, unknown), analysed
 
     def _hit(self, grp: int, lang: str, score: float, index: _Index) -> Hit:
         members = index.members.get(grp, {})

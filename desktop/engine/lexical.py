@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from desktop.engine.text import STOPWORDS, fold, terms
 
@@ -102,13 +102,19 @@ _TOKEN_RE = re.compile(r"[\w']+|[^\w\s]", re.UNICODE)
 
 
 class QueryAnalyser:
-    """Applies the KB's synonyms and corrects typos against the KB's own vocabulary."""
+    """Applies the KB's synonyms and corrects typos against the KB's own vocabulary.
 
-    def __init__(self, vocabulary: dict[str, int], synonyms: dict[str, str]):
+    Synonyms are per language (`{"fr": {"mdp": "mot de passe"}}`): "pc" may mean one
+    thing in an English group and another in a French one. Typo correction only maps a
+    word the KB has never seen to a KB word with the same first letter, one edit away (a swap of two letters is one edit)
+    (two for words of eight letters or more), the most frequent first.
+    """
+
+    def __init__(self, vocabulary: dict[str, int], synonyms: dict[str, dict[str, str]]):
         self.vocabulary = vocabulary
         self._words = list(vocabulary)
-        self.synonyms = synonyms          # folded phrase -> folded canonical, all languages
-        self._max_phrase = max((p.count(" ") + 1 for p in synonyms), default=1)
+        self.synonyms = synonyms
+        self._max_phrase = max((p.count(" ") + 1 for table in synonyms.values() for p in table), default=1)
         self._cache: dict[str, str | None] = {}
 
     def correct(self, word: str) -> str | None:
@@ -117,15 +123,20 @@ class QueryAnalyser:
             return self._cache[word]
         best = None
         if len(word) >= 4 and not word.isdigit():
-            limit = 1 if len(word) <= 5 else 2
-            candidates = process.extract(word, self._words, scorer=Levenshtein.distance,
-                                         score_cutoff=limit, limit=8)
+            limit = 1 if len(word) <= 7 else 2
+            candidates = [c for c in process.extract(word, self._words, scorer=OSA.distance,
+                                                     score_cutoff=limit, limit=12) if c[0][0] == word[0]]
             if candidates:
                 best = min(candidates, key=lambda c: (c[1], -self.vocabulary[c[0]]))[0]
         self._cache[word] = best
         return best
 
-    def analyse(self, question: str) -> AnalysedQuery:
+    def canonical(self, text: str, lang: str | None) -> str:
+        """`text` with synonym phrases replaced by their canonical form (no typo correction)."""
+        return self.analyse(text, lang, correct=False).text
+
+    def analyse(self, question: str, lang: str | None = None, correct: bool = True) -> AnalysedQuery:
+        table = self.synonyms.get(lang or "", {}) if lang else {k: v for t in self.synonyms.values() for k, v in t.items()}
         raw = [t for t in _TOKEN_RE.findall(question) if t.strip()]
         folded = [" ".join(re.findall(r"[a-z0-9]+", fold(t))) for t in raw]
         out: list[str] = []
@@ -135,9 +146,9 @@ class QueryAnalyser:
         while i < len(raw):
             for size in range(min(self._max_phrase, len(raw) - i), 0, -1):
                 phrase = " ".join(f for f in folded[i:i + size] if f)
-                if phrase and phrase in self.synonyms:
-                    out.append(self.synonyms[phrase])
-                    corrections[" ".join(raw[i:i + size])] = self.synonyms[phrase]
+                if phrase and phrase in table:
+                    out.append(table[phrase])
+                    corrections[" ".join(raw[i:i + size])] = table[phrase]
                     content += 1
                     i += size
                     break
@@ -147,9 +158,9 @@ class QueryAnalyser:
                 content += meaningful
                 if meaningful and " " not in word and word not in self.vocabulary:
                     unknown += 1
-                    fixed = self.correct(word)
+                    fixed = self.correct(word) if correct else None
                     if fixed:
-                        fixed = self.synonyms.get(fixed, fixed)
+                        fixed = table.get(fixed, fixed)
                         corrections[token] = fixed
                         token = fixed
                 out.append(token)
