@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8470)
     serve.add_argument("--rate-limit", type=float, default=20.0, help="requests/s per client address; 0 = off")
     serve.add_argument("--burst", type=float, default=60.0, help="requests a client may send at once")
+    serve.add_argument("--forwarded-allow-ips", default="127.0.0.1",
+                       help="load balancers whose X-Forwarded-For names the client (comma-separated; "
+                            "rate limits then apply per employee machine, not per balancer)")
     serve.add_argument("--secure-cookies", action="store_true", help="mark dashboard cookies Secure (HTTPS)")
     token = sub.add_parser("token", parents=[common], help="create a token and print it once")
     token.add_argument("kind", choices=["admin", "device"])
@@ -104,7 +107,7 @@ def _serve(args: argparse.Namespace) -> int:
                         burst=args.burst, secure_cookies=args.secure_cookies)
     app = asgi(settings)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
-                server_header=False)
+                server_header=False, proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips)
     return 0
 
 

@@ -6,8 +6,10 @@ one error shape before any endpoint runs.
 Bodies larger than `max_body` (or `max_large_body` on chunk uploads) get a 413, read
 no further. Each client address has a token bucket of `burst` requests refilled at
 `rate` per second; an empty bucket gets a 429 with Retry-After. `rate=0` turns the
-limit off (benchmarks). Behind a load balancer, run one limiter per replica and put
-the global limit in the balancer.
+limit off (benchmarks). Behind a load balancer, start the server with
+`--forwarded-allow-ips` naming the balancers, so the address is the employee machine's
+(uvicorn rewrites it from X-Forwarded-For before this runs), and put the global limit
+in the balancer.
 """
 from __future__ import annotations
 

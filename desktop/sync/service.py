@@ -124,9 +124,13 @@ class Scheduler:
     """Runs `job` (default: `run_cycle`) until `stop` is set."""
 
     def __init__(self, policy: Policy, job: Callable[[], object] | None = None,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None,
+                 on_update: Callable[[UpdateResult], None] | None = None) -> None:
+        """`on_update(result)` runs (on the scheduler's thread) after a new snapshot was
+        installed: the UI re-opens the knowledge base there, through a signal."""
         self.policy = policy
         self.job = job or (lambda: run_cycle(policy))
+        self.on_update = on_update
         self.rng = rng or random.Random()
         self.failures = 0
 
@@ -134,8 +138,10 @@ class Scheduler:
         """Run the job once; returns the seconds to wait before the next run."""
         retry_after = None
         try:
-            self.job()
+            result = self.job()
             self.failures = 0
+            if self.on_update and isinstance(result, UpdateResult) and result.changed:
+                self.on_update(result)
         except ServerUnreachable as exc:
             self.failures += 1
             retry_after = exc.retry_after

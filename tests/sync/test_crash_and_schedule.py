@@ -164,3 +164,12 @@ def test_unconfigured_sync_says_what_is_missing_and_remembers_it(home, monkeypat
     assert "the policy file has no sync.url" in capsys.readouterr().err
     desktop_main(["sync", "--status", "--json"])
     assert "no sync.url" in json.loads(capsys.readouterr().out)["last_error"]
+
+
+def test_scheduler_tells_the_app_when_a_new_snapshot_is_installed(setup):
+    installed = []
+    setup.harness.publish(setup.v1, version=1)
+    scheduler = Scheduler(setup.policy(), on_update=installed.append, rng=random.Random(3))
+    scheduler.step()
+    scheduler.step()                                   # nothing new: no second call
+    assert [r.version for r in installed] == [1]
