@@ -2,6 +2,7 @@
 
     stats = UsageStats(paths.state_db())          # enabled=policy.privacy.stats
     stats.dialogue_started()
+    stats.reply_given("my printr wont print", reply)     # a desktop.engine Reply: counted by its kind
     stats.question(understood=False, text="my printr wont print")   # text kept only if not understood
     stats.article_used("printer-jam"); stats.tree_used("vpn-fix"); stats.tree_completed("vpn-fix")
     stats.feedback(helpful=True, item_id="printer-jam"); stats.ticket_created(team="printing")
@@ -22,7 +23,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from desktop.sync.client import SyncClient
 from desktop.sync.scrub import own_names, scrub
@@ -88,6 +89,20 @@ class UsageStats:
             if stored < MAX_QUESTIONS_PER_DAY:
                 db.execute("INSERT INTO usage_questions VALUES (?, ?, 1) ON CONFLICT (day, text) "
                            "DO UPDATE SET count = count + 1", (self._day(), cleaned))
+
+    def reply_given(self, question: str, reply: Any) -> None:
+        """Count one engine reply (`desktop.engine.Reply`): an "answer" is understood and
+        uses its first hit; "choose" counts as understood (the user picks, see `picked`);
+        "unknown" keeps the scrubbed question for the gap report; small talk is not counted."""
+        if reply.kind == "smalltalk":
+            return
+        self.question(understood=reply.kind != "unknown", text=question)
+        if reply.kind == "answer" and reply.hits:
+            self.picked(reply.hits[0].id, reply.hits[0].kind)
+
+    def picked(self, entry_id: str, kind: str) -> None:
+        """The user opened an article or started a tree ("article" or "tree")."""
+        (self.tree_used if kind == "tree" else self.article_used)(entry_id)
 
     def article_used(self, article_id: str) -> None:
         self._count("article_used", article_id)

@@ -123,3 +123,18 @@ def test_batches_unsent_for_a_month_are_dropped(tmp_path):
     with pytest.raises(ServerUnreachable):
         stats.upload(Offline())
     assert [p["days"][0]["day"] for p in stats.pending()] == ["2026-04-20"]
+
+
+def test_engine_replies_are_counted_by_kind(tmp_path):
+    from desktop.engine.reply import Hit, Reply
+
+    stats = UsageStats(tmp_path / "state.sqlite", names=[])
+    hit = Hit(id="vpn-fix", title="Fix the VPN", score=0.9, kind="tree", lang="en")
+    stats.reply_given("vpn broken", Reply(kind="answer", hits=[hit]))
+    stats.reply_given("hello", Reply(kind="smalltalk", message="Hi!"))
+    stats.reply_given("call 06 12 34 56 78 about the frobnicator", Reply(kind="unknown"))
+    stats.seal_batch()
+    day = stats.pending()[0]["days"][0]
+    assert day["counters"] == {"question_understood": {"": 1}, "tree_used": {"vpn-fix": 1},
+                               "question_not_understood": {"": 1}}
+    assert day["unanswered"] == {"call <phone> about the frobnicator": 1}
