@@ -35,7 +35,9 @@ class ServerUnreachable(SyncError):
 
 
 class ServerRefused(SyncError):
-    pass
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status          # the HTTP status, when the server answered
 
 
 class VerificationFailed(SyncError):
@@ -76,13 +78,14 @@ class SyncClient:
             raise ServerUnreachable(f"sync server busy or failing ({reply.status_code} on {path})",
                                     float(retry) if retry.isdigit() else None)
         if reply.status_code >= 400 and reply.status_code != 404:
-            raise ServerRefused(f"sync server refused {path}: {reply.status_code} {_message(reply)}")
+            raise ServerRefused(f"sync server refused {path}: {reply.status_code} {_message(reply)}",
+                                reply.status_code)
         return reply
 
     def manifest(self, kb: str, etag: str | None = None) -> ManifestReply:
         reply = self._get(f"/v1/kbs/{kb}/manifest", {"If-None-Match": etag} if etag else None)
         if reply.status_code == 404:
-            raise ServerRefused(f"nothing published for kb '{kb}' on {self.base}")
+            raise ServerRefused(f"nothing published for kb '{kb}' on {self.base}", 404)
         return ManifestReply(reply.status_code, reply.headers.get("ETag"), reply.content)
 
     def chunk(self, sha: str) -> bytes:
@@ -106,7 +109,7 @@ class SyncClient:
     def get_json(self, path: str):
         reply = self._get(path)
         if reply.status_code == 404:
-            raise ServerRefused(f"sync server refused {path}: 404 {_message(reply)}")
+            raise ServerRefused(f"sync server refused {path}: 404 {_message(reply)}", 404)
         return reply.json()
 
     def post_json(self, path: str, payload: dict) -> dict:
@@ -119,7 +122,8 @@ class SyncClient:
             raise ServerUnreachable(f"sync server busy or failing ({reply.status_code} on {path})",
                                     float(retry) if retry.isdigit() else None)
         if reply.status_code >= 400:
-            raise ServerRefused(f"sync server refused {path}: {reply.status_code} {_message(reply)}")
+            raise ServerRefused(f"sync server refused {path}: {reply.status_code} {_message(reply)}",
+                                reply.status_code)
         return reply.json()
 
 

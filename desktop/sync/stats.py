@@ -25,7 +25,7 @@ from pathlib import Path
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator
 
-from desktop.sync.client import SyncClient
+from desktop.sync.client import ServerRefused, SyncClient
 from desktop.sync.scrub import own_names, scrub
 
 MAX_BATCH_AGE_DAYS = 30      # older unsent batches are dropped (the server forgets ids after 45)
@@ -137,7 +137,10 @@ class UsageStats:
         if not self.enabled:
             return None
         install_id = self.install_id()
+        oldest = (self.clock() - timedelta(days=MAX_BATCH_AGE_DAYS)).strftime("%Y-%m-%d")
         with self._db() as db:
+            db.execute("DELETE FROM usage_counters WHERE day < ?", (oldest,))      # never sent: too old now
+            db.execute("DELETE FROM usage_questions WHERE day < ?", (oldest,))
             days: dict[str, dict] = {}
             for day, metric, key, count in db.execute("SELECT day, metric, key, count FROM usage_counters"):
                 days.setdefault(day, {"day": day, "counters": {}, "unanswered": {}})
@@ -169,8 +172,13 @@ class UsageStats:
             db.execute("DELETE FROM usage_outbox WHERE created_at < ?", (cutoff,))
         sent = 0
         for payload in self.pending():
-            client.post_json("/v1/stats/batches", payload)
+            try:
+                client.post_json("/v1/stats/batches", payload)
+                sent += 1
+            except ServerRefused as exc:
+                if exc.status != 422:
+                    raise                   # a token problem: keep the batches for later
+                # the server will never accept this batch (e.g. from an older app version): drop it
             with self._db() as db:
                 db.execute("DELETE FROM usage_outbox WHERE batch_id = ?", (payload["batch_id"],))
-            sent += 1
         return sent

@@ -138,3 +138,49 @@ def test_engine_replies_are_counted_by_kind(tmp_path):
     assert day["counters"] == {"question_understood": {"": 1}, "tree_used": {"vpn-fix": 1},
                                "question_not_understood": {"": 1}}
     assert day["unanswered"] == {"call <phone> about the frobnicator": 1}
+
+
+class Recorder:
+    """A stand-in server: refuses with `status` for the batch ids in `refuse`."""
+
+    def __init__(self, refuse=(), status=422):
+        self.refuse, self.status, self.accepted = set(refuse), status, []
+
+    def post_json(self, path, payload):
+        from desktop.sync.client import ServerRefused
+
+        if payload["batch_id"] in self.refuse:
+            raise ServerRefused("refused", self.status)
+        self.accepted.append(payload)
+
+
+def test_a_batch_the_server_can_never_accept_does_not_block_the_others(tmp_path):
+    stats = UsageStats(tmp_path / "state.sqlite", names=[])
+    stats.dialogue_started()
+    bad = stats.seal_batch()
+    stats.dialogue_started()
+    server = Recorder(refuse={bad})
+    assert stats.upload(server) == 1 and stats.pending() == []
+    assert [p["batch_id"] for p in server.accepted] != [bad]
+
+
+def test_a_refused_token_keeps_the_batches_for_later(tmp_path):
+    from desktop.sync.client import ServerRefused
+
+    stats = UsageStats(tmp_path / "state.sqlite", names=[])
+    stats.dialogue_started()
+    batch_id = stats.seal_batch()
+    with pytest.raises(ServerRefused):
+        stats.upload(Recorder(refuse={batch_id}, status=401))
+    assert len(stats.pending()) == 1
+
+
+def test_counts_older_than_a_month_are_never_sent(tmp_path):
+    clock = {"now": at(2026, 1)}
+    stats = UsageStats(tmp_path / "state.sqlite", clock=lambda: clock["now"](), names=[])
+    stats.dialogue_started()                     # counted in January, sync never configured
+    clock["now"] = at(2026, 5)
+    stats.dialogue_started()
+    server = Recorder()
+    stats.upload(server)
+    assert [d["day"] for d in server.accepted[0]["days"]] == ["2026-05-03"]
