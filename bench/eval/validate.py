@@ -61,8 +61,8 @@ def read_jsonl(path: Path, errors: list[str]) -> list[dict]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--topics", type=Path, default=Path("/work/plan/topics.tsv"))
-    ap.add_argument("--trees", type=Path, default=Path("/work/plan/trees.tsv"))
+    ap.add_argument("--topics", type=Path, default=HERE / "topics.tsv")
+    ap.add_argument("--trees", type=Path, default=HERE / "trees.tsv")
     args = ap.parse_args()
 
     topics = load_topics(args.topics, args.trees)
