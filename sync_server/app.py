@@ -34,10 +34,12 @@ class Settings:
     burst: float = 60.0
     min_installs: int = 5                 # a question is shown once this many installs asked it
     secure_cookies: bool = False          # set when served over HTTPS
+    patch_history: int = 5                # server-made patches from this many earlier versions
+    patch_in_background: bool = True
 
 
 def create_app(settings: Settings) -> FastAPI:
-    from sync_server import board_admin, dashboard, routes_board, routes_snapshots, routes_stats
+    from sync_server import board_admin, dashboard, patches, routes_board, routes_snapshots, routes_stats
 
     db = Database.connect(settings.database_url)
     applied = migrate(db)
@@ -51,8 +53,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.tokens = TokenCache(db)
     app.state.chunks = ChunkStore(settings.storage)
     app.state.manifests = {}
+    app.state.patches = patches.PatchMaker(db, app.state.chunks, settings.patch_history, settings.patch_in_background)
     errors.install(app)
-    for module in (routes_snapshots, routes_stats, routes_board, dashboard, board_admin):
+    for module in (routes_snapshots, patches, routes_stats, routes_board, dashboard, board_admin):
         app.include_router(module.router, responses=errors.ERROR_RESPONSES)
 
     @app.get("/healthz", tags=["health"])

@@ -47,6 +47,11 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
            cancel_hash TEXT NOT NULL, contact TEXT NOT NULL, topic TEXT NOT NULL,
            created_at TEXT NOT NULL, cancelled_at TEXT)""",
     ]),
+    ("0005_server_patches", [
+        """CREATE TABLE patches (kb TEXT NOT NULL, from_sha256 TEXT NOT NULL, to_sha256 TEXT NOT NULL,
+           delta_sha256 TEXT NOT NULL, size BIGINT NOT NULL, created_at TEXT NOT NULL,
+           PRIMARY KEY (kb, from_sha256, to_sha256))""",
+    ]),
 ]
 
 _SPELLING = {

@@ -204,6 +204,7 @@ async def put_manifest(kb: KbName, request: Request) -> Published:
     except IntegrityError:
         raise ApiError(409, "version_not_newer", f"version {manifest.version} was just published") from None
     request.app.state.manifests.pop(kb, None)
+    request.app.state.patches.schedule(kb)
     return Published(kb=kb, version=manifest.version, sha256=manifest.sha256, size=manifest.size)
 
 

@@ -94,6 +94,16 @@ class SyncClient:
     def index(self, sha: str) -> bytes:
         return self._blob(f"/v1/indexes/{sha}")
 
+    def server_patch(self, kb: str, from_sha: str, to_sha: str) -> str | None:
+        """The sha256 of a patch the server made between two snapshots, or None."""
+        reply = self._get(f"/v1/kbs/{kb}/patches/{from_sha}?to={to_sha}")
+        if reply.status_code != 200:
+            return None
+        try:
+            return str(reply.json()["sha256"])
+        except (ValueError, KeyError, TypeError):
+            return None
+
     def delta(self, sha: str) -> bytes:
         return self._blob(f"/v1/deltas/{sha}")
 

@@ -16,8 +16,8 @@ Layout next to `current.sqlite`:
     sync-state.json            ETag and last result, for `sync --status` and `doctor`
 
 Order: manifest signature, rollback and freeze checks → a patch from the installed
-file if the manifest offers one (else chunks: those already in the installed file are
-reused, the rest downloaded) → size and sha256 of the assembled file → SQLite quick
+file if the manifest offers one, else one the server made (else chunks: those already
+in the installed file are reused, the rest downloaded) → size and sha256 of the assembled file → SQLite quick
 check → record manifest → fsync → os.replace. Any failure raises a `SyncError` and
 leaves `current.sqlite` untouched.
 """
@@ -37,7 +37,7 @@ from nacl.signing import VerifyKey
 
 from desktop.sync import chunking
 from desktop.sync import manifest as mf
-from desktop.sync.client import InstallFailed, SyncClient, SyncError, VerificationFailed
+from desktop.sync.client import InstallFailed, ServerUnreachable, SyncClient, SyncError, VerificationFailed
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class UpdateResult:
     version: int | None
     message: str
     bytes_received: int = 0
-    method: str = ""          # "unchanged", "delta" or "chunks"
+    method: str = ""          # "unchanged", "delta", "server-patch" or "chunks"
 
 
 class SnapshotInstaller:
@@ -131,19 +131,24 @@ class SnapshotInstaller:
 
     def _fetch(self, client: SyncClient, manifest: mf.Manifest, old: bytes,
                current: InstalledSnapshot | None) -> tuple[bytes, str]:
+        """The new file: from a signed patch, else a server-made patch, else chunks.
+        A patch is only a way to get bytes: the result must have the signed sha256."""
         old_sha = current.sha256 if current else hashlib.sha256(old).hexdigest()
-        for delta in manifest.deltas if self.use_deltas else ():
-            if delta.from_sha256 != old_sha or not old:
-                continue
-            patch = client.delta(delta.sha256)
-            if hashlib.sha256(patch).hexdigest() == delta.sha256:
+        if self.use_deltas and old:
+            signed = [d.sha256 for d in manifest.deltas if d.from_sha256 == old_sha]
+            for sha, method in [(s, "delta") for s in signed[:1]] + [(None, "server-patch")]:
                 try:
+                    sha = sha or client.server_patch(manifest.kb, old_sha, manifest.sha256)
+                    if sha is None:
+                        continue
+                    patch = client.delta(sha)
+                    if hashlib.sha256(patch).hexdigest() != sha:
+                        continue
                     data = chunking.apply_delta(old, patch, manifest.size)
-                except zstandard.ZstdError:
-                    break
+                except (zstandard.ZstdError, ServerUnreachable):
+                    continue
                 if hashlib.sha256(data).hexdigest() == manifest.sha256:
-                    return data, "delta"
-            break   # a bad patch: fall back to chunks, which are verified one by one
+                    return data, method
         return self._assemble(client, manifest, old), "chunks"
 
     def _assemble(self, client: SyncClient, manifest: mf.Manifest, old: bytes) -> bytes:

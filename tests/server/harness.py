@@ -59,6 +59,7 @@ class Harness:
 
 
 def make_harness(url: str, storage: Path, key: SigningKey | None = None, **settings) -> Harness:
+    settings = {"patch_history": 0, "patch_in_background": False, **settings}   # tests opt in to patches
     app = asgi(Settings(database_url=url, storage=storage, **settings))
     db = app.app.state.db
     admin = create_token(db, "admin", ["publish", "stats", "manage"], label="admin")

@@ -158,3 +158,25 @@ def test_a_server_that_stops_publishing_is_noticed_once_the_snapshot_expires(set
     with pytest.raises(VerificationFailed, match="expired .* offers nothing newer"):
         sync_once(setup.policy(), now=later)
     assert setup.current.read_bytes() == setup.v1.read_bytes()
+
+
+def test_server_made_patch_serves_installs_that_skipped_versions(setup):
+    setup.harness.app.app.state.patches.history = 5
+    setup.harness.publish(setup.v1, version=1)
+    full = sync_once(setup.policy()).bytes_received
+    setup.harness.publish(setup.v2, version=2)            # signed without --previous
+    update = sync_once(setup.policy())
+    assert update.method == "server-patch" and update.bytes_received <= 0.05 * full
+    assert setup.current.read_bytes() == setup.v2.read_bytes()
+
+
+def test_a_bad_server_patch_falls_back_to_chunks(setup):
+    setup.harness.app.app.state.patches.history = 5
+    setup.harness.publish(setup.v1, version=1)
+    sync_once(setup.policy())
+    before = set((setup.harness.storage / "deltas").rglob("*.zst"))
+    setup.harness.publish(setup.v2, version=2)
+    for path in set((setup.harness.storage / "deltas").rglob("*.zst")) - before:
+        path.write_bytes(b"\x28\xb5\x2f\xfd" + b"garbage" * 10)
+    update = sync_once(setup.policy())
+    assert update.method == "chunks" and setup.current.read_bytes() == setup.v2.read_bytes()
