@@ -1,0 +1,231 @@
+"""`Assistant`: the one object the tray app calls for everything. Plain Python, no Qt.
+
+    assistant = Assistant.from_environment()
+    turn = assistant.ask("my printr wont print")        # a dialogue Turn (kind, hits, ...)
+    assistant.article_markdown("printer-jam")            # Markdown with variables filled in
+    walk = assistant.start_tree("printer-troubleshoot")  # a Walk: state + step to show
+    walk = assistant.choose(walk, 0); walk = assistant.back(walk)
+    walk = assistant.run_check(walk)                     # slow: call off the GUI thread
+    errors = assistant.validate(walk.step.fields, values)
+    draft = assistant.draft_ticket(walk, values)         # summary the user checks
+    outcome = assistant.send(draft.without("ip"))        # sent (number) or queued
+    assistant.desk.tickets(); assistant.board.slots()    # tickets, bookings, announcements
+
+Every method may be called from a worker thread; none touches the GUI. Errors the UI
+shows come out as `AssistantError` (with a user message) so the UI catches one class.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from desktop import paths
+from desktop.engine import Dialogue, KnowledgeBase, TreeWalker, WalkState
+from desktop.engine.dialogue import Turn
+from desktop.engine.walker import Step, validate_form
+from desktop.policy import Policy, load_policy
+from desktop.ui.board import Board
+from desktop.ui.settings import Settings
+from desktop.ui.ticketdesk import AssistantError, Draft, SendOutcome, TicketDesk
+
+log = logging.getLogger(__name__)
+__all__ = ["Assistant", "AssistantError", "Draft", "SendOutcome", "Walk"]
+
+
+@dataclass(frozen=True)
+class Walk:
+    """A decision tree in progress: the saved state and the step to show for it."""
+
+    title: str
+    state: WalkState
+    step: Step
+    check_detail: str = ""        # what the last check found, shown above the next step
+
+
+def _is_online() -> bool:
+    from desktop.engine import machine  # noqa: PLC0415 - psutil only when asked
+
+    try:
+        return machine.facts().connected
+    except Exception:  # noqa: BLE001 - a failing probe must not hide the answers
+        return True
+
+
+class Assistant:
+    def __init__(self, kb: KnowledgeBase, policy: Policy, settings: Settings, desk: TicketDesk,
+                 board: Board, values: Mapping[str, str] | None = None, stats: Any = None,
+                 online_probe: Callable[[], bool] = _is_online, checker: Callable | None = None):
+        self.kb = kb
+        self.policy = policy
+        self.settings = settings
+        self.desk = desk
+        self.board = board
+        self.stats = stats
+        self.online_probe = online_probe
+        self.checker = checker
+        self._values = dict(values) if values is not None else None
+        self._lock = threading.Lock()
+        self.dialogue = Dialogue(kb)
+
+    @classmethod
+    def from_environment(cls, snapshot: Path | None = None) -> Assistant:
+        """Policy, snapshot, settings, outbox and sync client from this machine's set-up."""
+        policy = load_policy()
+        home = paths.data_home()
+        settings = Settings.load(home)
+        kb = KnowledgeBase.open(snapshot or paths.snapshot_path())
+        stats = None
+        if policy.privacy.stats:
+            from desktop.sync.stats import UsageStats  # noqa: PLC0415
+
+            stats = UsageStats(paths.state_db(), enabled=bool(settings.stats))
+        return cls(kb, policy, settings, TicketDesk.from_environment(policy, settings, kb),
+                   Board(policy, stats), stats=stats)
+
+    # -- facts ----------------------------------------------------------------------------
+    @property
+    def values(self) -> dict[str, str]:
+        """Variables for articles and trees, gathered once (probes the machine)."""
+        with self._lock:
+            if self._values is None:
+                from desktop.engine.variables import gather_variables  # noqa: PLC0415
+
+                helpdesk = {k: v for k, v in self.policy.helpdesk.values.items() if v}
+                self._values = gather_variables(self.kb, helpdesk=helpdesk)
+            return self._values
+
+    def online(self) -> bool:
+        return bool(self.online_probe())
+
+    @property
+    def stats_allowed(self) -> bool:
+        """Whether the policy lets the user choose; False means statistics are off."""
+        return bool(self.policy.privacy.stats)
+
+    def set_stats(self, enabled: bool) -> None:
+        self.settings.update(stats=enabled)
+        if self.stats is not None:
+            self.stats.enabled = enabled and self.stats_allowed
+
+    def warm_up(self) -> None:
+        """Build the engine's indexes and gather variables (call off the GUI thread)."""
+        self.kb.warm_up()
+        _ = self.values
+
+    # -- questions ------------------------------------------------------------------------
+    def ask(self, text: str, lang: str | None = None, record: bool = True) -> Turn:
+        """Answer `text`. `record=False` answers as-you-type without adding a turn."""
+        if not record:
+            reply = self.kb.ask(text, lang=lang)
+            return Turn(text, reply, 0.0)
+        with self._lock:
+            turn = self.dialogue.ask(text, lang=lang)
+        if self.stats is not None and self.stats.enabled:
+            self.stats.reply_given(text, turn.reply)
+        return turn
+
+    def entry_kind(self, entry_id: str) -> str:
+        return self.kb.article(entry_id).kind
+
+    def article_markdown(self, entry_id: str) -> str:
+        """The article's title and body as Markdown, variables filled in."""
+        article = self.kb.article(entry_id)
+        body = self.kb.render(article.body, self.values)
+        return f"# {article.title}\n\n{body}"
+
+    def pick(self, entry_id: str) -> None:
+        """The user chose a "did you mean" candidate (or an answer was shown)."""
+        with self._lock:
+            self.dialogue.pick(entry_id)
+        if self.stats is not None and self.stats.enabled:
+            self.stats.picked(entry_id, self.entry_kind(entry_id))
+
+    def feedback(self, helpful: bool, entry_id: str = "") -> bool:
+        """"Was this helpful?"; True when a ticket should be offered."""
+        with self._lock:
+            offer = self.dialogue.feedback(helpful)
+        if self.stats is not None and self.stats.enabled:
+            self.stats.feedback(helpful, entry_id)
+        return offer
+
+    # -- decision trees -------------------------------------------------------------------
+    def _walker(self, tree_id: str) -> TreeWalker:
+        tree = self.kb.tree(tree_id)
+        if self.checker is not None:
+            return TreeWalker(tree, self.values, checker=self.checker)
+        return TreeWalker(tree, self.values)
+
+    def _walk(self, state: WalkState, detail: str = "") -> Walk:
+        walker = self._walker(state.tree_id)
+        return Walk(walker.tree.title, state, walker.step(state), detail)
+
+    def start_tree(self, tree_id: str) -> Walk:
+        if self.stats is not None and self.stats.enabled:
+            self.stats.tree_used(tree_id)
+        return self._walk(self._walker(tree_id).start())
+
+    def choose(self, walk: Walk, option: int) -> Walk:
+        return self._walk(self._walker(walk.state.tree_id).choose(walk.state, option))
+
+    def back(self, walk: Walk) -> Walk:
+        return self._walk(self._walker(walk.state.tree_id).back(walk.state))
+
+    def run_check(self, walk: Walk) -> Walk:
+        """Run the step's built-in check (may take a second or two) and move on."""
+        state, result = self._walker(walk.state.tree_id).run_check(walk.state)
+        return self._walk(state, result.detail)
+
+    def finish(self, walk: Walk, solved: bool) -> Walk:
+        state = self._walker(walk.state.tree_id).finish(walk.state, solved)
+        if solved and self.stats is not None and self.stats.enabled:
+            self.stats.tree_completed(walk.state.tree_id)
+        return self._walk(state)
+
+    def validate(self, fields, values: Mapping[str, Any]) -> dict[str, str]:
+        """Field id -> what is wrong (empty: the form can be sent). Files must exist."""
+        errors = validate_form(tuple(fields), values)
+        for f in fields:
+            value = values.get(f.id)
+            if f.type in ("file", "screenshot") and value and not Path(str(value)).is_file():
+                errors.setdefault(f.id, "file not found")
+        return errors
+
+    # -- tickets --------------------------------------------------------------------------
+    def draft_ticket(self, walk: Walk | None = None, values: Mapping[str, Any] | None = None,
+                     description: str = "") -> Draft:
+        """What would be sent: subject, description, transcript and device context."""
+        with self._lock:
+            transcript = self.dialogue.transcript()
+            subject = self.dialogue.subject()
+            led_by = self.dialogue.led_by()
+        team, origin = None, None
+        if led_by:
+            entry = self.kb.article(led_by)
+            team, origin = entry.team, (entry.kind, entry.id, entry.title)
+        fields: tuple = ()
+        if walk is not None:
+            walker = self._walker(walk.state.tree_id)
+            transcript += [f"Step: {line}" for line in walker.summary(walk.state)]
+            team = walk.step.team or walker.tree.team
+            subject = walk.step.subject or walk.title
+            origin = ("tree", walk.state.tree_id, walk.title)
+            fields = walk.step.fields
+        return self.desk.draft(subject or "Help needed", description, team, origin, transcript,
+                               fields, dict(values or {}))
+
+    def send(self, draft: Draft) -> SendOutcome:
+        outcome = self.desk.send(draft)
+        if self.stats is not None and self.stats.enabled and outcome.status != "error":
+            self.stats.ticket_created(draft.team or "")
+        return outcome
+
+    def new_conversation(self) -> None:
+        with self._lock:
+            self.dialogue = Dialogue(self.kb)
+
+
+def replace_draft(draft: Draft, **changes: Any) -> Draft:
+    return replace(draft, **changes)

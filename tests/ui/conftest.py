@@ -1,0 +1,159 @@
+"""Fixtures for the tray app: offscreen Qt, the sample snapshot, a tmp_path home, an
+in-memory keyring and an `Assistant` wired to an in-memory ITSM.
+
+QT_QPA_PLATFORM is set here, before anything imports Qt. The facade tests
+(test_facade*.py) never import Qt themselves.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import keyring  # noqa: E402
+import pytest  # noqa: E402
+
+from desktop.engine.checks import CheckResult  # noqa: E402
+from desktop.itsm import credentials  # noqa: E402
+from desktop.itsm.outbox import Outbox  # noqa: E402
+from desktop.itsm.service import TicketService  # noqa: E402
+from desktop.policy import parse_policy  # noqa: E402
+from tests.itsm.fake_backend import MemoryItsm  # noqa: E402
+from tests.itsm.keyrings import MemoryKeyring  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+SNAPSHOT = REPO / "build" / "sample_kb.sqlite"
+VALUES = {"user.first_name": "Jo", "user.login": "jdoe", "device.hostname": "PC-42",
+          "device.os": "Linux 6.1", "helpdesk.phone": "+33 1 23 45 67 89"}
+
+
+@pytest.fixture(scope="session")
+def snapshot_path() -> Path:
+    """The sample snapshot (`make snapshot`); built once if absent."""
+    if not SNAPSHOT.exists():
+        SNAPSHOT.parent.mkdir(exist_ok=True)
+        subprocess.run([sys.executable, "-m", "kb_snapshots", "build", str(REPO / "kb_snapshots/sample_kb"),
+                        "--output", str(SNAPSHOT)], check=True, cwd=REPO)
+    return SNAPSHOT
+
+
+@pytest.fixture(scope="session")
+def kb(snapshot_path):
+    from desktop.engine import KnowledgeBase
+
+    base = KnowledgeBase.open(snapshot_path)
+    base.warm_up()
+    return base
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(tmp_path, monkeypatch):
+    """Never the real keyring, never the real home folder."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    credentials._SESSION.clear()
+    monkeypatch.setenv("HELPDESK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("HOME", str(tmp_path / "user"))
+    yield backend
+    keyring.set_keyring(previous)
+    credentials._SESSION.clear()
+
+
+@pytest.fixture
+def home(tmp_path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def make_policy(itsm: bool = True, stats: bool = True, sync_url: str = ""):
+    raw = {"privacy": {"stats": stats}, "helpdesk": {"phone": "+33 1 23 45 67 89"}}
+    if itsm:
+        raw["itsm"] = {"kind": "rt", "url": "http://127.0.0.1:9", "username": "jdoe",
+                       "teams": {"workplace": "Workplace"}}
+    if sync_url:
+        raw["sync"] = {"url": sync_url}
+    return parse_policy(raw)
+
+
+@pytest.fixture
+def itsm() -> MemoryItsm:
+    return MemoryItsm()
+
+
+class FakeBoardClient:
+    """Stands in for `SyncClient`: the sync server's board endpoints, in memory."""
+
+    def __init__(self):
+        self.affected: list[int] = []
+        self.booked: list[tuple[int, str]] = []
+        self.cancelled: list[int] = []
+        self.slot = {"id": 7, "starts_at": "2026-12-01T09:00:00Z", "ends_at": "2026-12-01T09:30:00Z",
+                     "capacity": 2, "team": "", "location": "Desk 2", "booked": 0, "remaining": 2}
+
+    def get_json(self, path):
+        if path.startswith("/v1/announcements"):
+            return [{"id": 3, "title": "E-mail outage", "body": "Outlook is down; we are on it.",
+                     "starts_at": "2026-11-25T08:00:00Z", "ends_at": "2026-11-25T18:00:00Z",
+                     "teams": [], "affected": 4}]
+        if path.startswith("/v1/slots"):
+            return [self.slot, {**self.slot, "id": 8, "remaining": 0}]
+        raise AssertionError(path)
+
+    def post_json(self, path, payload):
+        if path.endswith("/affected"):
+            self.affected.append(int(path.split("/")[3]))
+            return {"id": 3, "affected": 5}
+        if path.endswith("/bookings"):
+            self.booked.append((int(path.split("/")[3]), payload["contact"]))
+            return {"booking_id": 11, "cancel_code": "c0de-c0de-c0de", "slot": self.slot}
+        if path.endswith("/cancel"):
+            self.cancelled.append(int(path.split("/")[3]))
+            return self.slot
+        raise AssertionError(path)
+
+
+@pytest.fixture
+def board_client() -> FakeBoardClient:
+    return FakeBoardClient()
+
+
+def fake_checker(name: str) -> CheckResult:
+    return CheckResult("ok", f"{name}: fine")
+
+
+@pytest.fixture
+def make_assistant(kb, home, itsm, board_client):
+    """make_assistant(online=True, itsm_down=False, **policy) -> Assistant on the sample KB."""
+    from desktop.ui.board import Board
+    from desktop.ui.facade import Assistant
+    from desktop.ui.settings import Settings
+    from desktop.ui.ticketdesk import TicketDesk
+    from desktop.itsm import Context
+
+    made = []
+
+    def make(online: bool = True, itsm_down: bool = False, **policy_args):
+        policy = make_policy(**policy_args)
+        settings = Settings.load(home)
+        service = TicketService(policy, Outbox.open(home / "state.sqlite"), credentials.CredentialStore(), home)
+        if not itsm_down:
+            service.backend = lambda: itsm
+        desk = TicketDesk(service, settings, "7",
+                          context_probe=lambda kb_version="": Context({"hostname": "PC-42", "ip": "10.0.0.5",
+                                                                       "kb_version": kb_version}))
+        assistant = Assistant(kb, policy, settings, desk, Board(policy, client=board_client),
+                              values=VALUES, online_probe=lambda: online, checker=fake_checker)
+        made.append(service)
+        return assistant
+
+    yield make
+    for service in made:
+        service.outbox.close()

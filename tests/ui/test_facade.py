@@ -1,0 +1,174 @@
+"""The tray app's facade, tested without Qt: everything the UI does goes through it."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from desktop.ui.facade import AssistantError
+from tests.ui.conftest import REPO
+
+
+def test_facade_imports_no_qt():
+    code = ("import sys, desktop.ui.facade, desktop.ui.settings, desktop.ui.board;"
+            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken'))];"
+            "assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+def test_ask_answers_a_typo_and_records_the_turn(make_assistant):
+    assistant = make_assistant()
+    turn = assistant.ask("my printr wont print")
+    assert turn.reply.kind in ("answer", "choose")
+    assert "printer-troubleshoot" in [h.id for h in turn.reply.hits]
+    assert assistant.dialogue.turns[-1] is turn
+
+
+def test_ask_as_you_type_leaves_no_turn(make_assistant):
+    assistant = make_assistant()
+    assistant.ask("vpn", record=False)
+    assert assistant.dialogue.turns == []
+
+
+def test_article_markdown_fills_in_variables(make_assistant, kb):
+    assistant = make_assistant()
+    with_vars = [a for a in kb.entries() if a.kind == "article" and "{{" in a.body]
+    assert with_vars, "the sample KB uses variables"
+    text = assistant.article_markdown(with_vars[0].id)
+    assert text.startswith(f"# {with_vars[0].title}")
+    assert "{{" not in text
+
+
+def test_unhelpful_answers_offer_a_ticket(make_assistant):
+    assistant = make_assistant()
+    turn = assistant.ask("my printer won't print")
+    assistant.pick(turn.reply.hits[0].id)
+    assert assistant.feedback(helpful=False) is True
+
+
+def test_tree_walk_choose_back_and_check(make_assistant):
+    assistant = make_assistant()
+    walk = assistant.start_tree("printer-troubleshoot")
+    assert walk.step.kind == "question" and len(walk.step.options) == 5
+    walk = assistant.choose(walk, 0)
+    assert walk.step.kind == "check"
+    after = assistant.run_check(walk)
+    assert after.check_detail == "network.connected: fine"
+    assert after.step.kind == "question"            # "where are you working from?"
+    assert assistant.back(after).step.kind == "check"
+
+
+def test_badge_answer_renders_the_login(make_assistant):
+    assistant = make_assistant()
+    walk = assistant.choose(assistant.start_tree("printer-troubleshoot"), 2)
+    assert walk.step.kind == "answer" and "jdoe" in walk.step.text
+
+
+def _ticket_walk(assistant):
+    walk = assistant.choose(assistant.start_tree("printer-troubleshoot"), 2)
+    walk = assistant.finish(walk, solved=False)
+    assert walk.step.kind == "ticket"
+    return walk
+
+
+@pytest.mark.parametrize("values, errors", [
+    ({}, {"printer", "problem"}),
+    ({"printer": "PRN-3A", "problem": "Nope"}, {"problem"}),
+    ({"printer": "PRN-3A", "problem": "Nothing comes out", "error-photo": "/no/such.png"}, {"error-photo"}),
+    ({"printer": "PRN-3A", "problem": "Nothing comes out"}, set()),
+])
+def test_form_validation_names_each_wrong_field(make_assistant, values, errors):
+    assistant = make_assistant()
+    walk = _ticket_walk(assistant)
+    assert set(assistant.validate(walk.step.fields, values)) == errors
+
+
+def test_ticket_summary_then_sent_with_a_number(make_assistant, itsm, tmp_path):
+    assistant = make_assistant()
+    assistant.ask("printer broken")
+    walk = _ticket_walk(assistant)
+    shot = tmp_path / "error.png"
+    shot.write_bytes(b"\x89PNG fake")
+    draft = assistant.draft_ticket(walk, {"printer": "PRN-3A", "problem": "Nothing comes out",
+                                          "error-photo": str(shot)})
+    assert draft.subject == "Printer does not print" and draft.team == "workplace"
+    assert any(line.startswith("Asked: printer broken") for line in draft.transcript)
+    assert "Printer name (on its label) or location: PRN-3A" in draft.form_lines
+    assert [k for k, _, _ in draft.context_labels()] == ["hostname", "ip", "kb_version"]
+    outcome = assistant.send(draft.without("ip"))
+    assert outcome.status == "sent" and outcome.ticket_id == "1"
+    sent = itsm.tickets["1"]["ticket"]
+    assert "ip" not in sent.context.items and sent.queue == "Workplace"
+    assert sent.attachments[0].filename == "error.png"
+    assert "printer broken" in sent.body()
+
+
+def test_ticket_while_itsm_down_is_queued(make_assistant):
+    assistant = make_assistant(itsm_down=True)
+    draft = assistant.draft_ticket(description="Screen flickers")
+    outcome = assistant.send(draft)
+    assert outcome.status == "queued"
+    rows = assistant.desk.tickets()
+    assert rows[0].status == "queued" and rows[0].ticket_id == ""
+
+
+def test_no_itsm_configured_says_so(make_assistant):
+    assistant = make_assistant(itsm=False)
+    with pytest.raises(AssistantError, match="no ITSM is configured"):
+        assistant.send(assistant.draft_ticket(description="help"))
+
+
+def test_status_change_marks_the_ticket_unread_until_seen(make_assistant, itsm):
+    assistant = make_assistant()
+    assistant.send(assistant.draft_ticket(description="Laptop will not start"))
+    assert assistant.desk.unread_count() == 0
+    key = assistant.desk.tickets()[0].key
+    assistant.desk.service.outbox.record_status(key, "open", 0, 60)
+    assert assistant.desk.unread_count() == 1
+    assistant.desk.mark_read()
+    assert assistant.desk.unread_count() == 0
+
+
+def test_reply_needs_a_sent_ticket(make_assistant, itsm):
+    assistant = make_assistant()
+    assistant.send(assistant.draft_ticket(description="x"))
+    row = assistant.desk.tickets()[0]
+    assistant.desk.reply(row.key, "Still broken")
+    assert itsm.calls[-1] == "reply"
+    with pytest.raises(AssistantError, match="empty"):
+        assistant.desk.reply(row.key, "  ")
+
+
+def test_announcements_affected_and_booking(make_assistant, board_client):
+    from desktop.ui.board import calendar_event
+
+    assistant = make_assistant()
+    banners = assistant.board.announcements()
+    assert banners[0]["title"] == "E-mail outage"
+    assistant.board.affected(3)
+    assert board_client.affected == [3]
+    slots = assistant.board.slots()
+    assert [s["id"] for s in slots] == [7]          # full slots are not offered
+    booking = assistant.board.book(slots[0], contact="ext. 4242", topic="new laptop")
+    ics = calendar_event(booking["slot"], "Helpdesk appointment")
+    assert "DTSTART:20261201T090000Z" in ics and "LOCATION:Desk 2" in ics
+    assistant.board.cancel(booking)
+    assert board_client.cancelled == [11]
+    with pytest.raises(AssistantError, match="reach you"):
+        assistant.board.book(slots[0], contact=" ")
+
+
+def test_board_without_sync_server_is_empty(kb):
+    from desktop.ui.board import Board
+    from tests.ui.conftest import make_policy
+
+    board = Board(make_policy())
+    assert not board.available and board.announcements() == [] and board.slots() == []
+
+
+def test_stats_setting_only_where_policy_allows(make_assistant):
+    assert make_assistant(stats=False).stats_allowed is False
+    assistant = make_assistant()
+    assistant.set_stats(False)
+    assert assistant.settings.stats is False
