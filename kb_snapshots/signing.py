@@ -20,6 +20,7 @@ import argparse
 import base64
 import hashlib
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -30,6 +31,14 @@ from nacl.signing import SigningKey
 
 from desktop.sync import chunking
 from desktop.sync.manifest import Chunk, Delta, Manifest, chunk_index, format_time, key_id, public_key_text, sign
+
+
+KB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def slug(name: str) -> str:
+    """A KB's display name as a sync name: 'Contoso IT' -> 'contoso-it'."""
+    return re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-._")[:64]
 
 
 class SigningError(ValueError):
@@ -104,11 +113,16 @@ def build_manifest(snapshot: Path, *, kb: str | None = None, version: int | None
     meta = snapshot_meta(snapshot)
     now = now or datetime.now(timezone.utc)
     if version is None:
-        version = int(time.time())
+        stored = meta.get("kb_version", "")
+        version = int(stored) if stored.isdigit() else int(time.time())
     if version < 0:
         raise SigningError("--version: must be a positive whole number")
+    kb = kb or slug(meta.get("name") or meta.get("kb_name") or Path(snapshot).stem)
+    if not KB_NAME.match(kb):
+        raise SigningError(f"--kb: {kb!r} is not a usable name (letters, digits, '.', '_', '-'; "
+                           "at most 64; it goes in the policy file's sync.kb)")
     manifest = Manifest(
-        kb=kb or meta.get("name") or meta.get("kb_name") or Path(snapshot).stem,
+        kb=kb,
         version=version, created=format_time(now),
         expires=format_time(now + timedelta(days=expires_days)),
         sha256=hashlib.sha256(data).hexdigest(), size=len(data),
@@ -145,8 +159,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("sign", help="write a signed manifest for a built snapshot")
     p.add_argument("snapshot", type=Path, help="snapshot built by `build`")
     p.add_argument("--key", type=Path, required=True, help="private key written by `keygen`")
-    p.add_argument("--kb", help="knowledge-base name (default: from the snapshot)")
-    p.add_argument("--version", type=int, help="version number; must grow (default: current Unix time)")
+    p.add_argument("--kb", help="knowledge-base name (default: the snapshot's name, e.g. 'contoso-it')")
+    p.add_argument("--version", type=int, help="version number; must grow (default: the snapshot's kb_version "
+                                               "when it is a number, else the current Unix time)")
     p.add_argument("--expires-days", type=float, default=30, help="days until clients refuse it (default 30)")
     p.add_argument("--output", type=Path, help="manifest path (default: SNAPSHOT.manifest.json)")
     p.add_argument("--previous", type=Path, action="append", default=[],

@@ -79,3 +79,15 @@ def test_server_help_and_bad_database_url(capsys):
     assert out.returncode == 0 and "serve" in out.stdout and "trust-key" in out.stdout
     assert server_main(["migrate", "--database-url", "mysql://nope"]) == 2
     assert "expected sqlite:///PATH or postgresql://" in capsys.readouterr().err
+
+
+def test_sign_names_the_kb_and_version_from_the_snapshot(tmp_path):
+    import sqlite3
+
+    snapshot = make_snapshot(tmp_path / "kb.sqlite", articles=5, kb_version="1795596591")
+    with sqlite3.connect(snapshot) as db:
+        db.execute("UPDATE meta SET key = 'kb_name', value = 'Contoso IT' WHERE key = 'name'")
+    manifest, _, _ = signing.build_manifest(snapshot)
+    assert (manifest.kb, manifest.version) == ("contoso-it", 1795596591)
+    with pytest.raises(signing.SigningError, match="--kb: 'bad name!' is not a usable name"):
+        signing.build_manifest(snapshot, kb="bad name!")
