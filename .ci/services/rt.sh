@@ -74,5 +74,19 @@ if ! answering; then
   tail -30 "$RT_LOG" >&2 || true
   exit 1
 fi
+# An RT auth token for root, for the token-authentication tests (created once).
+TOKEN_FILE=/var/lib/request-tracker5/.helpdesk-test-token
+if [ ! -s "$TOKEN_FILE" ]; then
+  perl -I/usr/share/request-tracker5/lib -e '
+    use RT; RT::LoadConfig(); RT::Init();
+    my $user = RT::User->new(RT->SystemUser); $user->Load("root");
+    my $token = RT::AuthToken->new(RT::CurrentUser->new($user));
+    my ($id, $msg, $auth) = $token->Create(Owner => $user->Id,
+                                           Description => "Helpdesk Assistant tests");
+    die "rt.sh: cannot create an RT auth token: $msg\n" unless $id;
+    print $auth;' 2>/dev/null > "$TOKEN_FILE.new"
+  mv "$TOKEN_FILE.new" "$TOKEN_FILE"
+fi
 echo "HELPDESK_TEST_RT_URL=${RT_URL}" >> .ci/env
+echo "HELPDESK_TEST_RT_TOKEN=$(cat "$TOKEN_FILE")" >> .ci/env
 echo "rt.sh: Request Tracker ready at ${RT_URL}"

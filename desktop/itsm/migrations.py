@@ -36,6 +36,9 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE itsm_outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
         ALTER TABLE itsm_outbox ADD COLUMN lease_until REAL NOT NULL DEFAULT 0;
     """),
+    ("0004_remote_version", """
+        ALTER TABLE itsm_outbox ADD COLUMN remote_version TEXT NOT NULL DEFAULT '';  -- ETag
+    """),
 ]
 
 

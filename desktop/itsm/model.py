@@ -121,6 +121,7 @@ class RemoteTicket:
     raw_status: str = ""
     queue: str = ""
     updated: str = ""
+    version: str = ""      # opaque tag (HTTP ETag) that changes whenever the ticket does
 
     @property
     def is_final(self) -> bool:

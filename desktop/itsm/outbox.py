@@ -40,6 +40,8 @@ class OutboxEntry:
     remote_status: str
     next_poll_at: float
     poll_interval: float
+    remote_version: str = ""          # the ITSM's ETag for the ticket, when it has one
+    status_checked_at: float = 0.0
 
     def to_dict(self) -> dict:
         return {"key": self.key, "id": self.remote_id, "status": self.state,
@@ -161,10 +163,13 @@ class Outbox:
             "remote_status NOT IN ('resolved', 'closed', 'rejected', 'deleted') "
             "ORDER BY next_poll_at", (now,))]
 
-    def record_status(self, key: str, status: str, next_poll_at: float, interval: float) -> None:
+    def record_status(self, key: str, status: str, next_poll_at: float, interval: float,
+                      version: str | None = None) -> None:
+        """Note the status read from the ITSM (and its version tag, if it gave one)."""
         self.conn.execute(
             "UPDATE itsm_outbox SET remote_status = ?, status_checked_at = ?, next_poll_at = ?, "
-            "poll_interval = ? WHERE key = ?", (status, time.time(), next_poll_at, interval, key))
+            "poll_interval = ?, remote_version = coalesce(?, remote_version) WHERE key = ?",
+            (status, time.time(), next_poll_at, interval, version, key))
 
 
 def lease_owner_id(thread_id: int) -> str:
@@ -195,4 +200,5 @@ def _entry(row: sqlite3.Row) -> OutboxEntry:
         attempts=row["attempts"], next_attempt_at=row["next_attempt_at"],
         last_error=row["last_error"], remote_id=row["remote_id"], remote_url=row["remote_url"],
         remote_status=row["remote_status"], next_poll_at=row["next_poll_at"],
-        poll_interval=row["poll_interval"])
+        poll_interval=row["poll_interval"], remote_version=row["remote_version"],
+        status_checked_at=row["status_checked_at"])

@@ -8,10 +8,11 @@ Queues are support teams; RT statuses map to the common ones (stalled -> pending
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 from typing import Any
 
 from desktop.itsm.errors import BadResponse, ConfigError, ItsmError, NotFound, Rejected
-from desktop.itsm.http import HttpClient
+from desktop.itsm.http import HttpClient, parse_json
 from desktop.itsm.model import Attachment, RemoteTicket, Ticket, TicketRef
 from desktop.itsm.protocol import BackendConfig, Credential
 
@@ -110,10 +111,26 @@ class RtBackend:
         return {k: refs[k] for k in keys if k in refs}
 
     def get_ticket(self, ticket_id: str) -> RemoteTicket:
-        raw = self.http.json("GET", f"/ticket/{int(ticket_id)}", params={"fields[Queue]": "Name"})
+        ticket = self._read_ticket(ticket_id, {})
+        if ticket is None:
+            raise BadResponse(f"RT ticket {ticket_id}: 304 to an unconditional request")
+        return ticket
+
+    def get_ticket_if_changed(self, ticket_id: str, version: str) -> RemoteTicket | None:
+        """Like get_ticket, but None if RT answers 304 to If-None-Match: `version` (the
+        ETag of our last read). RT 5.0.3 fails (500) on If-Modified-Since, so not that."""
+        return self._read_ticket(ticket_id, {"If-None-Match": version})
+
+    def _read_ticket(self, ticket_id: str, headers: dict[str, str]) -> RemoteTicket | None:
+        path = f"/ticket/{int(ticket_id)}"
+        response = self.http.request("GET", path, params={"fields[Queue]": "Name"},
+                                     headers=headers)
+        if response.status_code == 304:
+            return None
+        raw = parse_json(response, "GET", path)
         if not isinstance(raw, dict) or "Status" not in raw:
             raise BadResponse(f"RT ticket {ticket_id}: the answer has no Status")
-        return self._remote(raw)
+        return replace(self._remote(raw), version=response.headers.get("ETag", ""))
 
     def list_tickets(self, requestor: str) -> list[RemoteTicket]:
         who = _sql_string(requestor)

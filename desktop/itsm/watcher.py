@@ -5,9 +5,11 @@
     >>> watcher.poll_due()            # or watcher.run(stop_event) in a worker thread
 
 Each ticket is polled with its own back-off: `min_interval` after a change, doubling up
-to `max_interval` while nothing changes; a 429's Retry-After is respected. Tickets in a
-final status (resolved, closed, rejected) are no longer polled. Plain callbacks and an
-optional `queue.Queue`: the UI layer turns them into notifications.
+to `max_interval` while nothing changes; a 429's Retry-After is respected. Where the
+back-end supports it (RT), a poll is a conditional request (If-None-Match) answered
+304 when nothing changed. Tickets in a final status (resolved, closed, rejected) are no
+longer polled. Plain callbacks and an optional `queue.Queue`: the UI layer turns them
+into notifications.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from desktop.itsm.errors import ItsmError, RateLimited
+from desktop.itsm.model import RemoteTicket
 from desktop.itsm.outbox import Outbox
 from desktop.itsm.protocol import Backend
 
@@ -54,7 +57,7 @@ class StatusWatcher:
         for entry in self.outbox.to_poll(self.clock()):
             interval = entry.poll_interval or self.min_interval
             try:
-                remote = self.backend.get_ticket(entry.remote_id or "")
+                remote = self._read(entry)
             except ItsmError as exc:
                 wait = min(self.max_interval, interval * 2)
                 if isinstance(exc, RateLimited) and exc.retry_after:
@@ -63,6 +66,11 @@ class StatusWatcher:
                 log.info("status of %s not read (%s); next try in %.0f s",
                          entry.remote_id, type(exc).__name__, wait)
                 continue
+            if remote is None:                # 304 Not Modified: nothing changed
+                interval = min(self.max_interval, interval * 2)
+                self.outbox.record_status(entry.key, entry.remote_status,
+                                          self.clock() + interval, interval)
+                continue
             if remote.status != entry.remote_status:
                 interval = self.min_interval
                 change = StatusChange(entry.key, entry.remote_id or "", entry.ticket.subject,
@@ -70,10 +78,19 @@ class StatusWatcher:
                 changes.append(change)
             else:
                 interval = min(self.max_interval, interval * 2)
-            self.outbox.record_status(entry.key, remote.status, self.clock() + interval, interval)
+            self.outbox.record_status(entry.key, remote.status, self.clock() + interval, interval,
+                                      remote.version or None)
         for change in changes:
             self._emit(change)
         return changes
+
+    def _read(self, entry) -> RemoteTicket | None:
+        """The ticket now, or None when the ITSM says it has not changed since we last
+        read it (back-ends with `get_ticket_if_changed`: RT answers If-None-Match 304)."""
+        conditional = getattr(self.backend, "get_ticket_if_changed", None)
+        if conditional is not None and entry.remote_version:
+            return conditional(entry.remote_id or "", entry.remote_version)
+        return self.backend.get_ticket(entry.remote_id or "")
 
     def run(self, stop: threading.Event, tick: float = 5.0) -> None:
         """Poll until `stop` is set; meant for a worker thread."""
@@ -89,3 +106,4 @@ class StatusWatcher:
                 callback(change)
             except Exception:  # noqa: BLE001 - one broken subscriber must not stop polling
                 log.exception("status-change subscriber failed")
+

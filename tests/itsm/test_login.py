@@ -110,3 +110,17 @@ def _ticket():
     from desktop.itsm import Ticket
 
     return Ticket(subject="Login test", description="VPN drops every hour", team="network")
+
+
+def test_login_with_an_rt_token_stores_the_token(home, tmp_path, write_policy, rt_url):
+    from tests.services import require_service
+
+    token = require_service("HELPDESK_TEST_RT_TOKEN", "an RT auth token")
+    write_policy("rt", rt_url, auth="token")
+    env = cli_env(home, tmp_path)
+    result = run_cli(["login", "--username", "root", "--password-stdin"], env, stdin=token + "\n")
+    assert result.returncode == 0, result.stderr
+    assert json.loads((tmp_path / "test-keyring.json").read_text()) == {
+        f"helpdesk-assistant:{rt_url}\nroot": token}
+    sent = run_cli(["ticket", "new", "--subject", "Token", "--description", "D", "--json"], env)
+    assert json.loads(sent.stdout)["status"] == "sent"

@@ -183,3 +183,61 @@ def test_bulk_send_fails_only_the_ticket_rt_refuses(rt, rt_url, tmp_path):
     assert outbox.get(bad).state == "failed"
     assert "No permission to create tickets in the queue" in outbox.get(bad).last_error
     assert rt_tickets_with_key(rt_url, bad) == []
+
+
+@pytest.fixture
+def rt_token(rt_url) -> str:
+    from tests.services import require_service
+
+    return require_service("HELPDESK_TEST_RT_TOKEN", "an RT auth token")
+
+
+def test_rt_auth_token_files_tickets_and_a_wrong_one_is_refused(rt_url, rt_token):
+    config = BackendConfig("rt", rt_url, auth="token")
+    backend = RtBackend(config, Credential("root", rt_token))
+    backend.check_credentials()
+    ref = backend.create_ticket(_ticket(), uuid.uuid4().hex)
+    assert backend.get_ticket(ref.id).status == "new"
+    with pytest.raises(AuthError):
+        RtBackend(config, Credential("root", rt_token[:-4] + "0000")).check_credentials()
+
+
+class _CountingRt:
+    def __init__(self, rt):
+        self.rt, self.calls = rt, []
+
+    def __getattr__(self, name):
+        return getattr(self.rt, name)
+
+    def get_ticket(self, ticket_id):
+        self.calls.append("get")
+        return self.rt.get_ticket(ticket_id)
+
+    def get_ticket_if_changed(self, ticket_id, version):
+        result = self.rt.get_ticket_if_changed(ticket_id, version)
+        self.calls.append("304" if result is None else "200")
+        return result
+
+
+def test_polling_an_unchanged_ticket_is_a_304_and_a_change_still_arrives(rt, rt_url, rt_admin,
+                                                                       tmp_path):
+    outbox = Outbox.open(tmp_path / "state.sqlite")
+    entry = outbox.add(_ticket(), itsm="rt")
+    OutboxSender(outbox, rt).send(entry)
+    ticket_id = outbox.get(entry.key).remote_id
+    counting = _CountingRt(rt)
+    watcher = StatusWatcher(outbox, counting, min_interval=0)
+    events = []
+    watcher.subscribe(events.append)
+
+    def poll():
+        outbox.conn.execute("UPDATE itsm_outbox SET next_poll_at = 0")
+        watcher.poll_due()
+
+    poll()                                # plain read: records the ETag
+    poll()                                # conditional: unchanged
+    rt_admin.put(f"{rt_url}/REST/2.0/ticket/{ticket_id}", json={"Status": "open"},
+                 timeout=30).raise_for_status()
+    poll()
+    assert counting.calls == ["get", "304", "200"]
+    assert [(e.old, e.new) for e in events] == [("new", "open")]

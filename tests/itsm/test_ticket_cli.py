@@ -144,3 +144,20 @@ def test_attaching_a_missing_file_is_refused_and_nothing_is_queued(logged_in, ho
     assert result.returncode == 2 and "nope.log" in result.stderr
     listed = json.loads(run_cli(["tickets", "--json", "--offline"], logged_in).stdout)
     assert listed == []
+
+
+def test_a_broken_policy_file_is_named_and_nothing_is_queued(home, tmp_path):
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[itsm]\nkind = "rt"\nurl = "http://127.0.0.1:9"\nauth = "kerberos"\n')
+    env = {**cli_env(home, tmp_path), "HELPDESK_POLICY": str(policy)}
+    result = run_cli(["ticket", "new", "--subject", "S", "--description", "D"], env)
+    assert result.returncode == 2
+    assert "itsm.auth" in result.stderr and "kerberos" in result.stderr
+    assert not (home / "state.sqlite").exists()
+
+
+def test_tickets_without_an_itsm_lists_nothing_and_says_so(home, tmp_path):
+    env = {**cli_env(home, tmp_path), "HELPDESK_POLICY": str(tmp_path / "empty.toml")}
+    (tmp_path / "empty.toml").write_text("")
+    result = run_cli(["tickets"], env)
+    assert result.returncode == 0 and result.stdout.strip() == "No tickets yet."
