@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from desktop.policy import PolicyError, load_policy
     from desktop.sync.client import SyncError
-    from desktop.sync.installer import SnapshotInstaller
+    from desktop.sync.installer import SnapshotInstaller, app_check
     from desktop.sync.service import store_device_token, sync_once, upload_stats
 
     if args.enrol:
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
             return 1
         print("enrolment token stored in the keyring")
         return 0
-    installer = SnapshotInstaller(paths.installed_snapshot())
+    installer = SnapshotInstaller(paths.installed_snapshot(), check=app_check)
     if args.status:
         return _status(installer, args.json)
     try:

@@ -223,6 +223,20 @@ def quick_check(path: Path) -> None:
         raise VerificationFailed(f"the new snapshot failed SQLite's check: {result}")
 
 
+def app_check(path: Path) -> None:
+    """`quick_check`, then the engine's own test that this app can read the snapshot
+    (format, schema version, tables), so a snapshot built for a newer app is refused
+    before it replaces one that works."""
+    quick_check(path)
+    from desktop.engine.snapshot import SnapshotError, connect
+
+    try:
+        db, _ = connect(path)
+        db.close()
+    except SnapshotError as exc:
+        raise VerificationFailed(f"the new snapshot cannot be used by this app: {exc}") from None
+
+
 def _why(exc: OSError) -> str:
     import errno
     if exc.errno == errno.ENOSPC:

@@ -24,7 +24,7 @@ from desktop import paths
 from desktop.policy import Policy
 from desktop.sync import manifest as mf
 from desktop.sync.client import ServerRefused, ServerUnreachable, SyncClient, SyncError
-from desktop.sync.installer import SnapshotInstaller, UpdateResult
+from desktop.sync.installer import SnapshotInstaller, UpdateResult, app_check
 
 log = logging.getLogger("desktop.sync")
 KEYRING_SERVICE = "helpdesk-assistant-sync"
@@ -71,7 +71,7 @@ def trusted_keys(policy: Policy) -> list:
 def sync_once(policy: Policy, session: requests.Session | None = None, now: datetime | None = None,
               installer: SnapshotInstaller | None = None) -> UpdateResult:
     """Fetch, verify and install the newest snapshot; raises `SyncError` saying why not."""
-    installer = installer or SnapshotInstaller(paths.installed_snapshot())
+    installer = installer or SnapshotInstaller(paths.installed_snapshot(), check=app_check)
     when = datetime.now().astimezone().isoformat(timespec="seconds")
     try:
         client = client_for(policy, session)

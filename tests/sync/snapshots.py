@@ -1,6 +1,7 @@
-"""Snapshot-like SQLite files for sync tests: a `meta` table, articles and an FTS5
-index, like `kb_snapshots build` makes, built deterministically from a seed so two
-versions differ only where a test changes them."""
+"""Snapshot-like SQLite files for sync tests: the engine's format marker, schema
+version and required tables (empty), plus articles and an FTS5 index, built
+deterministically from a seed so two versions differ only where a test changes them.
+Building real snapshots takes minutes (embeddings); sync treats them as bytes."""
 from __future__ import annotations
 
 import random
@@ -18,9 +19,12 @@ def article_text(index: int, words: int = 220, salt: str = "") -> str:
 
 
 def make_snapshot(path: Path, articles: int = 300, changed: dict[int, str] | None = None,
-                  kb_version: str = "1") -> Path:
+                  kb_version: str = "1", schema_version: int | None = None) -> Path:
     """Write a snapshot with `articles` articles; `changed` replaces some bodies."""
+    from desktop.engine.snapshot import SCHEMA_VERSION
+
     changed = changed or {}
+    schema_version = SCHEMA_VERSION if schema_version is None else schema_version
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
@@ -29,8 +33,13 @@ def make_snapshot(path: Path, articles: int = 300, changed: dict[int, str] | Non
         CREATE TABLE articles (id TEXT PRIMARY KEY, title TEXT, body TEXT);
         CREATE VIRTUAL TABLE articles_fts USING fts5(title, body);
     """)
+    from desktop.engine.snapshot import FORMAT, REQUIRED_TABLES
+
+    for table in sorted(REQUIRED_TABLES - {"meta"}):
+        db.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY)")
     db.executemany("INSERT INTO meta VALUES (?, ?)",
-                   [("schema_version", "1"), ("kb_version", kb_version), ("name", "acme-it")])
+                   [("format", FORMAT), ("schema_version", str(schema_version)), ("kb_version", kb_version),
+                    ("name", "acme-it")])
     for i in range(articles):
         body = changed.get(i, article_text(i))
         db.execute("INSERT INTO articles VALUES (?, ?, ?)", (f"a{i:05d}", f"Article {i}", body))

@@ -180,3 +180,15 @@ def test_a_bad_server_patch_falls_back_to_chunks(setup):
         path.write_bytes(b"\x28\xb5\x2f\xfd" + b"garbage" * 10)
     update = sync_once(setup.policy())
     assert update.method == "chunks" and setup.current.read_bytes() == setup.v2.read_bytes()
+
+
+def test_snapshot_built_for_a_newer_app_is_refused_and_the_old_one_kept(setup, tmp_path):
+    from tests.sync.snapshots import make_snapshot
+
+    setup.harness.publish(setup.v1, version=1)
+    sync_once(setup.policy())
+    newer = make_snapshot(tmp_path / "newer.sqlite", articles=20, schema_version=99)
+    setup.harness.publish(newer, version=2)
+    with pytest.raises(VerificationFailed, match="cannot be used by this app: .*built for a newer app"):
+        sync_once(setup.policy())
+    assert setup.current.read_bytes() == setup.v1.read_bytes()
