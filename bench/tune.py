@@ -126,8 +126,8 @@ def main() -> None:
     best_t, best_acc = matcher.DEFAULT_TUNING, -1.0
     for temperature, null in ((0.02, 0.84), (0.03, 0.84), (0.03, 0.87), (0.05, 0.87)):
         for neighbours in (0.02, 0.04, 0.08):
-            for lexical in (0.2, 0.3, 0.5, 0.8):
-                for passages in (0.5, 1.0, 1.5, 2.0):
+            for lexical in (0.2, 0.3, 0.5):
+                for passages in (1.0, 2.0, 3.0):
                     for half in (8.0, 16.0, 32.0):
                         t = replace(matcher.DEFAULT_TUNING, temperature=temperature, null_similarity=null,
                                     rank_neighbours=neighbours,

@@ -33,24 +33,24 @@ class Signals:
 
 @dataclass(frozen=True)
 class Tuning:
-    temperature: float = 0.03         # softmax temperature of the neighbour vote
-    null_similarity: float = 0.86     # the "something else" pseudo-group of the vote...
+    temperature: float = 0.02         # softmax temperature of the neighbour vote
+    null_similarity: float = 0.84     # the "something else" pseudo-group of the vote...
     null_count: float = 5.0           # ...and how many examples it weighs
     rank_neighbours: float = 0.04     # ranking = semantic + these weights * other signals
     rank_lexical: float = 0.3
-    rank_passages: float = 1.0
-    lexical_half: float = 16.0        # BM25 score that counts for half in the saturated form
+    rank_passages: float = 2.0
+    lexical_half: float = 8.0         # BM25 score that counts for half in the saturated form
     # confidence = logistic(bias + w_sim*sim + w_vote*vote + w_lex*lex + w_passage*passage
     #                       + w_lead*lead + w_unknown*unknown)
-    bias: float = -49.295
-    w_sim: float = 32.234
-    w_vote: float = 14.382
-    w_lex: float = 7.887
-    w_passage: float = 20.26
-    w_lead: float = 11.811
-    w_unknown: float = -2.612
-    answer_at: float = 0.9123         # confidence for a direct answer
-    choose_at: float = 0.3014         # confidence for "did you mean"
+    bias: float = -50.79
+    w_sim: float = 31.837
+    w_vote: float = 3.78
+    w_lex: float = 6.095
+    w_passage: float = 22.165
+    w_lead: float = 8.072
+    w_unknown: float = -2.388
+    answer_at: float = 0.9079         # confidence for a direct answer
+    choose_at: float = 0.2975         # confidence for "did you mean"
     choose_max: int = 3
 
 
