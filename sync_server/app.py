@@ -32,6 +32,8 @@ class Settings:
     max_upload: int = 32 << 20            # chunk, patch and manifest uploads
     rate: float = 20.0                    # requests per second per client address (0: off)
     burst: float = 60.0
+    bulk_rate: float = 200.0              # the same for chunk, patch and index downloads
+    bulk_burst: float = 1000.0
     min_installs: int = 5                 # a question is shown once this many installs asked it
     secure_cookies: bool = False          # set when served over HTTPS
     patch_history: int = 5                # server-made patches from this many earlier versions
@@ -69,6 +71,20 @@ def create_app(settings: Settings) -> FastAPI:
 
 def asgi(settings: Settings) -> Limits:
     """The app wrapped in its size and rate limits: what uvicorn serves."""
-    return Limits(create_app(settings), max_body=settings.max_body, max_large_body=settings.max_upload,
-                  large_body_paths=("/v1/admin/chunks/", "/v1/admin/deltas/", "/v1/admin/kbs/"), rate=settings.rate,
-                  burst=settings.burst)
+    app = create_app(settings)
+
+    def publisher(scope: dict) -> bool:
+        """Requests carrying a valid publish token are not rate-limited: a publish is
+        thousands of chunk uploads, and the token already says who is asking."""
+        if not scope["path"].startswith("/v1/admin/"):
+            return False
+        header = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
+        scheme, _, token = header.partition(" ")
+        principal = app.state.tokens.lookup(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        return principal is not None and "publish" in principal.scopes
+
+    return Limits(app, max_body=settings.max_body, max_large_body=settings.max_upload,
+                  large_body_paths=("/v1/admin/chunks/", "/v1/admin/deltas/", "/v1/admin/indexes/", "/v1/admin/kbs/"),
+                  rate=settings.rate, burst=settings.burst, exempt=publisher,
+                  bulk_paths=("/v1/chunks/", "/v1/deltas/", "/v1/indexes/"), bulk_rate=settings.bulk_rate,
+                  bulk_burst=settings.bulk_burst)

@@ -3,6 +3,7 @@ one error shape before any endpoint runs.
 
     app = Limits(app, max_body=..., large_body_paths=("/v1/admin/chunks/",), rate=20, burst=60)
 
+Immutable files (chunks, patches, indexes) count against a separate, larger bucket.
 Bodies larger than `max_body` (or `max_large_body` on chunk uploads) get a 413, read
 no further. Each client address has a token bucket of `burst` requests refilled at
 `rate` per second; an empty bucket gets a 429 with Retry-After. `rate=0` turns the
@@ -47,8 +48,16 @@ class TokenBuckets:
 
 class Limits:
     def __init__(self, app: ASGIApp, *, max_body: int = 1 << 20, max_large_body: int = 1 << 20,
-                 large_body_paths: tuple[str, ...] = (), rate: float = 20, burst: float = 60) -> None:
+                 large_body_paths: tuple[str, ...] = (), rate: float = 20, burst: float = 60,
+                 exempt: Callable[[Scope], bool] | None = None, bulk_paths: tuple[str, ...] = (),
+                 bulk_rate: float = 200, bulk_burst: float = 1000) -> None:
+        """`exempt(scope)` True skips the rate limit (an admin publishing thousands of chunks).
+        `bulk_paths` (immutable chunk files: a first install fetches hundreds at once)
+        have their own, larger buckets."""
         self.app = app
+        self.exempt = exempt
+        self.bulk_paths = bulk_paths
+        self.bulk = TokenBuckets(bulk_rate, bulk_burst) if rate > 0 and bulk_paths else None
         self.max_body, self.max_large_body = max_body, max_large_body
         self.large_body_paths = large_body_paths
         self.buckets = TokenBuckets(rate, burst) if rate > 0 else None
@@ -57,9 +66,10 @@ class Limits:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if self.buckets is not None:
+        if self.buckets is not None and not (self.exempt and self.exempt(scope)):
             client = (scope.get("client") or ("?", 0))[0]
-            wait = self.buckets.take(client)
+            bulk = self.bulk is not None and scope["path"].startswith(self.bulk_paths)
+            wait = (self.bulk if bulk else self.buckets).take(client)
             if wait > 0:
                 await _reply(send, 429, "rate_limited", "too many requests; slow down",
                              [(b"retry-after", str(math.ceil(wait)).encode())])

@@ -15,13 +15,17 @@ Proxies come from the environment (HTTPS_PROXY, NO_PROXY…) as requests does. E
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from typing import Callable
 
 import requests
 
 from desktop import __version__
 
 MAX_BLOB = 256 * 1024 * 1024
+BLOB_RETRIES = 5
+MAX_WAIT = 30.0
 
 
 class SyncError(RuntimeError):
@@ -57,7 +61,8 @@ class ManifestReply:
 
 class SyncClient:
     def __init__(self, base_url: str, token: str, session: requests.Session | None = None,
-                 timeout: float = 30) -> None:
+                 timeout: float = 30, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.sleep = sleep
         if not base_url.startswith(("http://", "https://")):
             raise ServerRefused(f"sync.url: expected an http:// or https:// address, got {base_url!r}")
         self.base = base_url.rstrip("/")
@@ -108,7 +113,14 @@ class SyncClient:
         return self._blob(f"/v1/deltas/{sha}")
 
     def _blob(self, path: str) -> bytes:
-        reply = self._get(path)
+        for attempt in range(BLOB_RETRIES + 1):
+            try:
+                reply = self._get(path)
+                break
+            except ServerUnreachable as exc:       # 429/503 with a short Retry-After: wait, go on
+                if attempt == BLOB_RETRIES or exc.retry_after is None or exc.retry_after > MAX_WAIT:
+                    raise
+                self.sleep(exc.retry_after)
         if reply.status_code == 404:
             raise ServerUnreachable(f"{path} is not on the server (yet)")
         declared = reply.headers.get("Content-Length")

@@ -74,3 +74,13 @@ def test_a_failing_migration_leaves_nothing_half_done(tmp_path, monkeypatch):
 
 def test_health_check(server):
     assert TestClient(server.app).get("/healthz").json() == {"status": "ok"}
+
+
+def test_publishers_are_not_rate_limited_but_others_on_admin_paths_are(tmp_path):
+    harness = make_harness(f"sqlite:///{tmp_path / 's.sqlite'}", tmp_path / "st", rate=1, burst=3)
+    publisher = [harness.client.post("/v1/admin/chunks/missing", json={"chunks": []}, headers=harness.admin)
+                 for _ in range(10)]
+    assert {r.status_code for r in publisher} == {200}
+    strangers = [harness.client.post("/v1/admin/chunks/missing", json={"chunks": []},
+                                     headers={"Authorization": "Bearer hda_guess"}) for _ in range(5)]
+    assert [r.status_code for r in strangers][-1] == 429

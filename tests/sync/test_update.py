@@ -192,3 +192,13 @@ def test_snapshot_built_for_a_newer_app_is_refused_and_the_old_one_kept(setup, t
     with pytest.raises(VerificationFailed, match="cannot be used by this app: .*built for a newer app"):
         sync_once(setup.policy())
     assert setup.current.read_bytes() == setup.v1.read_bytes()
+
+
+def test_first_install_waits_out_rate_limits_instead_of_failing(setup, tmp_path, monkeypatch):
+    limited = make_harness(f"sqlite:///{tmp_path / 'limited.sqlite'}", tmp_path / "limited", key=setup.harness.key,
+                           rate=5, burst=5, bulk_rate=100, bulk_burst=20)
+    with LiveServer(limited) as server:
+        limited.publish(setup.v1, version=1)
+        monkeypatch.setenv("HELPDESK_SYNC_TOKEN", limited.device_token)
+        assert sync_once(setup.policy(url=server.url)).version == 1
+    assert setup.current.read_bytes() == setup.v1.read_bytes()
