@@ -32,7 +32,7 @@ from desktop.sync import manifest as mf
 from desktop.sync.client import SyncClient
 from desktop.sync.installer import SnapshotInstaller
 from kb_snapshots.publish import publish
-from kb_snapshots.signing import keygen, load_signing_key, sign_snapshot
+from kb_snapshots.signing import keygen, sign_snapshot
 from sync_server.__main__ import main as server_cli
 
 ROOT = Path(__file__).resolve().parents[1]
