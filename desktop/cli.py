@@ -23,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "With no command, starts the tray app.",
     )
     parser.add_argument("--version", action="version", version=f"Helpdesk Assistant {__version__}")
+    parser.add_argument("--minimised", action="store_true",
+                        help="start in the tray without opening a window (used at login)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"desktop.commands.{name}")
@@ -34,18 +36,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        return _start_app()
+        return _start_app(minimised=args.minimised)
     return int(args.func(args) or 0)
 
 
-def _start_app() -> int:
+def _start_app(minimised: bool = False) -> int:
     try:
         from desktop.ui.app import run  # noqa: PLC0415 - Qt is only loaded for the tray app
     except ImportError:
         # No tray UI yet in this build: the interactive question loop stands in.
         from desktop.commands.ask import interactive
         return interactive()
-    return run()
+    return run(minimised=minimised)
 
 
 if __name__ == "__main__":

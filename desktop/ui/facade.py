@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field, replace
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from desktop import paths
 from desktop.engine import Dialogue, KnowledgeBase, TreeWalker, WalkState
-from desktop.engine.dialogue import Turn
+from desktop.engine.dialogue import MISSES_BEFORE_TICKET, Turn
 from desktop.engine.walker import Step, validate_form
 from desktop.policy import Policy, load_policy
 from desktop.ui.board import Board
@@ -32,7 +33,15 @@ from desktop.ui.settings import Settings
 from desktop.ui.ticketdesk import AssistantError, Draft, SendOutcome, TicketDesk
 
 log = logging.getLogger(__name__)
-__all__ = ["Assistant", "AssistantError", "Draft", "SendOutcome", "Walk"]
+__all__ = ["Assistant", "AssistantError", "Draft", "Preview", "SendOutcome", "Walk"]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the chat shows while the user types: the reply and, for an article, its text."""
+
+    turn: Turn
+    markdown: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,6 +136,33 @@ class Assistant:
             self.stats.reply_given(text, turn.reply)
         return turn
 
+    def preview(self, text: str, lang: str | None = None) -> Preview:
+        """As-you-type: the reply, and the article's Markdown when it is a confident one."""
+        turn = self.ask(text, lang=lang, record=False)
+        reply, markdown = turn.reply, ""
+        if reply.kind == "answer" and reply.hits and reply.hits[0].kind == "article":
+            markdown = self.article_markdown(reply.hits[0].id)
+        elif reply.kind in ("unknown", "smalltalk", "choose"):
+            markdown = reply.message
+        return Preview(turn, markdown)
+
+    def record(self, turn: Turn) -> Turn:
+        """Keep an as-you-type reply in the conversation (the user acted on it)."""
+        with self._lock:
+            last = self.dialogue.current
+            if last is not None and last.question == turn.question:
+                return last
+            if turn.reply.kind == "unknown" and turn.question.strip():
+                self.dialogue.misses += 1
+            elif turn.reply.kind == "answer":
+                self.dialogue.misses = 0
+            kept = Turn(turn.question, turn.reply, time.time(),
+                        offer_ticket=self.dialogue.misses >= MISSES_BEFORE_TICKET)
+            self.dialogue.turns.append(kept)
+        if self.stats is not None and self.stats.enabled:
+            self.stats.reply_given(turn.question, turn.reply)
+        return kept
+
     def entry_kind(self, entry_id: str) -> str:
         return self.kb.article(entry_id).kind
 
@@ -195,8 +231,9 @@ class Assistant:
 
     # -- tickets --------------------------------------------------------------------------
     def draft_ticket(self, walk: Walk | None = None, values: Mapping[str, Any] | None = None,
-                     description: str = "") -> Draft:
+                     description: str = "", subject: str = "") -> Draft:
         """What would be sent: subject, description, transcript and device context."""
+        override = subject
         with self._lock:
             transcript = self.dialogue.transcript()
             subject = self.dialogue.subject()
@@ -213,7 +250,7 @@ class Assistant:
             subject = walk.step.subject or walk.title
             origin = ("tree", walk.state.tree_id, walk.title)
             fields = walk.step.fields
-        return self.desk.draft(subject or "Help needed", description, team, origin, transcript,
+        return self.desk.draft(override or subject or "Help needed", description, team, origin, transcript,
                                fields, dict(values or {}))
 
     def send(self, draft: Draft) -> SendOutcome:
@@ -226,6 +263,3 @@ class Assistant:
         with self._lock:
             self.dialogue = Dialogue(self.kb)
 
-
-def replace_draft(draft: Draft, **changes: Any) -> Draft:
-    return replace(draft, **changes)

@@ -12,6 +12,7 @@ Only `AssistantError` leaves this module; its `user_message` is what the UI show
 from __future__ import annotations
 
 import mimetypes
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
@@ -96,6 +97,13 @@ class TicketRow:
     unread: bool = False
 
 
+def _when(value) -> str:
+    """A timestamp (seconds or ISO text from the ITSM) as local "YYYY-MM-DD HH:MM"."""
+    if isinstance(value, (int, float)):
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(value))
+    return str(value).replace("T", " ")[:16]
+
+
 class TicketDesk:
     def __init__(self, service: TicketService, settings, kb_version: str = "",
                  context_probe=Context.gather):
@@ -171,7 +179,8 @@ class TicketDesk:
             status = (e.remote_status or "new") if e.state == "sent" else e.state
             if e.key not in seen:
                 seen[e.key], changed = status, True
-            updated = e.remote_updated or ""
+            updated = _when(getattr(e, "remote_updated", "") or getattr(e, "status_checked_at", 0)
+                            or e.created_at)
             rows.append(TicketRow(e.key, e.remote_id or "", e.ticket.subject, status, updated,
                                   unread=seen[e.key] != status))
         if changed:

@@ -157,3 +157,34 @@ def make_assistant(kb, home, itsm, board_client):
     yield make
     for service in made:
         service.outbox.close()
+
+
+@pytest.fixture
+def start_app(qtbot, make_assistant):
+    """start_app(**make_assistant args) -> a started HelpdeskApp (no tray offscreen: the
+    fallback window), ready, with its facade; windows and workers cleaned up after."""
+    from desktop.ui.app import HelpdeskApp
+
+    apps = []
+
+    def start(use_tray: bool = False, **kwargs):
+        assistant = make_assistant(**kwargs)
+        app = HelpdeskApp(factory=lambda: assistant, use_tray=use_tray, poll_ms=3_600_000)
+        with qtbot.waitSignals([app.ready, app.polled], timeout=10_000):
+            app.start()
+        apps.append(app)
+        return app
+
+    yield start
+    from desktop.ui.i18n import set_language
+
+    set_language("en")
+    for app in apps:
+        app.workers.wait(5_000)
+        for window in [*app.windows.values(), app.fallback]:
+            if window is not None:
+                window.close()
+                window.deleteLater()
+        if app.tray is not None:
+            app.tray.hide()
+        app.timer.stop()

@@ -172,3 +172,18 @@ def test_stats_setting_only_where_policy_allows(make_assistant):
     assistant = make_assistant()
     assistant.set_stats(False)
     assert assistant.settings.stats is False
+
+
+def test_preview_of_a_confident_article_carries_its_markdown(make_assistant):
+    assistant = make_assistant()
+    preview = assistant.preview("how do I reset my password")
+    if preview.turn.reply.kind == "answer" and preview.turn.reply.hits[0].kind == "article":
+        assert preview.markdown.startswith("# ")
+    assert assistant.dialogue.turns == []
+    kept = assistant.record(preview.turn)
+    assert assistant.record(preview.turn) is kept and len(assistant.dialogue.turns) == 1
+
+
+def test_generic_ticket_uses_the_users_subject(make_assistant):
+    draft = make_assistant().draft_ticket(description="Screen flickers", subject="Screen")
+    assert draft.subject == "Screen" and draft.full_description() == "Screen flickers"

@@ -1,0 +1,247 @@
+"""The application object: owns the facade, the worker pools, the app-wide signals and
+the windows; the tray, the fallback window and the chat subscribe to its signals.
+
+    python -m desktop [--minimised]        # desktop.cli calls run()
+
+Start-up shows the tray icon first; the knowledge base is opened and warmed on a worker
+thread (`ready` fires when it is). Every minute, off the GUI thread: online check,
+queued tickets sent, statuses polled (changes become notifications and the unread
+badge), announcements fetched.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from typing import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from desktop.ui.icon import app_icon
+from desktop.ui.i18n import set_language
+
+log = logging.getLogger(__name__)
+POLL_MS = 60_000
+
+
+def _default_factory():
+    from desktop.ui.facade import Assistant  # noqa: PLC0415
+
+    return Assistant.from_environment()
+
+
+class HelpdeskApp(QObject):
+    ready = Signal()
+    failed = Signal(str)
+    unreadChanged = Signal(int)
+    ticketsChanged = Signal(list)
+    announcementsChanged = Signal(list)
+    onlineChanged = Signal(bool)
+    ticketStatusChanged = Signal(str, str)      # subject, new status
+    trayShown = Signal()
+    polled = Signal()                           # a background refresh finished
+
+    def __init__(self, factory: Callable = _default_factory, use_tray: bool | None = None,
+                 poll_ms: int = POLL_MS):
+        super().__init__()
+        from desktop.ui.workers import Workers  # noqa: PLC0415
+
+        self.factory = factory
+        self.workers = Workers(self)
+        self.icon = app_icon()
+        self.assistant = None
+        self.error = ""
+        self.online = True
+        self.unread = 0
+        self.announcements: list[dict] = []
+        self.tickets: list = []
+        self.windows: dict[str, object] = {}
+        self.tray = None
+        self.fallback = None
+        available = QSystemTrayIcon.isSystemTrayAvailable()
+        self.use_tray = available if use_tray is None else use_tray and available
+        self.timer = QTimer(self, interval=poll_ms)
+        self.timer.timeout.connect(self.poll)
+
+    def start(self, minimised: bool = False) -> None:
+        QApplication.setWindowIcon(self.icon)
+        if self.use_tray:
+            from desktop.ui.tray import TrayIcon  # noqa: PLC0415
+
+            self.tray = TrayIcon(self)
+            self.tray.show()
+            QTimer.singleShot(0, self.trayShown.emit)
+        else:
+            from desktop.ui.fallback import FallbackWindow  # noqa: PLC0415
+
+            self.fallback = FallbackWindow(self)
+            self.fallback.show()
+        self.workers.submit(self._build, self._on_ready, self._on_failed)
+        self.timer.start()
+
+    def _build(self):
+        assistant = self.factory()
+        assistant.warm_up()
+        return assistant
+
+    def _on_ready(self, assistant) -> None:
+        self.assistant = assistant
+        set_language(assistant.settings.language)
+        self.ready.emit()
+        self.poll()
+
+    def _on_failed(self, exc: Exception) -> None:
+        self.error = getattr(exc, "user_message", str(exc))
+        log.error("the assistant cannot start: %s", self.error)
+        self.failed.emit(self.error)
+
+    # -- background refresh -------------------------------------------------------------
+    def poll(self) -> None:
+        assistant = self.assistant
+        if assistant is None:
+            return
+
+        def job():
+            online = assistant.online()
+            changes, error = [], ""
+            if online:
+                try:
+                    changes = assistant.desk.refresh()
+                except Exception as exc:  # noqa: BLE001 - shown as a tooltip, retried next minute
+                    error = getattr(exc, "user_message", str(exc))
+            try:
+                banners = assistant.board.announcements() if online else self.announcements
+            except Exception:  # noqa: BLE001
+                banners = self.announcements
+            return online, changes, assistant.desk.tickets(), banners, error
+        self.workers.submit(job, self._polled)
+
+    def _polled(self, result) -> None:
+        online, changes, tickets, banners, _error = result
+        if online != self.online:
+            self.online = online
+            self.onlineChanged.emit(online)
+        for change in changes:
+            self.ticketStatusChanged.emit(change.subject, change.new)
+        self._set_tickets(tickets)
+        if banners != self.announcements:
+            self.announcements = banners
+            self.announcementsChanged.emit(banners)
+        self.polled.emit()
+
+    def _set_tickets(self, tickets: list) -> None:
+        self.tickets = tickets
+        self.ticketsChanged.emit(tickets)
+        unread = sum(row.unread for row in tickets)
+        if unread != self.unread:
+            self.unread = unread
+            self.unreadChanged.emit(unread)
+
+    def tickets_changed(self) -> None:
+        """Reload the ticket list (after sending one, a reply, or marking them read)."""
+        assistant = self.assistant
+        if assistant is not None:
+            self.workers.submit(assistant.desk.tickets, self._set_tickets)
+
+    def mark_read(self) -> None:
+        assistant = self.assistant
+        if assistant is not None:
+            self.workers.submit(lambda: (assistant.desk.mark_read(), assistant.desk.tickets())[1],
+                                self._set_tickets)
+
+    def booking_available(self) -> bool:
+        return self.assistant is not None and self.assistant.board.available
+
+    def helpdesk_contact(self) -> str:
+        if self.assistant is None:
+            return ""
+        helpdesk = self.assistant.policy.helpdesk
+        parts = [p for p in (helpdesk.phone, helpdesk.email, helpdesk.hours) if p]
+        return " · ".join(parts)
+
+    # -- windows ------------------------------------------------------------------------
+    def window(self, name: str):
+        if name not in self.windows:
+            if name == "chat":
+                from desktop.ui.chat import ChatWindow as cls  # noqa: PLC0415
+            elif name == "tickets":
+                from desktop.ui.tickets_view import TicketsWindow as cls  # noqa: PLC0415
+            elif name == "settings":
+                from desktop.ui.settings_view import SettingsWindow as cls  # noqa: PLC0415
+            else:
+                from desktop.ui.booking_view import BookingWindow as cls  # noqa: PLC0415
+            self.windows[name] = cls(self)
+        return self.windows[name]
+
+    def _show(self, name: str):
+        window = self.window(name)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def show_chat(self):
+        chat = self._show("chat")
+        chat.focus_question()
+        return chat
+
+    def toggle_chat(self) -> None:
+        chat = self.windows.get("chat")
+        if chat is not None and chat.isVisible():
+            chat.hide()
+        else:
+            self.show_chat()
+
+    def show_tickets(self):
+        return self._show("tickets")
+
+    def show_settings(self):
+        return self._show("settings")
+
+    def show_booking(self, topic: str = ""):
+        window = self._show("booking")
+        window.load(topic)
+        return window
+
+    def quit(self) -> None:
+        self.timer.stop()
+        if self.tray is not None:
+            self.tray.hide()
+        QApplication.quit()
+
+
+def run(argv: list[str] | None = None, minimised: bool = False) -> int:
+    """Start the tray app (or tell the running one to show itself)."""
+    started = time.perf_counter()
+    qapp = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    qapp.setApplicationName("Helpdesk Assistant")
+    qapp.setOrganizationName("Helpdesk Assistant")
+    qapp.setDesktopFileName("helpdesk-assistant")
+    qapp.setQuitOnLastWindowClosed(False)
+    from desktop.ui.instance import SingleInstance  # noqa: PLC0415
+
+    guard = SingleInstance()
+    if guard.notify_running():
+        print("Helpdesk Assistant is already running: its window was brought to the front.")
+        return 0
+    set_language("")
+    app = HelpdeskApp()
+    guard.activated.connect(app.show_chat)
+    timings = os.environ.get("HELPDESK_UI_TIMINGS")
+    if timings:
+        app.trayShown.connect(lambda: _note(timings, "tray_shown", started))
+        app.ready.connect(lambda: _note(timings, "ready", started))
+    app.start(minimised)
+    if not minimised and app.use_tray and os.environ.get("HELPDESK_SHOW_CHAT"):
+        app.show_chat()
+    code = qapp.exec()
+    guard.close()
+    return code
+
+
+def _note(path: str, event: str, started: float) -> None:
+    """For bench/ui_bench.py: the wall-clock time of `event`, and seconds since run()."""
+    with open(path, "a", encoding="utf-8") as out:
+        out.write(f"{event} {time.time():.4f} {time.perf_counter() - started:.4f}\n")

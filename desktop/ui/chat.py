@@ -1,0 +1,301 @@
+"""The chat window: answers as the user types, "did you mean" buttons, feedback, and the
+way into guided steps and tickets.
+
+Typing restarts a 250 ms timer; when it fires the question goes to the engine on the
+worker thread (`Assistant.preview`) and the reply comes back by signal. Only the reply
+to the text still in the box is shown, and one question at a time is in flight (the
+latest waiting one replaces any older), so fast typing never piles up work.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget,
+                               QTextBrowser, QVBoxLayout, QWidget)
+
+from desktop.ui.form import DonePage, FormPage, SummaryPage
+from desktop.ui.tree_view import TreePage
+
+DEBOUNCE_MS = 250
+
+
+def clear_layout(layout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget() is not None:
+            item.widget().deleteLater()
+
+
+class ChatWindow(QWidget):
+    answerShown = Signal(str)          # the reply kind, once it is on screen
+
+    def __init__(self, app):
+        super().__init__()
+        self.app = app
+        self.preview = None            # the Preview on screen
+        self.in_flight = False
+        self.waiting: str | None = None
+        self.debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self.debounce.timeout.connect(self.ask_now)
+        self.setWindowIcon(app.icon)
+        self.resize(560, 640)
+
+        self.offline = QLabel(self, wordWrap=True, visible=False)
+        self.offline.setFrameShape(QFrame.StyledPanel)
+        self.banner = QLabel(self, wordWrap=True, visible=False)
+        self.banner.setFrameShape(QFrame.StyledPanel)
+        self.affected = QPushButton(self, visible=False)
+        self.affected.clicked.connect(self.report_affected)
+        self.question = QLineEdit(self, clearButtonEnabled=True)
+        self.question.textChanged.connect(lambda _: self.debounce.start())
+        self.question.returnPressed.connect(self.enter)
+        self.ask_button = QPushButton(self)
+        self.ask_button.clicked.connect(self.enter)
+
+        self.answer = QTextBrowser(self, openExternalLinks=True)
+        self.choices_label = QLabel(self, visible=False)
+        self.choices = QVBoxLayout()
+        self.start_tree = QPushButton(self, visible=False)
+        self.start_tree.clicked.connect(self.start_shown_tree)
+        self.helpful_label = QLabel(self)
+        self.yes = QPushButton(self)
+        self.no = QPushButton(self)
+        self.yes.clicked.connect(lambda: self.feedback(True))
+        self.no.clicked.connect(lambda: self.feedback(False))
+        self.ticket_button = QPushButton(self)
+        self.ticket_button.clicked.connect(lambda: self.form_page.open_form(None))
+        feedback = QHBoxLayout()
+        for widget in (self.helpful_label, self.yes, self.no):
+            feedback.addWidget(widget)
+        feedback.addStretch(1)
+        feedback.addWidget(self.ticket_button)
+        self.feedback_row = QWidget(self)
+        self.feedback_row.setLayout(feedback)
+
+        answer_page = QWidget(self)
+        page = QVBoxLayout(answer_page)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(self.answer, 1)
+        page.addWidget(self.choices_label)
+        page.addLayout(self.choices)
+        page.addWidget(self.start_tree)
+        page.addWidget(self.feedback_row)
+
+        self.stack = QStackedWidget(self)
+        self.tree_page = TreePage(self)
+        self.form_page = FormPage(self)
+        self.summary_page = SummaryPage(self)
+        self.done_page = DonePage(self)
+        for widget in (answer_page, self.tree_page, self.form_page, self.summary_page, self.done_page):
+            self.stack.addWidget(widget)
+        self.answer_page = answer_page
+
+        row = QHBoxLayout()
+        row.addWidget(self.question, 1)
+        row.addWidget(self.ask_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.offline)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.affected)
+        layout.addLayout(banner_row)
+        layout.addLayout(row)
+        layout.addWidget(self.stack, 1)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.focus_question)
+        QShortcut(QKeySequence("Ctrl+T"), self, lambda: self.form_page.open_form(None))
+        QShortcut(QKeySequence(Qt.Key_Escape), self, self.hide)
+        self.setTabOrder(self.question, self.ask_button)
+        self.setTabOrder(self.ask_button, self.answer)
+        self.retranslate()
+        self.welcome()
+        app.onlineChanged.connect(self.set_online)
+        app.announcementsChanged.connect(self.set_announcements)
+        app.ready.connect(self._on_ready)
+        self.set_online(app.online)
+        self.set_announcements(app.announcements)
+
+    # -- text ---------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Ask IT — Helpdesk Assistant"))
+        self.question.setPlaceholderText(self.tr("Describe your problem in your own words…"))
+        self.question.setAccessibleName(self.tr("Your question"))
+        self.ask_button.setText(self.tr("&Ask"))
+        self.answer.setAccessibleName(self.tr("Answer"))
+        self.choices_label.setText(self.tr("Did you mean:"))
+        self.start_tree.setText(self.tr("&Start the guided steps"))
+        self.helpful_label.setText(self.tr("Was this helpful?"))
+        self.yes.setText(self.tr("&Yes"))
+        self.no.setText(self.tr("&No"))
+        self.yes.setAccessibleName(self.tr("Yes, this was helpful"))
+        self.no.setAccessibleName(self.tr("No, this did not help"))
+        self.ticket_button.setText(self.tr("Open a &ticket"))
+        self.affected.setText(self.tr("I'm a&ffected too"))
+        self.offline.setText(self.tr("You are offline. Answers and guided steps still work; "
+                                     "tickets wait on this computer and are sent when you are back online."))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.LanguageChange:
+            self.retranslate()
+            for page in (self.tree_page, self.form_page, self.summary_page, self.done_page):
+                page.retranslate()
+        super().changeEvent(event)
+
+    def welcome(self) -> None:
+        if self.app.assistant is None:
+            self.answer.setMarkdown(self.tr("Getting ready…"))
+        else:
+            self.answer.setMarkdown(self.tr("Type your IT question: answers appear as you type."))
+        self._set_answer_controls(feedback=False)
+
+    def _on_ready(self) -> None:
+        if not self.question.text().strip():
+            self.welcome()
+        else:
+            self.ask_now()
+
+    # -- asking -------------------------------------------------------------------------
+    def focus_question(self) -> None:
+        self.stack.setCurrentWidget(self.answer_page)
+        self.question.setFocus()
+        self.question.selectAll()
+
+    def ask_now(self) -> None:
+        text = self.question.text().strip()
+        self.stack.setCurrentWidget(self.answer_page)
+        if not text:
+            self.preview = None
+            self.welcome()
+            return
+        if self.app.assistant is None:
+            return                                  # asked again when ready
+        if self.in_flight:
+            self.waiting = text
+            return
+        self.in_flight = True
+        assistant = self.app.assistant
+        self.app.workers.submit(lambda: assistant.preview(text), self._show_preview,
+                                self._engine_failed, engine=True)
+
+    def _engine_failed(self, exc: Exception) -> None:
+        self.in_flight = False
+        self.answer.setPlainText(self.tr("Sorry, something went wrong: %s") % exc)
+
+    def _show_preview(self, preview) -> None:
+        self.in_flight = False
+        current = self.question.text().strip()
+        if self.waiting is not None:
+            self.waiting = None
+            if preview.turn.question != current:
+                self.ask_now()
+                return
+        if preview.turn.question != current:
+            return                                      # stale: the user kept typing
+        self.preview = preview
+        reply = preview.turn.reply
+        clear_layout(self.choices)
+        self.choices_label.setVisible(reply.kind == "choose")
+        self.start_tree.setVisible(False)
+        if reply.kind == "answer" and reply.hits[0].kind == "tree":
+            self.answer.setMarkdown(f"## {reply.hits[0].title}\n\n" +
+                                    self.tr("I can walk you through this step by step."))
+            self.start_tree.setVisible(True)
+        else:
+            self.answer.setMarkdown(preview.markdown)
+        if reply.kind == "choose":
+            for number, hit in enumerate(reply.hits[:5], 1):
+                button = QPushButton(f"&{number}  {hit.title}", self)
+                button.setAccessibleName(hit.title)
+                button.clicked.connect(lambda _=False, h=hit: self.pick(h))
+                self.choices.addWidget(button)
+        self._set_answer_controls(feedback=reply.kind == "answer" and reply.hits[0].kind == "article",
+                                  offer_ticket=reply.kind == "unknown")
+        self.answerShown.emit(reply.kind)
+
+    def _set_answer_controls(self, feedback: bool, offer_ticket: bool = False) -> None:
+        for widget in (self.helpful_label, self.yes, self.no):
+            widget.setVisible(feedback)
+        self.ticket_button.setVisible(feedback or offer_ticket)
+
+    def enter(self) -> None:
+        """Return: the reply on screen becomes part of the conversation (or start its tree)."""
+        self.debounce.stop()
+        text = self.question.text().strip()
+        if self.preview is None or self.preview.turn.question != text:
+            self.ask_now()
+            return
+        self._record()
+        reply = self.preview.turn.reply
+        if reply.kind == "answer" and reply.hits[0].kind == "tree":
+            self.start_shown_tree()
+        elif reply.kind == "choose" and self.choices.count():
+            self.choices.itemAt(0).widget().setFocus()
+
+    def _record(self) -> None:
+        if self.preview is not None and self.app.assistant is not None:
+            turn, assistant = self.preview.turn, self.app.assistant
+            self.app.workers.submit(lambda: assistant.record(turn), engine=True)
+
+    def start_shown_tree(self) -> None:
+        if self.preview is not None and self.preview.turn.reply.hits:
+            self._record()
+            self.tree_page.start(self.preview.turn.reply.hits[0].id)
+
+    def pick(self, hit) -> None:
+        """A "did you mean" button: open that article or start that tree."""
+        self._record()
+        assistant = self.app.assistant
+        if hit.kind == "tree":
+            self.app.workers.submit(lambda: assistant.pick(hit.id), engine=True)
+            self.tree_page.start(hit.id)
+            return
+
+        def load():
+            assistant.pick(hit.id)
+            return assistant.article_markdown(hit.id)
+
+        def show(markdown: str) -> None:
+            clear_layout(self.choices)
+            self.choices_label.setVisible(False)
+            self.answer.setMarkdown(markdown)
+            self._set_answer_controls(feedback=True)
+            self.answer.setFocus()
+            self.answerShown.emit("answer")
+        self.app.workers.submit(load, show, self._engine_failed, engine=True)
+
+    def feedback(self, helpful: bool) -> None:
+        self._record()
+        assistant = self.app.assistant
+        hit = self.preview.turn.reply.hits[0].id if self.preview and self.preview.turn.reply.hits else ""
+        self.app.workers.submit(lambda: assistant.feedback(helpful, hit), engine=True)
+        self.yes.setVisible(False)
+        self.no.setVisible(False)
+        if helpful:
+            self.helpful_label.setText(self.tr("Glad it helped!"))
+        else:
+            self.helpful_label.setText(self.tr("Sorry. Try other words, or open a ticket: "
+                                               "the helpdesk will see what you already tried."))
+            self.ticket_button.setFocus()
+
+    # -- banners ------------------------------------------------------------------------
+    def set_online(self, online: bool) -> None:
+        self.offline.setVisible(not online)
+
+    def set_announcements(self, banners: list) -> None:
+        self.banners = list(banners)
+        if banners:
+            first = banners[0]
+            self.banner.setText(f"<b>{first['title']}</b><br>{first.get('body', '')}")
+            self.banner.setAccessibleName(self.tr("Announcement: %s") % first["title"])
+        self.banner.setVisible(bool(banners))
+        self.affected.setVisible(bool(banners))
+
+    def report_affected(self) -> None:
+        if not self.banners or self.app.assistant is None:
+            return
+        banner, assistant = self.banners[0], self.app.assistant
+        self.affected.setEnabled(False)
+
+        def done(_):
+            self.affected.setText(self.tr("Thanks, we counted you"))
+        self.app.workers.submit(lambda: assistant.board.affected(banner["id"]), done,
+                                lambda exc: self.affected.setEnabled(True))

@@ -1,0 +1,129 @@
+"""Settings: ITSM login (kept in the OS keyring by desktop.itsm), statistics on/off where
+the policy allows it, language (system, English, French), start at login."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QPushButton, QVBoxLayout, QWidget)
+
+from desktop.ui.i18n import set_language
+
+
+class SettingsWindow(QWidget):
+    loggedIn = Signal(bool)
+
+    def __init__(self, app):
+        super().__init__()
+        self.app = app
+        self.setWindowIcon(app.icon)
+        self.itsm_box = QGroupBox(self)
+        self.username = QLineEdit(self.itsm_box)
+        self.password = QLineEdit(self.itsm_box, echoMode=QLineEdit.Password)
+        self.login_button = QPushButton(self.itsm_box)
+        self.login_button.clicked.connect(self.login)
+        self.login_status = QLabel(self.itsm_box, wordWrap=True)
+        self.user_label, self.password_label = QLabel(self.itsm_box), QLabel(self.itsm_box)
+        self.user_label.setBuddy(self.username)
+        self.password_label.setBuddy(self.password)
+        form = QFormLayout(self.itsm_box)
+        form.addRow(self.user_label, self.username)
+        form.addRow(self.password_label, self.password)
+        form.addRow("", self.login_button)
+        form.addRow(self.login_status)
+        self.stats = QCheckBox(self)
+        self.stats_note = QLabel(self, wordWrap=True)
+        self.language = QComboBox(self)
+        self.language_label = QLabel(self)
+        self.language_label.setBuddy(self.language)
+        self.autostart = QCheckBox(self)
+        self.close_button = QPushButton(self)
+        self.close_button.clicked.connect(self.close)
+        language_row = QHBoxLayout()
+        language_row.addWidget(self.language_label)
+        language_row.addWidget(self.language, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.itsm_box)
+        layout.addWidget(self.stats)
+        layout.addWidget(self.stats_note)
+        layout.addLayout(language_row)
+        layout.addWidget(self.autostart)
+        layout.addStretch(1)
+        layout.addWidget(self.close_button)
+        self.retranslate()
+        self.load()
+        self.stats.toggled.connect(self._stats)
+        self.autostart.toggled.connect(self._autostart)
+        self.language.currentIndexChanged.connect(self._language)
+        app.ready.connect(self.load)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Settings — Helpdesk Assistant"))
+        self.itsm_box.setTitle(self.tr("Helpdesk account (ITSM)"))
+        self.user_label.setText(self.tr("&User name:"))
+        self.password_label.setText(self.tr("&Password or token:"))
+        self.login_button.setText(self.tr("&Log in"))
+        self.stats.setText(self.tr("Share anonymous usage &statistics"))
+        self.language_label.setText(self.tr("&Language:"))
+        self.autostart.setText(self.tr("Start at &login"))
+        self.close_button.setText(self.tr("&Close"))
+        current = self.language.currentIndex()
+        self.language.blockSignals(True)
+        self.language.clear()
+        self.language.addItems([self.tr("System language"), "English", "Français"])
+        self.language.setCurrentIndex(max(current, 0))
+        self.language.blockSignals(False)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def load(self) -> None:
+        assistant = self.app.assistant
+        self.setEnabled(assistant is not None)
+        if assistant is None:
+            return
+        for box in (self.stats, self.autostart, self.language):
+            box.blockSignals(True)
+        self.username.setText(assistant.desk.username())
+        self.itsm_box.setEnabled(assistant.desk.configured)
+        if not assistant.desk.configured:
+            self.login_status.setText(self.tr("No ITSM is configured on this computer; ask IT."))
+        allowed = assistant.stats_allowed
+        self.stats.setEnabled(allowed)
+        self.stats.setChecked(allowed and bool(assistant.settings.stats))
+        self.stats_note.setText("" if allowed else self.tr("Your organisation has turned statistics off."))
+        self.stats_note.setVisible(not allowed)
+        self.autostart.setChecked(bool(assistant.settings.start_at_login))
+        self.language.setCurrentIndex(["", "en", "fr"].index(assistant.settings.language))
+        for box in (self.stats, self.autostart, self.language):
+            box.blockSignals(False)
+
+    def login(self) -> None:
+        username, secret = self.username.text().strip(), self.password.text()
+        assistant = self.app.assistant
+        self.login_button.setEnabled(False)
+        self.login_status.setText(self.tr("Checking…"))
+
+        def done(warning: str) -> None:
+            self.password.clear()
+            self.login_button.setEnabled(True)
+            self.login_status.setText(warning or self.tr("Logged in; the password is kept in the system keyring."))
+            self.loggedIn.emit(True)
+
+        def failed(exc: Exception) -> None:
+            self.login_button.setEnabled(True)
+            self.login_status.setText(self.tr("Login failed: %s") % getattr(exc, "user_message", exc))
+            self.loggedIn.emit(False)
+        self.app.workers.submit(lambda: assistant.desk.login(username, secret), done, failed)
+
+    def _stats(self, enabled: bool) -> None:
+        self.app.assistant.set_stats(enabled)
+
+    def _autostart(self, enabled: bool) -> None:
+        self.app.assistant.settings.update(start_at_login=enabled)
+
+    def _language(self, index: int) -> None:
+        setting = ["", "en", "fr"][index]
+        self.app.assistant.settings.update(language=setting)
+        set_language(setting)

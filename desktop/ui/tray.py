@@ -1,0 +1,57 @@
+"""The tray icon: a thin `QSystemTrayIcon` that rebuilds its menu each time it opens and
+only forwards actions to the app object. The icon carries the unread-tickets badge."""
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from desktop.ui.icon import badged_icon
+
+
+class TrayIcon(QSystemTrayIcon):
+    def __init__(self, app):
+        super().__init__(app.icon, app)
+        self.app = app
+        self.menu = QMenu()
+        self.menu.aboutToShow.connect(self.rebuild)
+        self.setContextMenu(self.menu)
+        self.activated.connect(self._activated)
+        app.unreadChanged.connect(self.set_unread)
+        app.ticketStatusChanged.connect(self.notify)
+        self.rebuild()
+        self.set_unread(app.unread)
+
+    def rebuild(self) -> None:
+        self.menu.clear()
+        self._add(self.tr("Ask IT…"), self.app.show_chat)
+        unread = self.app.unread
+        tickets = self.tr("My tickets (%n new)", "", unread) if unread else self.tr("My tickets")
+        self._add(tickets, self.app.show_tickets)
+        if self.app.booking_available():
+            self._add(self.tr("Book a helpdesk appointment…"), self.app.show_booking)
+        for banner in self.app.announcements[:3]:
+            self._add("⚠ " + banner["title"], self.app.show_chat)
+        self.menu.addSeparator()
+        self._add(self.tr("Settings…"), self.app.show_settings)
+        self._add(self.tr("Quit"), self.app.quit)
+
+    def _add(self, text: str, slot) -> QAction:
+        action = self.menu.addAction(text)
+        action.triggered.connect(lambda _=False: slot())
+        return action
+
+    def _activated(self, reason) -> None:
+        if reason in (QSystemTrayIcon.Trigger, QSystemTrayIcon.DoubleClick):
+            self.app.toggle_chat()
+
+    def set_unread(self, count: int) -> None:
+        self.setIcon(badged_icon(count))
+        tip = self.tr("Helpdesk Assistant")
+        if count:
+            tip += " — " + self.tr("%n ticket update(s)", "", count)
+        if not self.app.online:
+            tip += " — " + self.tr("offline")
+        self.setToolTip(tip)
+
+    def notify(self, subject: str, status: str) -> None:
+        self.showMessage(self.tr("Ticket updated"), f"{subject}: {status}", self.app.icon, 8000)
