@@ -11,7 +11,8 @@ installs that have it download a few kilobytes instead of every changed chunk.
 The public key (`admin.pub`, one line of base64) goes into the policy file's
 `sync.public_key` and into the sync server's trusted keys
 (`python -m sync_server trust-key admin.pub`). The private key file is created with
-mode 0600 and never leaves the admin's machine. Errors are `SigningError` with a
+mode 0600, encrypted with a passphrase when `--passphrase-stdin` is given (Argon2id
+and XSalsa20-Poly1305), and never leaves the admin's machine. Errors are `SigningError` with a
 message naming the file.
 """
 from __future__ import annotations
@@ -27,6 +28,10 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import nacl.exceptions
+import nacl.pwhash
+import nacl.secret
+import nacl.utils
 from nacl.signing import SigningKey
 
 from desktop.sync import chunking
@@ -45,27 +50,58 @@ class SigningError(ValueError):
     """A key or snapshot that cannot be used; the message names the file."""
 
 
-def keygen(output: Path, force: bool = False) -> tuple[Path, Path]:
-    """Write `output.key` (private, 0600) and `output.pub`; returns both paths."""
+ENCRYPTED_PREFIX = "helpdesk-ed25519-encrypted-v1:"
+
+
+def _seal(seed: bytes, passphrase: str) -> str:
+    """The seed encrypted with a key derived from the passphrase (Argon2id, XSalsa20-Poly1305)."""
+    salt = nacl.utils.random(nacl.pwhash.argon2id.SALTBYTES)
+    box = nacl.secret.SecretBox(_derive(passphrase, salt))
+    return ENCRYPTED_PREFIX + base64.b64encode(salt + box.encrypt(seed)).decode()
+
+
+def _derive(passphrase: str, salt: bytes) -> bytes:
+    return nacl.pwhash.argon2id.kdf(nacl.secret.SecretBox.KEY_SIZE, passphrase.encode(), salt,
+                                    opslimit=nacl.pwhash.argon2id.OPSLIMIT_MODERATE,
+                                    memlimit=nacl.pwhash.argon2id.MEMLIMIT_MODERATE)
+
+
+def keygen(output: Path, force: bool = False, passphrase: str = "") -> tuple[Path, Path]:
+    """Write `output.key` (private, 0600; encrypted when a passphrase is given) and
+    `output.pub`; returns both paths."""
     private, public = output.with_suffix(".key"), output.with_suffix(".pub")
     for path in (private, public):
         if path.exists() and not force:
             raise SigningError(f"{path}: already exists (use --force to replace it)")
     output.parent.mkdir(parents=True, exist_ok=True)
     key = SigningKey.generate()
+    text = _seal(bytes(key), passphrase) if passphrase else base64.b64encode(bytes(key)).decode()
     fd = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write(base64.b64encode(bytes(key)).decode() + "\n")
+        handle.write(text + "\n")
     public.write_text(public_key_text(key.verify_key) + "\n")
     return private, public
 
 
-def load_signing_key(path: Path) -> SigningKey:
+def load_signing_key(path: Path, passphrase: str = "") -> SigningKey:
+    """The private key at `path`; an encrypted one needs its passphrase."""
     try:
-        raw = base64.b64decode(Path(path).read_text().strip(), validate=True)
-        return SigningKey(raw)
+        text = Path(path).read_text().strip()
     except FileNotFoundError:
         raise SigningError(f"{path}: key file not found") from None
+    if text.startswith(ENCRYPTED_PREFIX):
+        if not passphrase:
+            raise SigningError(f"{path}: the key is encrypted; give its passphrase (--passphrase-stdin)")
+        try:
+            blob = base64.b64decode(text[len(ENCRYPTED_PREFIX):], validate=True)
+            salt, sealed = blob[:nacl.pwhash.argon2id.SALTBYTES], blob[nacl.pwhash.argon2id.SALTBYTES:]
+            return SigningKey(nacl.secret.SecretBox(_derive(passphrase, salt)).decrypt(sealed))
+        except nacl.exceptions.CryptoError:
+            raise SigningError(f"{path}: wrong passphrase") from None
+        except Exception:
+            raise SigningError(f"{path}: damaged encrypted key") from None
+    try:
+        return SigningKey(base64.b64decode(text, validate=True))
     except Exception:
         raise SigningError(f"{path}: not an Ed25519 private key written by `keygen`") from None
 
@@ -137,9 +173,10 @@ def deltas_dir(snapshot: Path) -> Path:
     return Path(f"{snapshot}.deltas")
 
 
-def sign_snapshot(snapshot: Path, key_path: Path, output: Path | None = None, **options) -> Path:
+def sign_snapshot(snapshot: Path, key_path: Path, output: Path | None = None, passphrase: str = "",
+                  **options) -> Path:
     """Sign `snapshot` with the key at `key_path`; returns the manifest's path."""
-    key = load_signing_key(key_path)
+    key = load_signing_key(key_path, passphrase)
     manifest, _, patches = build_manifest(snapshot, **options)
     output = output or Path(f"{snapshot}.manifest.json")
     if patches:
@@ -155,6 +192,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("keygen", help="create an Ed25519 admin key pair for signing snapshots")
     p.add_argument("--output", type=Path, required=True, help="path without extension: writes .key and .pub")
     p.add_argument("--force", action="store_true", help="replace existing key files")
+    p.add_argument("--passphrase-stdin", action="store_true", help="encrypt the private key with a passphrase "
+                                                                   "read from standard input")
     p.set_defaults(func=_keygen_command)
     p = subparsers.add_parser("sign", help="write a signed manifest for a built snapshot")
     p.add_argument("snapshot", type=Path, help="snapshot built by `build`")
@@ -166,16 +205,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--output", type=Path, help="manifest path (default: SNAPSHOT.manifest.json)")
     p.add_argument("--previous", type=Path, action="append", default=[],
                    help="an earlier published snapshot: add a small patch from it (repeatable)")
+    p.add_argument("--passphrase-stdin", action="store_true", help="read the key's passphrase from standard input")
     p.set_defaults(func=_sign_command)
 
 
+def _passphrase(args: argparse.Namespace) -> str:
+    return sys.stdin.readline().rstrip("\n") if args.passphrase_stdin else ""
+
+
 def _keygen_command(args: argparse.Namespace) -> int:
+    passphrase = _passphrase(args)
     try:
-        private, public = keygen(args.output, force=args.force)
+        private, public = keygen(args.output, force=args.force, passphrase=passphrase)
     except SigningError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    key = load_signing_key(private)
+    key = load_signing_key(private, passphrase)
     print(f"private key: {private} (keep it secret)\npublic key:  {public} (id {key_id(key.verify_key)})")
     print(f"policy file: [sync] public_key = \"{public.read_text().strip()}\"")
     return 0
@@ -183,8 +228,8 @@ def _keygen_command(args: argparse.Namespace) -> int:
 
 def _sign_command(args: argparse.Namespace) -> int:
     try:
-        path = sign_snapshot(args.snapshot, args.key, args.output, kb=args.kb, version=args.version,
-                             expires_days=args.expires_days, previous=args.previous)
+        path = sign_snapshot(args.snapshot, args.key, args.output, passphrase=_passphrase(args), kb=args.kb,
+                             version=args.version, expires_days=args.expires_days, previous=args.previous)
     except SigningError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

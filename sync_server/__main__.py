@@ -4,6 +4,7 @@
     python -m sync_server token admin --scope publish --scope stats --label "kb team"
     python -m sync_server token device --label "fleet 2026"
     python -m sync_server trust-key keys/admin.pub --label alice
+    python -m sync_server keys; python -m sync_server untrust-key KEYID
     python -m sync_server migrate
 
 Every command takes `--database-url` (default `$HELPDESK_SYNC_DATABASE_URL` or
@@ -24,7 +25,7 @@ from sync_server.auth import ADMIN_SCOPES, create_token, revoke_token
 from sync_server.db import Database, DatabaseError
 from sync_server.migrations import migrate
 
-COMMANDS = ("serve", "token", "revoke", "trust-key", "migrate")
+COMMANDS = ("serve", "token", "revoke", "trust-key", "untrust-key", "keys", "migrate")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     trust = sub.add_parser("trust-key", parents=[common], help="trust an admin public key for publishing")
     trust.add_argument("public_key", type=Path, help="the .pub file written by `kb_snapshots keygen`")
     trust.add_argument("--label", default="")
+    untrust = sub.add_parser("untrust-key", parents=[common], help="stop accepting manifests signed by a key")
+    untrust.add_argument("keyid", help="the key id shown by `keys` (or by `kb_snapshots keygen`)")
+    sub.add_parser("keys", parents=[common], help="list the trusted admin keys")
     sub.add_parser("migrate", parents=[common], help="apply pending schema migrations and exit")
     return parser
 
@@ -74,6 +78,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"revoked {revoke_token(db, args.label)} token(s) labelled {args.label!r}")
         elif args.command == "trust-key":
             return _trust(db, args.public_key, args.label)
+        elif args.command == "untrust-key":
+            with db.transaction() as tx:
+                gone = tx.execute("DELETE FROM trusted_keys WHERE keyid = ?", (args.keyid,))
+            if not gone:
+                print(f"error: no trusted key {args.keyid} (see `keys`)", file=sys.stderr)
+                return 2
+            print(f"key {args.keyid} is no longer trusted; snapshots it signed stay published")
+        elif args.command == "keys":
+            with db.transaction(write=False) as tx:
+                for keyid, label, added in tx.all("SELECT keyid, label, added_at FROM trusted_keys ORDER BY added_at"):
+                    print(f"{keyid}  {label}  (trusted since {added[:10]})")
         elif args.command == "migrate":
             print("schema is current")
     except (DatabaseError, ValueError) as exc:

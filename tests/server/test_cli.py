@@ -91,3 +91,39 @@ def test_sign_names_the_kb_and_version_from_the_snapshot(tmp_path):
     assert (manifest.kb, manifest.version) == ("contoso-it", 1795596591)
     with pytest.raises(signing.SigningError, match="--kb: 'bad name!' is not a usable name"):
         signing.build_manifest(snapshot, kb="bad name!")
+
+
+def test_an_encrypted_key_signs_only_with_its_passphrase(tmp_path, monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse\n"))
+    assert kb_cli(["keygen", "--output", str(tmp_path / "admin"), "--passphrase-stdin"]) == 0
+    assert "correct horse" not in (tmp_path / "admin.key").read_text()
+    snapshot = make_snapshot(tmp_path / "kb.sqlite", articles=5)
+    key = str(tmp_path / "admin.key")
+    assert kb_cli(["sign", str(snapshot), "--key", key]) == 2
+    assert "the key is encrypted" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("wrong\n"))
+    assert kb_cli(["sign", str(snapshot), "--key", key, "--passphrase-stdin"]) == 2
+    assert "wrong passphrase" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse\n"))
+    assert kb_cli(["sign", str(snapshot), "--key", key, "--passphrase-stdin"]) == 0
+    public = mf.load_public_key((tmp_path / "admin.pub").read_text())
+    mf.verify(Path(f"{snapshot}.manifest.json").read_bytes(), [public])
+
+
+def test_an_untrusted_key_can_no_longer_publish(tmp_path, capsys):
+    db_url = f"sqlite:///{tmp_path / 'server.sqlite'}"
+    kb_cli(["keygen", "--output", str(tmp_path / "alice")])
+    server_main(["trust-key", str(tmp_path / "alice.pub"), "--database-url", db_url, "--label", "alice"])
+    capsys.readouterr()
+    assert server_main(["keys", "--database-url", db_url]) == 0
+    keyid = capsys.readouterr().out.split()[0]
+    assert server_main(["untrust-key", keyid, "--database-url", db_url]) == 0
+    assert server_main(["untrust-key", keyid, "--database-url", db_url]) == 2
+    harness = make_harness(db_url, tmp_path / "storage", rate=0)
+    snapshot = make_snapshot(tmp_path / "kb.sqlite", articles=5)
+    manifest, _, _ = signing.build_manifest(snapshot, kb="acme-it", version=1)
+    reply = harness.client.put("/v1/admin/kbs/acme-it/manifest", headers=harness.admin,
+                               content=mf.sign(manifest, signing.load_signing_key(tmp_path / "alice.key")))
+    assert reply.status_code == 403 and reply.json()["error"]["code"] == "untrusted_signature"
