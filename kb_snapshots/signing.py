@@ -210,7 +210,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _passphrase(args: argparse.Namespace) -> str:
-    return sys.stdin.readline().rstrip("\n") if args.passphrase_stdin else ""
+    """The passphrase from standard input; typed without echo when that is a terminal."""
+    if not args.passphrase_stdin:
+        return ""
+    if sys.stdin.isatty():
+        import getpass
+        return getpass.getpass("Key passphrase: ")
+    return sys.stdin.readline().rstrip("\n")
 
 
 def _keygen_command(args: argparse.Namespace) -> int:
