@@ -13,7 +13,7 @@ import sys
 from desktop import __version__
 
 # Modules under desktop/commands/, in the order their verbs are listed in --help.
-COMMAND_MODULES = ["ask", "login", "ticket", "tickets", "sync"]
+COMMAND_MODULES = ["ask", "login", "ticket", "tickets", "sync", "doctor"]
 
 
 def build_parser() -> argparse.ArgumentParser:
