@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--storage", type=Path, default=Path("sync_storage"), help="folder for snapshot chunks")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8470)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (one per core)")
     serve.add_argument("--rate-limit", type=float, default=20.0, help="requests/s per client address; 0 = off")
     serve.add_argument("--burst", type=float, default=60.0, help="requests a client may send at once")
     serve.add_argument("--forwarded-allow-ips", default="127.0.0.1",
@@ -115,14 +116,19 @@ def _trust(db: Database, path: Path, label: str) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from sync_server.app import Settings, asgi
+    from sync_server.app import Settings, asgi, settings_json
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings(database_url=args.database_url, storage=args.storage, rate=args.rate_limit,
                         burst=args.burst, secure_cookies=args.secure_cookies)
-    app = asgi(settings)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
-                server_header=False, proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips)
+    options = dict(host=args.host, port=args.port, log_level="warning", access_log=False, server_header=False,
+                   proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips)
+    if args.workers > 1:
+        asgi(settings).app.state.db.close()           # migrate once, before the workers start
+        os.environ["HELPDESK_SYNC_SETTINGS"] = settings_json(settings)
+        uvicorn.run("sync_server.app:from_env", factory=True, workers=args.workers, **options)
+    else:
+        uvicorn.run(asgi(settings), **options)
     return 0
 
 

@@ -8,8 +8,10 @@ describes every endpoint; `/docs` renders it.
 """
 from __future__ import annotations
 
+import json
 import logging
-from dataclasses import dataclass
+import os
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -67,6 +69,18 @@ def create_app(settings: Settings) -> FastAPI:
         return {"status": "ok"}
 
     return app
+
+
+def from_env() -> Limits:
+    """The app for `uvicorn --factory` worker processes: settings come from the
+    HELPDESK_SYNC_SETTINGS environment variable (JSON) that `serve --workers N` sets."""
+    raw = json.loads(os.environ["HELPDESK_SYNC_SETTINGS"])
+    raw["storage"] = Path(raw["storage"])
+    return asgi(Settings(**raw))
+
+
+def settings_json(settings: Settings) -> str:
+    return json.dumps({**asdict(settings), "storage": str(settings.storage)})
 
 
 def asgi(settings: Settings) -> Limits:

@@ -127,3 +127,29 @@ def test_an_untrusted_key_can_no_longer_publish(tmp_path, capsys):
     reply = harness.client.put("/v1/admin/kbs/acme-it/manifest", headers=harness.admin,
                                content=mf.sign(manifest, signing.load_signing_key(tmp_path / "alice.key")))
     assert reply.status_code == 403 and reply.json()["error"]["code"] == "untrusted_signature"
+
+
+def test_serve_with_several_workers_answers(tmp_path):
+    import socket
+    import time
+
+    import requests
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "sync_server", "--database-url", f"sqlite:///{tmp_path / 's.sqlite'}",
+                               "--storage", str(tmp_path / "st"), "--port", str(port), "--workers", "2"],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).json() == {"status": "ok"}
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
