@@ -20,6 +20,7 @@ _EXPORTS = {
     "VerificationFailed": "client", "InstallFailed": "client",
     "SnapshotInstaller": "installer", "UpdateResult": "installer", "InstalledSnapshot": "installer",
     "sync_once": "service", "run_cycle": "service", "upload_stats": "service", "Scheduler": "service",
+    "health": "service",
     "UsageStats": "stats", "scrub": "scrub", "HelpdeskBoard": "board", "SlotTaken": "board",
 }
 __all__ = sorted(_EXPORTS)

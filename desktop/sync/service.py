@@ -110,6 +110,33 @@ def run_cycle(policy: Policy, session: requests.Session | None = None) -> Update
             log.info("%s", note)
 
 
+def health(policy: Policy, installer: SnapshotInstaller | None = None,
+           now: datetime | None = None) -> list[str]:
+    """What is wrong with sync on this machine, for `doctor`: [] when all is well."""
+    if not policy.sync.url:
+        return []                                     # sync not deployed: nothing to check
+    installer = installer or SnapshotInstaller(paths.installed_snapshot())
+    now = now or datetime.now().astimezone()
+    problems = []
+    if not policy.sync.public_key.strip():
+        problems.append("sync.public_key is empty: no snapshot can be verified, so none is installed")
+    if not policy.sync.kb:
+        problems.append("sync.kb is empty: name the knowledge base to follow")
+    if not device_token():
+        problems.append("no enrolment token: run `python -m desktop sync --enrol`")
+    installed = installer.installed()
+    if installed and mf.parse_time(installed.expires) <= now:
+        problems.append(f"the installed knowledge base expired at {installed.expires}")
+    state = installer.state()
+    if state.get("last_error"):
+        last = state.get("last_success") or "never"
+        stale = not state.get("last_success") or (
+            now - datetime.fromisoformat(state["last_success"])).total_seconds() > 3 * 60 * policy.sync.interval_minutes
+        if stale:
+            problems.append(f"last successful sync: {last}; last error: {state['last_error']}")
+    return problems
+
+
 def next_delay(interval: float, failures: int, rng: random.Random, retry_after: float | None = None) -> float:
     """Seconds to wait: the interval ±20 % after success; after n failures an
     exponential back-off (30 s, 60 s, … capped at the interval) with full jitter."""

@@ -173,3 +173,22 @@ def test_scheduler_tells_the_app_when_a_new_snapshot_is_installed(setup):
     scheduler.step()
     scheduler.step()                                   # nothing new: no second call
     assert [r.version for r in installed] == [1]
+
+
+def test_health_reports_what_doctor_should_say(setup, monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    from desktop.sync.service import health
+
+    setup.harness.publish(setup.v1, version=1, expires_days=30)
+    sync_once(setup.policy())
+    assert health(setup.policy(), setup.installer) == []
+    monkeypatch.setenv("HELPDESK_SYNC_TOKEN", "hdd_revoked")
+    with pytest.raises(ServerRefused):
+        sync_once(setup.policy())
+    later = datetime.now(timezone.utc) + timedelta(days=31)
+    problems = health(setup.policy(), setup.installer, now=later)
+    assert any("expired" in p for p in problems)
+    assert any("last error: sync server refused" in p for p in problems)
+    monkeypatch.delenv("HELPDESK_SYNC_TOKEN")
+    assert any("no enrolment token" in p for p in health(setup.policy(), setup.installer))

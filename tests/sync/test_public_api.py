@@ -8,7 +8,7 @@ import desktop.sync as sync
 
 PUBLIC = ["HelpdeskBoard", "InstallFailed", "InstalledSnapshot", "Scheduler", "ServerRefused",
           "ServerUnreachable", "SlotTaken", "SnapshotInstaller", "SyncClient", "SyncError", "UpdateResult",
-          "UsageStats", "VerificationFailed", "run_cycle", "scrub", "sync_once", "upload_stats"]
+          "UsageStats", "VerificationFailed", "health", "run_cycle", "scrub", "sync_once", "upload_stats"]
 
 
 def test_public_names_are_pinned_and_all_resolve():
