@@ -41,7 +41,7 @@ def test_unexpected_failure_shows_no_stack_trace(server, monkeypatch):
 
 
 def test_rate_limit_answers_429_with_retry_after(tmp_path):
-    harness = make_harness(f"sqlite:///{tmp_path / 's.sqlite'}", tmp_path / "st", rate=1, burst=3)
+    harness = make_harness(f"sqlite:///{tmp_path / 's.sqlite'}", tmp_path / "st", rate=0.01, burst=3)
     replies = [harness.client.get("/healthz") for _ in range(5)]
     assert [r.status_code for r in replies] == [200, 200, 200, 429, 429]
     assert_error(replies[-1], 429, "rate_limited")
@@ -77,7 +77,7 @@ def test_health_check(server):
 
 
 def test_publishers_are_not_rate_limited_but_others_on_admin_paths_are(tmp_path):
-    harness = make_harness(f"sqlite:///{tmp_path / 's.sqlite'}", tmp_path / "st", rate=1, burst=3)
+    harness = make_harness(f"sqlite:///{tmp_path / 's.sqlite'}", tmp_path / "st", rate=0.01, burst=3)
     publisher = [harness.client.post("/v1/admin/chunks/missing", json={"chunks": []}, headers=harness.admin)
                  for _ in range(10)]
     assert {r.status_code for r in publisher} == {200}
