@@ -21,12 +21,6 @@ from desktop.engine.walker import FormField
 NO_DATE = QDate(2000, 1, 1)
 
 
-def generic_fields(tr) -> tuple[FormField, ...]:
-    return (FormField("subject", tr("Subject (one line)"), "text", True),
-            FormField("details", tr("What happened?"), "long_text", True),
-            FormField("screenshot", tr("Screenshot or file (optional)"), "screenshot"))
-
-
 class FileField(QWidget):
     """A path with "Choose…" and, for screenshots, "Take a screenshot"."""
 
@@ -95,10 +89,16 @@ class FormPage(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
+    def generic_fields(self) -> tuple[FormField, ...]:
+        """The form for a ticket opened outside a decision tree."""
+        return (FormField("subject", self.tr("Subject (one line)"), "text", True),
+                FormField("details", self.tr("What happened?"), "long_text", True),
+                FormField("screenshot", self.tr("Screenshot or file (optional)"), "screenshot"))
+
     def open_form(self, walk) -> None:
         """Show the tree's ticket form, or the generic one (`walk=None`)."""
         self.walk = walk
-        self.fields = walk.step.fields if walk is not None else generic_fields(self.tr)
+        self.fields = walk.step.fields if walk is not None else self.generic_fields()
         self.intro.setText(walk.step.text if walk is not None else
                            self.tr("Tell the helpdesk what is wrong. You will see everything "
                                    "before it is sent."))

@@ -59,7 +59,7 @@ class SingleInstance(QObject):
         self.server.listen(self.name)
 
     def _on_connection(self) -> None:
-        while self.server is not None and self.server.hasPendingConnections():
+        while self.server is not None and self.server.isListening() and self.server.hasPendingConnections():
             connection = self.server.nextPendingConnection()
             connection.readyRead.connect(lambda c=connection: self._read(c))
             connection.disconnected.connect(connection.deleteLater)
@@ -71,4 +71,3 @@ class SingleInstance(QObject):
     def close(self) -> None:
         if self.server is not None:
             self.server.close()
-            self.server = None

@@ -1,0 +1,147 @@
+"""The app object and its other windows: tray menu and badge, one instance per user, the
+no-tray fallback, My tickets, settings (login, statistics, language, start at login),
+bookings."""
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import Qt
+
+
+_KEEP: list = []
+
+
+def _send_ticket(app, subject="Laptop will not start"):
+    return app.assistant.send(app.assistant.draft_ticket(description="x", subject=subject))
+
+
+def test_no_tray_falls_back_to_a_window_that_says_why(qtbot, start_app):
+    app = start_app()
+    assert app.tray is None and app.fallback.isVisible()
+    assert "no system tray" in app.fallback.reason.text()
+    qtbot.mouseClick(app.fallback.ask, Qt.LeftButton)
+    assert app.windows["chat"].isVisible()
+
+
+def test_tray_menu_lists_the_actions_and_badges_unread_tickets(qtbot, start_app):
+    from desktop.ui.tray import TrayIcon
+
+    app = start_app()
+    tray = TrayIcon(app)
+    texts = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
+    assert texts[:2] == ["Ask IT…", "My tickets"]
+    assert "Book a helpdesk appointment…" in texts and "⚠ E-mail outage" in texts
+    assert texts[-2:] == ["Settings…", "Quit"]
+    _send_ticket(app)
+    key = app.assistant.desk.tickets()[0].key
+    app.assistant.desk.service.outbox.record_status(key, "open", 0, 60)
+    with qtbot.waitSignal(app.unreadChanged, timeout=5_000):
+        app.tickets_changed()
+    assert app.unread == 1 and "1 ticket update" in tray.toolTip()
+    tray.rebuild()
+    assert tray.menu.actions()[1].text() == "My tickets (1 new)"
+    tray.hide()
+
+
+def test_my_tickets_shows_status_marks_read_and_replies(qtbot, start_app, itsm):
+    app = start_app()
+    _send_ticket(app)
+    key = app.assistant.desk.tickets()[0].key
+    app.assistant.desk.service.outbox.record_status(key, "open", 0, 60)
+    with qtbot.waitSignal(app.unreadChanged, timeout=5_000):
+        app.tickets_changed()
+    window = app.show_tickets()
+    qtbot.waitUntil(lambda: app.unread == 0, timeout=5_000)
+    assert window.table.item(0, 0).text() == "#1" and window.table.item(0, 2).text() == "in progress"
+    window.reply.setPlainText("Still broken after a restart")
+    with qtbot.waitSignal(window.replied, timeout=5_000):
+        qtbot.mouseClick(window.send, Qt.LeftButton)
+    assert itsm.calls[-1] == "reply" and window.status.text() == "Reply sent."
+
+
+def test_settings_login_failure_is_shown_and_nothing_stored(qtbot, start_app, memory_keyring):
+    app = start_app()
+    window = app.show_settings()
+    assert window.username.text() == "jdoe"
+    window.password.setText("wrong")
+    with qtbot.waitSignal(window.loggedIn, timeout=20_000) as result:
+        qtbot.mouseClick(window.login_button, Qt.LeftButton)
+    assert result.args == [False] and window.login_status.text().startswith("Login failed")
+    assert memory_keyring.secrets == {}
+
+
+def test_statistics_switch_disabled_where_policy_forbids(qtbot, start_app):
+    app = start_app(stats=False)
+    window = app.show_settings()
+    assert not window.stats.isEnabled() and not window.stats.isChecked()
+    assert "turned statistics off" in window.stats_note.text()
+
+
+def test_language_switch_to_french_retranslates_open_windows(qtbot, start_app):
+    app = start_app()
+    chat = app.show_chat()
+    window = app.show_settings()
+    window.language.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: chat.helpful_label.text() == "Est-ce que cela vous a aidé ?", timeout=3_000)
+    assert chat.windowTitle().startswith("Demander") and app.assistant.settings.language == "fr"
+    window.language.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: chat.helpful_label.text() == "Was this helpful?", timeout=3_000)
+
+
+def test_start_at_login_checkbox_writes_the_autostart_entry(qtbot, start_app):
+    from desktop.ui.settings import autostart_file
+
+    app = start_app()
+    window = app.show_settings()
+    window.autostart.setChecked(True)
+    assert autostart_file().exists()
+    window.autostart.setChecked(False)
+    assert not autostart_file().exists()
+
+
+def test_booking_pick_confirm_calendar_cancel(qtbot, start_app, board_client, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    app = start_app()
+    window = app.show_booking("printer")
+    qtbot.waitUntil(lambda: window.list.count() == 1, timeout=5_000)
+    window.contact.setText("ext. 4242")
+    with qtbot.waitSignal(window.booked, timeout=5_000):
+        qtbot.mouseClick(window.book, Qt.LeftButton)
+    assert board_client.booked == [(7, "ext. 4242")]
+    qtbot.mouseClick(window.calendar, Qt.LeftButton)
+    assert opened and "BEGIN:VEVENT" in open(opened[0], encoding="utf-8").read()
+    qtbot.mouseClick(window.cancel, Qt.LeftButton)
+    qtbot.waitUntil(lambda: board_client.cancelled == [11], timeout=5_000)
+
+
+def test_second_launch_focuses_the_first(qtbot):
+    from desktop.ui.instance import SingleInstance
+
+    name = f"helpdesk-test-{uuid.uuid4().hex[:8]}"
+    first = SingleInstance(name)
+    assert first.notify_running() is False
+    second = SingleInstance(name)
+    with qtbot.waitSignal(first.activated, timeout=5_000):
+        assert second.notify_running() is True
+    qtbot.wait(50)
+    first.close()
+    _KEEP.extend([first, second])          # deleted with the QApplication, not mid-event
+
+
+def test_badge_icon_is_drawn_at_every_size(qtbot):
+    from desktop.ui.icon import SIZES, app_icon, badged_icon
+
+    assert not app_icon().isNull()
+    icon = badged_icon(3)
+    assert {s.width() for s in icon.availableSizes()} >= set(SIZES)
+
+
+def test_french_from_the_ts_source_when_no_compiled_qm(qapp):
+    from desktop.ui.i18n import TRANSLATIONS, TsTranslator
+
+    translator = TsTranslator(TRANSLATIONS / "helpdesk_fr.ts")
+    assert translator.translate("ChatWindow", "Was this helpful?") == "Est-ce que cela vous a aidé ?"
+    assert translator.translate("ChatWindow", "not a string of ours") is None
