@@ -35,9 +35,26 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command != "doctor":          # doctor reports a broken policy as one of its checks
+        problem = policy_problem()
+        if problem:
+            print(f"error: {problem}\nThe policy file is written by IT; `helpdesk-assistant doctor` "
+                  "checks the whole installation.", file=sys.stderr)
+            return 2
     if args.command is None:
         return _start_app(minimised=args.minimised)
     return int(args.func(args) or 0)
+
+
+def policy_problem() -> str:
+    """The policy file's first error (naming the key), or '' when it is valid or absent."""
+    from desktop.policy import PolicyError, load_policy
+
+    try:
+        load_policy()
+    except PolicyError as exc:
+        return str(exc)
+    return ""
 
 
 def _start_app(minimised: bool = False) -> int:
