@@ -64,6 +64,7 @@ class OutboxSender:
         self.workers = workers if backend_factory is not None else 1
         self.backend_factory = backend_factory
         self.lease_seconds = lease_seconds
+        self._outage_rounds = 0
         # Back-ends that can search several keys and create several tickets per request
         # (RT) get tickets in batches.
         batched = hasattr(backend, "create_tickets") and hasattr(backend, "find_by_idempotency_keys")
@@ -86,6 +87,8 @@ class OutboxSender:
                     break
         if report.errors and any(not isinstance(e, PERMANENT) for e in report.errors.values()):
             self._postpone_rest(report)
+        elif report.sent:
+            self._outage_rounds = 0
         return report
 
     def _send_parallel(self, units: list[list[OutboxEntry]], report: SendReport) -> None:
@@ -246,9 +249,13 @@ class OutboxSender:
         log.info("outbox %s: will retry in %.0f s (%s)", key, delay, type(exc).__name__)
 
     def _postpone_rest(self, report: SendReport) -> None:
-        """The ITSM is down or refuses us: everything else due waits as long."""
+        """The ITSM is down or refuses us: everything else due waits as long, and longer
+        after each consecutive failed round (the outage back-off), so that an outage costs
+        a few probes rather than one failed batch per round."""
         key, exc = next((k, e) for k, e in report.errors.items() if not isinstance(e, PERMANENT))
-        until = self.outbox.get(key).next_attempt_at
+        self._outage_rounds += 1
+        delay = backoff_delay(self._outage_rounds, self.base_delay, self.max_delay, self.rng())
+        until = max(self.outbox.get(key).next_attempt_at, self.clock() + delay)
         self.outbox.postpone_queued(until, exc.user_message, self.clock())
 
 

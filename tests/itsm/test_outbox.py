@@ -268,3 +268,28 @@ def test_itsm_down_costs_one_request_not_one_per_worker(outbox):
     sender.send_due()
     assert itsm.calls == ["create_many"]
     assert sum(e.attempts for e in outbox.all()) == 10 and outbox.due(clock.now) == []
+
+
+def test_a_long_outage_costs_a_few_probes_that_grow_further_apart(outbox):
+    from tests.itsm.fake_backend import MemoryBulkItsm
+
+    itsm, clock = MemoryBulkItsm(), Clock()
+    for n in range(200):
+        outbox.add(_ticket(n), itsm="memory")
+    sender = OutboxSender(outbox, itsm, clock=clock, base_delay=1, max_delay=64, rng=lambda: 1.0)
+    probes = []
+    while clock.now < 1_000_000 + 300:               # five minutes of outage
+        itsm.fail_next = [Unavailable("refused")]
+        if sender.send_due(limit=500).errors:
+            probes.append(clock.now)
+        clock.now = min(e.next_attempt_at for e in outbox.all())
+    gaps = [b - a for a, b in zip(probes, probes[1:])]
+    assert gaps == sorted(gaps) and gaps[-1] == 64
+    assert len(probes) <= 12
+    assert sum(e.attempts for e in outbox.all()) <= 10 * len(probes)
+    itsm.fail_next = []
+    clock.now += 100
+    while outbox.counts().get("queued"):
+        sender.send_due(limit=500)
+        clock.now += 100
+    assert len(itsm.tickets) == 200
