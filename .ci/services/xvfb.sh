@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# A real X screen (Xvfb) with a real system tray host (stalonetray where Debian has it,
+# else trayer: both own the freedesktop _NET_SYSTEM_TRAY selection) for the tray app's
+# screenshot test and bench; the display goes to .ci/env as HELPDESK_TEST_XVFB_DISPLAY.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export DEBIAN_FRONTEND=noninteractive
+DISPLAY_NUM="${HELPDESK_XVFB_DISPLAY_NUM:-99}"
+# Xvfb, the tray host, a window lister, and the X libraries Qt's xcb platform loads.
+packages="xvfb x11-utils libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1
+          libxcb-render-util0 libxcb-image0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libegl1 libgl1
+          libfontconfig1 libdbus-1-3 fonts-dejavu-core"
+missing=""
+for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+[ -z "$missing" ] || apt-get install -y -qq $missing >/dev/null
+if ! command -v stalonetray >/dev/null && ! command -v trayer >/dev/null; then
+  apt-get install -y -qq stalonetray >/dev/null 2>&1 || apt-get install -y -qq trayer >/dev/null
+fi
+if ! [ -S "/tmp/.X11-unix/X$DISPLAY_NUM" ]; then
+  setsid nohup Xvfb ":$DISPLAY_NUM" -screen 0 1280x800x24 -nolisten tcp >/tmp/xvfb.log 2>&1 &
+  for _ in $(seq 1 50); do [ -S "/tmp/.X11-unix/X$DISPLAY_NUM" ] && break; sleep 0.1; done
+fi
+export DISPLAY=":$DISPLAY_NUM"
+xdpyinfo >/dev/null
+tray_up() { xwininfo -root -tree | grep -qiE '"(stalonetray|panel)"'; }
+if ! tray_up; then
+  if command -v stalonetray >/dev/null; then
+    setsid nohup stalonetray --geometry 6x1+1000+0 --icon-size 48 --background '#2d2d2d' \
+      >/tmp/tray-host.log 2>&1 &
+  else
+    setsid nohup trayer --edge top --align right --widthtype request --height 40 \
+      --SetDockType true --transparent false --tint 0x2d2d2d >/tmp/tray-host.log 2>&1 &
+  fi
+  for _ in $(seq 1 50); do tray_up && break; sleep 0.1; done
+fi
+tray_up
+touch .ci/env
+grep -v '^HELPDESK_TEST_XVFB_DISPLAY=' .ci/env > .ci/env.tmp || true
+mv .ci/env.tmp .ci/env
+echo "HELPDESK_TEST_XVFB_DISPLAY=:$DISPLAY_NUM" >> .ci/env
+echo "xvfb: display :$DISPLAY_NUM with a tray host"
