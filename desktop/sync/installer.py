@@ -13,6 +13,8 @@ Layout next to `current.sqlite`:
     partial/<sha256>           chunks already downloaded and verified: a new attempt
                                resumes where the last one stopped
     incoming.sqlite            the file being assembled (removed on failure)
+    sync.lock                  held while an update runs: the tray's periodic sync and a
+                               `python -m desktop sync` never assemble at the same time
     sync-state.json            ETag and last result, for `sync --status` and `doctor`
 
 Order: manifest signature, rollback and freeze checks → a patch from the installed
@@ -27,10 +29,11 @@ import hashlib
 import json
 import os
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import zstandard
 from nacl.signing import VerifyKey
@@ -97,9 +100,33 @@ class SnapshotInstaller:
             pass  # the state file is a convenience; a full disk must not hide the real result
 
     # -- update -----------------------------------------------------------------------
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """One update at a time per machine; the OS releases the lock if the process dies."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        handle = open(self.root / "sync.lock", "a+b")
+        try:
+            try:
+                if os.name == "nt":
+                    import msvcrt
+                    msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+                else:
+                    import fcntl
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise SyncError("another sync is already running on this machine; try again in a minute") from None
+            yield
+        finally:
+            handle.close()
+
     def update(self, client: SyncClient, kb: str, trusted: Iterable[VerifyKey],
                now: datetime | None = None) -> UpdateResult:
-        self.root.mkdir(parents=True, exist_ok=True)
+        """Bring the installed snapshot up to date, or raise `SyncError` saying why not."""
+        with self._exclusive():
+            return self._update(client, kb, trusted, now)
+
+    def _update(self, client: SyncClient, kb: str, trusted: Iterable[VerifyKey],
+                now: datetime | None) -> UpdateResult:
         self.incoming.unlink(missing_ok=True)            # left by a crash: never trusted
         current = self.installed()
         state = self.state()

@@ -20,9 +20,9 @@ import json
 import secrets
 import sqlite3
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator
 
 from desktop.sync.client import ServerRefused, SyncClient

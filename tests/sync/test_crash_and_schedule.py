@@ -192,3 +192,13 @@ def test_health_reports_what_doctor_should_say(setup, monkeypatch):
     assert any("last error: sync server refused" in p for p in problems)
     monkeypatch.delenv("HELPDESK_SYNC_TOKEN")
     assert any("no enrolment token" in p for p in health(setup.policy(), setup.installer))
+
+
+def test_two_syncs_at_once_do_not_both_assemble(setup):
+    from desktop.sync.client import SyncError
+
+    setup.harness.publish(setup.v1, version=1)
+    with setup.installer._exclusive():                 # the tray's periodic sync is running
+        with pytest.raises(SyncError, match="another sync is already running"):
+            sync_once(setup.policy(), installer=setup.installer)
+    assert sync_once(setup.policy(), installer=setup.installer).version == 1
