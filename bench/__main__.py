@@ -113,6 +113,10 @@ def main() -> int:
     return 0
 
 
+def pct(value: float) -> str:
+    return f"{value:.1%}"
+
+
 def write_results(rows: list, speed: dict, rss_mb: float, command: str) -> None:
     lines = [START, "## Comprehension and speed", "",
              f"Command: `make bench` (`{command}`), one core pinned, "
@@ -124,11 +128,11 @@ def write_results(rows: list, speed: dict, rss_mb: float, command: str) -> None:
              "|---|---|---|---|---|---|---|---|---|"]
     for set_name, system, s in rows:
         n = s["in_scope"] or s["out_of_scope"]
-        in_scope = s["in_scope"] > 0
-        lines.append(f"| {set_name} | {system} | {n} | "
-                     f"{f'{s['top1']:.1%}' if in_scope else '–'} | {f'{s['top3']:.1%}' if in_scope else '–'} | "
-                     f"{f'{s['confident_wrong']:.1%}' if in_scope else '–'} | "
-                     f"{'–' if in_scope else f'{s['rejected']:.1%}'} | {s['p50_ms']} | {s['p99_ms']} |")
+        if s["in_scope"]:
+            cells = [pct(s["top1"]), pct(s["top3"]), pct(s["confident_wrong"]), "–"]
+        else:
+            cells = ["–", "–", "–", pct(s["rejected"])]
+        lines.append(f"| {set_name} | {system} | {n} | {' | '.join(cells)} | {s['p50_ms']} | {s['p99_ms']} |")
     lines += ["", "| knowledge base | entries | ask p50 ms | ask p99 ms |", "|---|---|---|---|"]
     for key, value in speed.items():
         if key == "open_ms":
