@@ -10,7 +10,7 @@ the dashboard says so.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from sync_server.db import Database
 
@@ -23,7 +23,7 @@ _DAILY_METRICS = {"dialogue_started": "dialogues", "question_understood": "under
 
 
 def report(db: Database, days: int = 30, min_installs: int = 5, today: date | None = None) -> dict:
-    today = today or date.today()
+    today = today or datetime.now(timezone.utc).date()        # clients count days in UTC
     since = (today - timedelta(days=days - 1)).isoformat()
     with db.transaction(write=False) as tx:
         sums = tx.all("SELECT day, metric, SUM(count) FROM stats_daily WHERE day >= ? GROUP BY day, metric",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 import subprocess
-from datetime import date, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sync_server.auth import create_token
@@ -17,7 +17,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 def seed(harness, installs: int = 6) -> None:
     for n in range(installs):
         body = batch(secrets.token_hex(16), "how do i frobnicate the plotter", dialogues=n + 2)
-        body["days"][0]["day"] = (date.today() - timedelta(days=n)).isoformat()
+        body["days"][0]["day"] = (datetime.now(timezone.utc).date() - timedelta(days=n)).isoformat()
         harness.client.post("/v1/stats/batches", json=body, headers=harness.device)
 
 

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import datetime, timezone
 
 import pytest
 
 
 def batch(install: str, question: str | None = None, dialogues: int = 1, batch_id: str | None = None) -> dict:
-    day = {"day": date.today().isoformat(), "counters": {
+    day = {"day": datetime.now(timezone.utc).date().isoformat(), "counters": {
         "dialogue_started": {"": dialogues}, "question_understood": {"": 3},
         "question_not_understood": {"": 1}, "article_used": {"printer-jam": 2},
         "feedback_helpful": {"printer-jam": 1}, "ticket_created": {"printing": 1}}, "unanswered": {}}
@@ -65,7 +65,7 @@ def test_csv_export_has_one_row_per_day(server):
     lines = reply.text.strip().splitlines()
     assert reply.headers["content-type"].startswith("text/csv")
     assert lines[0].startswith("day,dialogues,interactions") and len(lines) == 8
-    assert lines[-1].startswith(f"{date.today().isoformat()},7,4,3,1")
+    assert lines[-1].startswith(f"{datetime.now(timezone.utc).date().isoformat()},7,4,3,1")
 
 
 def test_old_batch_ids_are_forgotten_but_recent_ones_still_deduplicate(server):
