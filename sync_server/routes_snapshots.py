@@ -24,6 +24,7 @@ from typing import Annotated
 from fastapi import APIRouter, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
+from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from desktop.sync import manifest as mf
@@ -145,8 +146,12 @@ def missing_chunks(query: MissingQuery, request: Request) -> MissingReply:
 
 @router.put("/v1/admin/chunks/{sha}", tags=["publishing"], status_code=201)
 async def put_chunk(sha: Sha256, request: Request) -> dict:
-    require(request, "publish")
     body = await request.body()
+    return await run_in_threadpool(_put_chunk, sha, request, body)
+
+
+def _put_chunk(sha: str, request: Request, body: bytes) -> dict:
+    require(request, "publish")
     try:
         created = request.app.state.chunks.put(sha, body)
     except ChunkRejected as exc:
@@ -155,8 +160,12 @@ async def put_chunk(sha: Sha256, request: Request) -> dict:
 
 
 async def _put_blob(kind: str, sha: str, request: Request) -> dict:
-    require(request, "publish")
     body = await request.body()
+    return await run_in_threadpool(_store_blob, kind, sha, request, body)
+
+
+def _store_blob(kind: str, sha: str, request: Request, body: bytes) -> dict:
+    require(request, "publish")
     try:
         created = request.app.state.chunks.put_blob(kind, sha, body)
     except ChunkRejected as exc:
@@ -176,9 +185,13 @@ async def put_index(sha: Sha256, request: Request) -> dict:
 
 @router.put("/v1/admin/kbs/{kb}/manifest", tags=["publishing"], status_code=201)
 async def put_manifest(kb: KbName, request: Request) -> Published:
+    raw = await request.body()
+    return await run_in_threadpool(_publish, kb, request, raw)    # signature, files, database: off the loop
+
+
+def _publish(kb: str, request: Request, raw: bytes) -> Published:
     require(request, "publish")
     kb = _kb(kb)
-    raw = await request.body()
     try:
         manifest = mf.verify(raw, trusted_keys(request))
     except mf.UntrustedKey as exc:
