@@ -47,7 +47,7 @@ class Collected:
     """Raw signals of every question, computed once (the expensive part: embeddings)."""
 
     def __init__(self, kb: KnowledgeBase, rows: list[dict]):
-        index = kb._ensure_index()
+        index = kb.search_index()
         self.starts = index.starts
         group_of = {}
         for grp, members in index.members.items():

@@ -2,7 +2,8 @@
 
 A test file is JSON lines: `{"q": "my printr is jammed", "expected": "printer-paper-jam"}`;
 `"expected": null` means the assistant should say it did not understand. Optional
-keys: `lang` (passed to `ask`; by default the language is detected) and `split`.
+keys: `lang` and `split`. The language is detected as the app does; `evaluate(...,
+use_lang=True)` passes each case's `lang` to `ask` instead.
 
 Measures, over questions with an expected id: right first (`top1`, the reply is not
 `unknown` and its first hit is the expected one), right in the first three (`top3`),

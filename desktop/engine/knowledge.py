@@ -22,8 +22,8 @@ import numpy as np
 
 from desktop.engine import matcher
 from desktop.engine.embedder import Embedder, shared_embedder
-from desktop.engine.language import LanguageGuesser
-from desktop.engine.lexical import AnalysedQuery, LexicalIndex, QueryAnalyser
+from desktop.engine.index import SearchIndex
+from desktop.engine.lexical import AnalysedQuery
 from desktop.engine.reply import Hit, Reply
 from desktop.engine.smalltalk import smalltalk
 from desktop.engine.snapshot import SnapshotError, SnapshotInfo, connect
@@ -43,14 +43,12 @@ MESSAGES = {
         "unknown": "Sorry, I did not understand. Could you say it differently? "
                    "If it is urgent, I can open a ticket for you.",
         "choose": "Did you mean one of these?",
-        "no_semantic": "",
     },
     "fr": {
         "empty": "Posez votre question informatique avec vos mots.",
         "unknown": "Désolé, je n'ai pas compris. Pouvez-vous reformuler ? "
                    "Si c'est urgent, je peux ouvrir un ticket pour vous.",
         "choose": "Vouliez-vous dire l'un de ces sujets ?",
-        "no_semantic": "",
     },
 }
 
@@ -71,43 +69,6 @@ class Article:
     group: int
 
 
-def _starts(counts: list[int]) -> np.ndarray:
-    """Start offset of each group's rows in a concatenated matrix."""
-    return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if counts else np.zeros(0, np.int64)
-
-
-def _matrix(blobs: list[bytes], dim: int) -> np.ndarray:
-    return np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(-1, dim).astype(np.float32)
-
-
-class _Index:
-    """What `ask` needs in memory, built once from the snapshot."""
-
-    def __init__(self, db, embedder: Embedder, model: str):
-        rows = db.execute("SELECT grp, original_id, vectors, doc_count, passages, passage_count, "
-                          "term_hashes, term_weights FROM groups ORDER BY grp").fetchall()
-        self.group_ids = [row[1] for row in rows]
-        self.starts = _starts([row[3] for row in rows])
-        self.passage_starts = _starts([row[5] for row in rows])
-        self.semantic = model == embedder.identity and bool(rows)
-        if self.semantic:
-            self.vectors = _matrix([row[2] for row in rows], embedder.dim)
-            self.passages = _matrix([row[4] for row in rows], embedder.dim)
-        self.lexical = LexicalIndex([(row[6], row[7]) for row in rows])
-        vocabulary = dict(db.execute("SELECT word, frequency FROM vocabulary"))
-        synonyms: dict[str, dict[str, str]] = {}
-        for lang, phrase, canonical in db.execute("SELECT lang, phrase, canonical FROM synonyms"):
-            synonyms.setdefault(lang, {})[phrase] = canonical
-        self.analyser = QueryAnalyser(vocabulary, synonyms)
-        counts: dict[str, dict[str, int]] = {}
-        for lang, word, frequency in db.execute("SELECT lang, word, frequency FROM language_words"):
-            counts.setdefault(lang, {})[word] = frequency
-        self.languages = LanguageGuesser(counts)
-        self.members: dict[int, dict[str, str]] = {}
-        for entry_id, lang, grp in db.execute("SELECT id, lang, grp FROM entries"):
-            self.members.setdefault(grp, {})[lang] = entry_id
-
-
 class KnowledgeBase:
     """A read-only snapshot you can ask questions of."""
 
@@ -117,7 +78,7 @@ class KnowledgeBase:
         self.info = info
         self.tuning = tuning
         self._embedder = embedder or shared_embedder()
-        self._index: _Index | None = None
+        self._index: SearchIndex | None = None
         self._lock = threading.Lock()
         self._db_lock = threading.Lock()
         self.warnings: list[str] = []
@@ -165,7 +126,7 @@ class KnowledgeBase:
     def translation(self, entry_id: str, lang: str) -> str:
         """The id of `entry_id`'s version in `lang`, or `entry_id` itself."""
         group = self.article(entry_id).group
-        return self._ensure_index().members.get(group, {}).get(lang, entry_id)
+        return self.search_index().members.get(group, {}).get(lang, entry_id)
 
     def render(self, text: str, values: Mapping[str, str | None]) -> str:
         return render(text, values)
@@ -173,17 +134,17 @@ class KnowledgeBase:
     # -- asking ---------------------------------------------------------------------
     def warm_up(self) -> None:
         """Build the in-memory indexes and load the model now (call off the GUI thread)."""
-        self._ensure_index()
+        self.search_index()
         if self._index and self._index.semantic:
             self._embedder.embed(["warm up"])
 
-    def _ensure_index(self) -> _Index:
+    def search_index(self) -> SearchIndex:
         if self._index is None:
             with self._lock:
                 if self._index is None:
                     with self._db_lock:
                         try:
-                            index = _Index(self._db, self._embedder, self.info.model)
+                            index = SearchIndex(self._db, self._embedder, self.info.model)
                         except (sqlite3.DatabaseError, ValueError, KeyError) as exc:
                             raise SnapshotError(f"{self.info.path}: damaged snapshot ({exc})") from None
                     if index.semantic and len(index.starts) and int(index.starts[-1]) >= len(index.vectors):
@@ -195,7 +156,7 @@ class KnowledgeBase:
         """Understand a question: see `Reply` for the kinds of answer."""
         question = _clean(text)
         lang = lang if lang in self.info.languages else None
-        index = self._ensure_index()
+        index = self.search_index()
         if not lang:
             hint = detect_language(question, self.info.languages, self.info.default_lang)
             lang = index.languages.guess(question, default=hint)
@@ -225,10 +186,10 @@ class KnowledgeBase:
         return Reply("unknown", hits=hits[:3], lang=lang, message=messages["unknown"],
                      corrections=analysed.corrections)
 
-    def signals(self, question: str, index: _Index | None = None,
+    def signals(self, question: str, index: SearchIndex | None = None,
                 lang: str | None = None) -> tuple[matcher.Signals, AnalysedQuery]:
         """What both tiers say about every group (see matcher.Signals)."""
-        index = index or self._ensure_index()
+        index = index or self.search_index()
         analysed = index.analyser.analyse(question, lang)
         lexical = index.lexical.score(analysed.terms)
         n = len(index.group_ids)
@@ -243,7 +204,7 @@ class KnowledgeBase:
         unknown = analysed.unknown_words / analysed.content_words if analysed.content_words else 1.0
         return matcher.Signals(semantic, neighbours, passages, lexical, unknown), analysed
 
-    def _hit(self, grp: int, lang: str, score: float, index: _Index) -> Hit:
+    def _hit(self, grp: int, lang: str, score: float, index: SearchIndex) -> Hit:
         members = index.members.get(grp, {})
         entry_id = members.get(lang) or members.get(self.info.default_lang) or next(iter(members.values()))
         entry = self.article(entry_id)

@@ -12,7 +12,9 @@ from tests.kb_snapshots.conftest import run_cli
 @pytest.fixture
 def env(tmp_path, monkeypatch):
     monkeypatch.setenv("HELPDESK_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("HELPDESK_POLICY", str(tmp_path / "no-policy.toml"))
+    policy = tmp_path / "policy.toml"      # an empty policy: no ITSM, no sync server
+    policy.write_text("")
+    monkeypatch.setenv("HELPDESK_POLICY", str(policy))
     monkeypatch.setenv("HELPDESK_USER_FULL_NAME", "Ann Smith")
     return tmp_path
 

@@ -1,0 +1,51 @@
+"""The in-memory search index of a snapshot: what `KnowledgeBase.ask` searches.
+
+Assembled once from the snapshot's per-group rows: example and passage vectors
+(float16 on disk, float32 in memory), the BM25 index, the vocabulary and synonyms for
+query analysis, the per-language word counts for language guessing, and which entry
+of each translation group is in which language.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from desktop.engine.embedder import Embedder
+from desktop.engine.language import LanguageGuesser
+from desktop.engine.lexical import LexicalIndex, QueryAnalyser
+
+
+def _starts(counts: list[int]) -> np.ndarray:
+    """Start offset of each group's rows in a concatenated matrix."""
+    return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if counts else np.zeros(0, np.int64)
+
+
+def _matrix(blobs: list[bytes], dim: int) -> np.ndarray:
+    return np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(-1, dim).astype(np.float32)
+
+
+class SearchIndex:
+    """What `ask` needs in memory, built once from the snapshot."""
+
+    def __init__(self, db, embedder: Embedder, model: str):
+        rows = db.execute("SELECT grp, original_id, vectors, doc_count, passages, passage_count, "
+                          "term_hashes, term_weights FROM groups ORDER BY grp").fetchall()
+        self.group_ids = [row[1] for row in rows]
+        self.starts = _starts([row[3] for row in rows])
+        self.passage_starts = _starts([row[5] for row in rows])
+        self.semantic = model == embedder.identity and bool(rows)
+        if self.semantic:
+            self.vectors = _matrix([row[2] for row in rows], embedder.dim)
+            self.passages = _matrix([row[4] for row in rows], embedder.dim)
+        self.lexical = LexicalIndex([(row[6], row[7]) for row in rows])
+        vocabulary = dict(db.execute("SELECT word, frequency FROM vocabulary"))
+        synonyms: dict[str, dict[str, str]] = {}
+        for lang, phrase, canonical in db.execute("SELECT lang, phrase, canonical FROM synonyms"):
+            synonyms.setdefault(lang, {})[phrase] = canonical
+        self.analyser = QueryAnalyser(vocabulary, synonyms)
+        counts: dict[str, dict[str, int]] = {}
+        for lang, word, frequency in db.execute("SELECT lang, word, frequency FROM language_words"):
+            counts.setdefault(lang, {})[word] = frequency
+        self.languages = LanguageGuesser(counts)
+        self.members: dict[int, dict[str, str]] = {}
+        for entry_id, lang, grp in db.execute("SELECT id, lang, grp FROM entries"):
+            self.members.setdefault(grp, {})[lang] = entry_id
