@@ -47,6 +47,11 @@ class Embedder:
             return self._question(texts[0])
         return self._embed(texts, passages)
 
+    def forget(self) -> None:
+        """Drop the remembered questions (benchmarks measure the real cost)."""
+        with self._lock:
+            self._recent.clear()
+
     def _question(self, text: str) -> np.ndarray:
         with self._lock:
             cached = self._recent.get(text)
