@@ -6,7 +6,7 @@ SNAPSHOT := build/sample_kb.sqlite
 KB_SRC   := kb_snapshots/sample_kb
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test bench bench-sync snapshot lint clean
+.PHONY: help setup run test bench bench-sync bench-ui translations snapshot lint clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,14 @@ bench: $(SNAPSHOT)  ## Measure comprehension and speed against peers; writes ben
 
 bench-sync: $(SNAPSHOT)  ## Measure the sync server (needs wrk; PostgreSQL from HELPDESK_TEST_PG_URL); writes bench/RESULTS.md
 	$(PY) -m bench.sync_bench --old $(SNAPSHOT) --edit-one-article-of $(KB_SRC)
+
+bench-ui: $(SNAPSHOT)  ## Measure the tray app (start-up, chat, keystroke to answer, memory) on Xvfb; writes bench/RESULTS.md
+	bash .ci/services/xvfb.sh
+	$(PY) -m bench.ui_bench --display :99
+
+translations: $(VENV)/.installed  ## Extract the tray app's strings into the .ts files and compile the .qm files
+	$(VENV)/bin/pyside6-lupdate desktop/ui/*.py -ts desktop/ui/translations/helpdesk_fr.ts -no-obsolete
+	$(VENV)/bin/pyside6-lrelease desktop/ui/translations/helpdesk_fr.ts -qm desktop/ui/translations/helpdesk_fr.qm
 
 clean:  ## Remove build output and the virtual environment
 	rm -rf build $(VENV)
