@@ -133,4 +133,5 @@ def _render(data: dict) -> str:
 <div class=card><h3>Knowledge gaps: questions not understood</h3>
 {_table(data['gaps'], [('question', 'Question (scrubbed)'), ('installs', 'Installs'), ('asked', 'Asked')],
         'No question reached the threshold yet.')}<p class=note>{escape(gaps_note)}
+<a href="/v1/admin/stats.csv?table=gaps&amp;days={data['days']}">Gap report as CSV</a>.
 Tickets avoided = helpful answers + decision trees completed (an estimate).</p></div></div></main>"""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime, timedelta, timezone
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -122,15 +122,26 @@ def get_report(request: Request, days: Days = 30) -> dict:
     return report(request.app.state.db, days, request.app.state.settings.min_installs)
 
 
+_TABLES = {   # ?table= -> (report key, columns)
+    "daily": ("daily", DAILY_COLUMNS),
+    "articles": ("top_articles", ("id", "count")),
+    "trees": ("top_trees", ("id", "count")),
+    "gaps": ("gaps", ("question", "installs", "asked")),
+}
+
+
 @router.get("/v1/admin/stats.csv", tags=["statistics"], response_class=Response,
-            responses={200: {"content": {"text/csv": {}}, "description": "one row per day"}})
-def get_csv(request: Request, days: Days = 30) -> Response:
+            responses={200: {"content": {"text/csv": {}}, "description": "the chosen table as CSV"}})
+def get_csv(request: Request, days: Days = 30,
+            table: Literal["daily", "articles", "trees", "gaps"] = "daily") -> Response:
+    """Per-day figures, top articles, top trees or the gap report, for a spreadsheet."""
     require(request, "stats")
     data = report(request.app.state.db, days, request.app.state.settings.min_installs)
+    key, columns = _TABLES[table]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(DAILY_COLUMNS)
-    for row in data["daily"]:
-        writer.writerow([row[c] for c in DAILY_COLUMNS])
+    writer.writerow(columns)
+    for row in data[key]:
+        writer.writerow([row[c] for c in columns])
     return Response(out.getvalue(), media_type="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="helpdesk-stats.csv"'})
+                    headers={"Content-Disposition": f'attachment; filename="helpdesk-{table}.csv"'})

@@ -101,3 +101,11 @@ def test_admins_post_banners_and_open_slots_from_the_dashboard(server):
     assert "VPN outage" in page and "0 / 3" in page
     form(server, f"/admin/board/announcements/{banners[0]['id']}/end")
     assert server.client.get("/v1/announcements", headers=server.device).json() == []
+
+
+def test_gap_report_exports_as_csv(server):
+    seed(server)
+    reply = server.client.get("/v1/admin/stats.csv?table=gaps", headers=server.admin)
+    assert reply.text.splitlines() == ["question,installs,asked", "how do i frobnicate the plotter,6,6"]
+    assert "helpdesk-gaps.csv" in reply.headers["content-disposition"]
+    assert server.client.get("/v1/admin/stats.csv?table=users", headers=server.admin).status_code == 422
