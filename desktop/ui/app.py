@@ -234,8 +234,8 @@ def run(argv: list[str] | None = None, minimised: bool = False) -> int:
         app.trayShown.connect(lambda: _note(timings, "tray_shown", started))
         app.ready.connect(lambda: _note(timings, "ready", started))
     app.start(minimised)
-    if not minimised and app.use_tray and os.environ.get("HELPDESK_SHOW_CHAT"):
-        app.show_chat()
+    if not minimised and app.use_tray:
+        app.show_chat()                        # launched by hand: show the window at once
     code = qapp.exec()
     guard.close()
     return code

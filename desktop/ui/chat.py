@@ -111,6 +111,7 @@ class ChatWindow(QWidget):
         app.onlineChanged.connect(self.set_online)
         app.announcementsChanged.connect(self.set_announcements)
         app.ready.connect(self._on_ready)
+        app.failed.connect(self._on_failed)
         self.set_online(app.online)
         self.set_announcements(app.announcements)
 
@@ -141,11 +142,16 @@ class ChatWindow(QWidget):
         super().changeEvent(event)
 
     def welcome(self) -> None:
-        if self.app.assistant is None:
+        if self.app.error:
+            self._on_failed(self.app.error)
+        elif self.app.assistant is None:
             self.answer.setMarkdown(self.tr("Getting ready…"))
         else:
             self.answer.setMarkdown(self.tr("Type your IT question: answers appear as you type."))
         self._set_answer_controls(feedback=False)
+
+    def _on_failed(self, message: str) -> None:
+        self.answer.setPlainText(self.tr("The knowledge base cannot be opened: %s") % message)
 
     def _on_ready(self) -> None:
         if not self.question.text().strip():

@@ -116,7 +116,11 @@ class Assistant:
 
     def set_stats(self, enabled: bool) -> None:
         self.settings.update(stats=enabled)
-        if self.stats is not None:
+        if self.stats is None:
+            return
+        if enabled and self.stats_allowed and not self.stats.enabled:
+            self.stats = type(self.stats)(self.stats.db_path, enabled=True)   # creates its tables
+        else:
             self.stats.enabled = enabled and self.stats_allowed
 
     def warm_up(self) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "seen_statuses": {},              # ticket key -> status the user has seen (unread badge)
 }
 AUTOSTART_NAME = "helpdesk-assistant"
+_SAVE_LOCK = threading.Lock()                 # worker threads may save at the same time
 
 
 class SettingsError(ValueError):
@@ -78,10 +80,11 @@ class Settings:
         self.save()
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.values, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.path)
+        with _SAVE_LOCK:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self.values, indent=1, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, self.path)
 
 
 def autostart_file() -> Path:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["QT_QPA_PLATFORM"] = "offscreen"        # never a real screen here (see test_tray_xvfb)
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 import subprocess  # noqa: E402

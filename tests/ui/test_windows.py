@@ -145,3 +145,63 @@ def test_french_from_the_ts_source_when_no_compiled_qm(qapp):
     translator = TsTranslator(TRANSLATIONS / "helpdesk_fr.ts")
     assert translator.translate("ChatWindow", "Was this helpful?") == "Est-ce que cela vous a aidé ?"
     assert translator.translate("ChatWindow", "not a string of ours") is None
+
+
+def test_ticket_status_change_becomes_a_notification_and_a_badge(qtbot, start_app, itsm, monkeypatch):
+    from desktop.ui.tray import TrayIcon
+
+    app = start_app()
+    tray = TrayIcon(app)
+    shown = []
+    monkeypatch.setattr(tray, "showMessage", lambda title, text, *rest: shown.append((title, text)))
+    _send_ticket(app, "Noisy laptop")
+    itsm.tickets["1"]["status"] = "resolved"
+    app.assistant.desk.service.outbox.conn.execute("UPDATE itsm_outbox SET next_poll_at = 0")
+    with qtbot.waitSignal(app.ticketStatusChanged, timeout=5_000):
+        app.poll()
+    qtbot.waitUntil(lambda: app.unread == 1, timeout=5_000)
+    assert shown == [("Ticket updated", "Noisy laptop: resolved")]
+    tray.hide()
+
+
+def test_every_control_has_a_name_for_screen_readers(qtbot, start_app):
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
+
+    app = start_app()
+    chat = app.show_chat()
+    chat.form_page.open_form(None)
+    windows = [chat, app.show_tickets(), app.show_settings(), app.show_booking()]
+    for window in windows:
+        for widget in window.findChildren(QWidget):
+            if not isinstance(widget, (QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit)):
+                continue
+            if isinstance(widget, QLineEdit) and isinstance(widget.parent(), QComboBox):
+                continue
+            name = widget.accessibleName() or (widget.text() if isinstance(widget, QAbstractButton) else "")
+            assert name or not widget.isVisibleTo(window), f"{type(window).__name__}: unnamed {type(widget).__name__}"
+
+
+def test_a_broken_snapshot_is_said_in_the_chat(qtbot, make_assistant):
+    from desktop.engine import SnapshotError
+    from desktop.ui.app import HelpdeskApp
+
+    def broken():
+        raise SnapshotError("kb.sqlite: not a Helpdesk Assistant snapshot")
+    app = HelpdeskApp(factory=broken, use_tray=False, poll_ms=3_600_000)
+    with qtbot.waitSignal(app.failed, timeout=5_000):
+        app.start()
+    chat = app.show_chat()
+    assert "cannot be opened: kb.sqlite: not a Helpdesk Assistant snapshot" in chat.answer.toPlainText()
+    assert "cannot be opened" in app.fallback.status.text()
+    app.fallback.close()
+    chat.close()
+
+
+def test_statistics_switched_back_on_counts_again(make_assistant, home):
+    from desktop.sync.stats import UsageStats
+
+    assistant = make_assistant()
+    assistant.stats = UsageStats(home / "state.sqlite", enabled=False)
+    assistant.set_stats(True)
+    assert assistant.stats.enabled
+    assistant.ask("I forgot my password")            # counted without error

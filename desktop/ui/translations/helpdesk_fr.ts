@@ -86,117 +86,122 @@
 <context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat.py" line="119" />
+        <location filename="../chat.py" line="120" />
         <source>Ask IT — Helpdesk Assistant</source>
         <translation>Demander à l'informatique — Assistant support</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="120" />
+        <location filename="../chat.py" line="121" />
         <source>Describe your problem in your own words…</source>
         <translation>Décrivez votre problème avec vos mots…</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="121" />
+        <location filename="../chat.py" line="122" />
         <source>Your question</source>
         <translation>Votre question</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="122" />
+        <location filename="../chat.py" line="123" />
         <source>&amp;Ask</source>
         <translation>&amp;Demander</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="123" />
+        <location filename="../chat.py" line="124" />
         <source>Answer</source>
         <translation>Réponse</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="124" />
+        <location filename="../chat.py" line="125" />
         <source>Did you mean:</source>
         <translation>Vouliez-vous dire :</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="125" />
+        <location filename="../chat.py" line="126" />
         <source>&amp;Start the guided steps</source>
         <translation>&amp;Commencer le pas-à-pas</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="126" />
+        <location filename="../chat.py" line="127" />
         <source>Was this helpful?</source>
         <translation>Est-ce que cela vous a aidé ?</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="127" />
+        <location filename="../chat.py" line="128" />
         <source>&amp;Yes</source>
         <translation>&amp;Oui</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="128" />
+        <location filename="../chat.py" line="129" />
         <source>&amp;No</source>
         <translation>&amp;Non</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="129" />
+        <location filename="../chat.py" line="130" />
         <source>Yes, this was helpful</source>
         <translation>Oui, cela m'a aidé</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="130" />
+        <location filename="../chat.py" line="131" />
         <source>No, this did not help</source>
         <translation>Non, cela ne m'a pas aidé</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="131" />
+        <location filename="../chat.py" line="132" />
         <source>Open a &amp;ticket</source>
         <translation>Ouvrir un &amp;ticket</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="132" />
+        <location filename="../chat.py" line="133" />
         <source>I'm a&amp;ffected too</source>
         <translation>Je suis aussi &amp;concerné</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="133" />
+        <location filename="../chat.py" line="134" />
         <source>You are offline. Answers and guided steps still work; tickets wait on this computer and are sent when you are back online.</source>
         <translation>Vous êtes hors ligne. Les réponses et le pas-à-pas fonctionnent ; les tickets attendent sur cet ordinateur et partiront au retour de la connexion.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="145" />
+        <location filename="../chat.py" line="148" />
         <source>Getting ready…</source>
         <translation>Préparation…</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="147" />
+        <location filename="../chat.py" line="150" />
         <source>Type your IT question: answers appear as you type.</source>
         <translation>Posez votre question informatique : les réponses s'affichent pendant la saisie.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="181" />
+        <location filename="../chat.py" line="154" />
+        <source>The knowledge base cannot be opened: %s</source>
+        <translation>La base de connaissances ne peut pas être ouverte : %s</translation>
+    </message>
+    <message>
+        <location filename="../chat.py" line="187" />
         <source>Sorry, something went wrong: %s</source>
         <translation>Désolé, une erreur s'est produite : %s</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="200" />
+        <location filename="../chat.py" line="206" />
         <source>I can walk you through this step by step.</source>
         <translation>Je peux vous guider pas à pas.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="273" />
+        <location filename="../chat.py" line="279" />
         <source>Glad it helped!</source>
         <translation>Ravi d'avoir pu aider !</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="275" />
+        <location filename="../chat.py" line="281" />
         <source>Sorry. Try other words, or open a ticket: the helpdesk will see what you already tried.</source>
         <translation>Désolé. Essayez d'autres mots, ou ouvrez un ticket : le support verra ce que vous avez déjà essayé.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="288" />
+        <location filename="../chat.py" line="294" />
         <source>Announcement: %s</source>
         <translation>Annonce : %s</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="299" />
+        <location filename="../chat.py" line="305" />
         <source>Thanks, we counted you</source>
         <translation>Merci, c'est noté</translation>
     </message>
@@ -372,51 +377,66 @@
     </message>
     <message>
         <location filename="../settings_view.py" line="65" />
+        <source>User name</source>
+        <translation>Nom d'utilisateur</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="66" />
+        <source>Password or token</source>
+        <translation>Mot de passe ou jeton</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="67" />
+        <source>Language</source>
+        <translation>Langue</translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="68" />
         <source>Share anonymous usage &amp;statistics</source>
         <translation>Partager des &amp;statistiques d'utilisation anonymes</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="66" />
+        <location filename="../settings_view.py" line="69" />
         <source>&amp;Language:</source>
         <translation>&amp;Langue :</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="67" />
+        <location filename="../settings_view.py" line="70" />
         <source>Start at &amp;login</source>
         <translation>Lancer à l'&amp;ouverture de session</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="68" />
+        <location filename="../settings_view.py" line="71" />
         <source>&amp;Close</source>
         <translation>&amp;Fermer</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="72" />
+        <location filename="../settings_view.py" line="75" />
         <source>System language</source>
         <translation>Langue du système</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="91" />
+        <location filename="../settings_view.py" line="94" />
         <source>No ITSM is configured on this computer; ask IT.</source>
         <translation>Aucun outil de tickets n'est configuré sur cet ordinateur ; contactez l'informatique.</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="95" />
+        <location filename="../settings_view.py" line="98" />
         <source>Your organisation has turned statistics off.</source>
         <translation>Votre organisation a désactivé les statistiques.</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="106" />
+        <location filename="../settings_view.py" line="109" />
         <source>Checking…</source>
         <translation>Vérification…</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="111" />
+        <location filename="../settings_view.py" line="114" />
         <source>Logged in; the password is kept in the system keyring.</source>
         <translation>Connecté ; le mot de passe est conservé dans le trousseau du système.</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="116" />
+        <location filename="../settings_view.py" line="119" />
         <source>Login failed: %s</source>
         <translation>Échec de la connexion : %s</translation>
     </message>
