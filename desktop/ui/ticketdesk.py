@@ -143,7 +143,8 @@ class TicketDesk:
             if f.type in ("file", "screenshot"):
                 files.append(Path(str(value)))
             else:
-                lines.append(f"{f.label}: {value}")
+                sep = " " if f.label.rstrip().endswith(("?", ":")) else ": "
+                lines.append(f"{f.label}{sep}{value}")
         context = self.context_probe(kb_version=self.kb_version).to_dict()
         return Draft(subject, description, team, origin, tuple(transcript), context,
                      tuple(files), tuple(lines))

@@ -14,7 +14,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 os.environ["HELPDESK_HOME"] = tempfile.mkdtemp(prefix="helpdesk-showcase-")
 
 import keyring  # noqa: E402
@@ -25,6 +24,8 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon  # noqa: E402
 from tests.itsm.fake_backend import MemoryItsm  # noqa: E402
 from tests.itsm.keyrings import MemoryKeyring  # noqa: E402
 from tests.ui.conftest import SNAPSHOT, VALUES, FakeBoardClient, fake_checker, make_policy  # noqa: E402
+
+os.environ["QT_QPA_PLATFORM"] = "xcb"          # the conftest import chose offscreen for unit tests
 
 
 def build_assistant(online: bool = True):

@@ -60,7 +60,7 @@ def test_screenshots_of_the_main_screens(tmp_path, snapshot_path):
                             env=_env(display, tmp_path), capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert report["tray_available"] and report["tray_geometry"][2] > 0
+    assert report["tray_available"] and report["tray_geometry"][2] > 0, report
     for name in ("tray-menu", "chat-answer", "chat-did-you-mean", "guided-steps", "ticket-form",
                  "ticket-summary", "ticket-sent", "my-tickets", "settings", "chat-french"):
         shot = SCREENSHOTS / f"{name}.png"
