@@ -6,7 +6,7 @@ SNAPSHOT := build/sample_kb.sqlite
 KB_SRC   := kb_snapshots/sample_kb
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test bench bench-sync bench-ui translations snapshot lint clean
+.PHONY: help setup run test bench bench-sync bench-ui translations snapshot lint clean installer
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,6 +47,21 @@ bench-ui: $(SNAPSHOT)  ## Measure the tray app (start-up, chat, keystroke to ans
 translations: $(VENV)/.installed  ## Extract the tray app's strings into the .ts files and compile the .qm files
 	$(VENV)/bin/pyside6-lupdate desktop/ui/*.py -ts desktop/ui/translations/helpdesk_fr.ts -no-obsolete
 	$(VENV)/bin/pyside6-lrelease desktop/ui/translations/helpdesk_fr.ts -qm desktop/ui/translations/helpdesk_fr.qm
+
+INSTALLER_OUT := build/installer
+BUNDLE        := $(INSTALLER_OUT)/dist/helpdesk-assistant
+
+$(VENV)/.installer: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[installer]'
+	touch $@
+
+installer: $(SNAPSHOT) $(VENV)/.installer  ## Build the PyInstaller bundle and the .deb (build/installer/); prints sizes by part
+	@start=$$(date +%s); \
+	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath $(INSTALLER_OUT)/dist \
+		--workpath $(INSTALLER_OUT)/work installer/helpdesk-assistant.spec && \
+	$(PY) installer/size_report.py $(BUNDLE) --check-libs && \
+	bash installer/linux/build-deb.sh $(BUNDLE) $(INSTALLER_OUT) && \
+	echo "installer built in $$(( $$(date +%s) - start )) s"
 
 clean:  ## Remove build output and the virtual environment
 	rm -rf build $(VENV)

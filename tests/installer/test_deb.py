@@ -1,0 +1,89 @@
+"""The Linux package, as IT deploys it: `dpkg -i` installs silently, the installed app
+passes `doctor` headless and answers a question, `dpkg --purge` leaves nothing behind.
+
+Needs the .deb: `.ci/services/installer.sh` builds it (make installer) and exports
+HELPDESK_TEST_DEB. Installing a package needs root, as in CI.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.services import require_service
+
+pytestmark = pytest.mark.service("installer")
+
+PACKAGE = "helpdesk-assistant"
+INSTALLED = [Path("/opt/helpdesk-assistant/helpdesk-assistant"), Path("/usr/bin/helpdesk-assistant"),
+             Path("/usr/share/applications/helpdesk-assistant.desktop"),
+             Path("/etc/xdg/autostart/helpdesk-assistant.desktop"),
+             Path("/usr/share/icons/hicolor/scalable/apps/helpdesk-assistant.svg")]
+POLICY = Path("/etc/helpdesk-assistant/policy.toml")
+
+
+def dpkg(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    return subprocess.run(["dpkg", *args], env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                          timeout=300)
+
+
+@pytest.fixture(scope="module")
+def installed():
+    deb = require_service("HELPDESK_TEST_DEB", "the .deb package")
+    if os.geteuid() != 0 or not shutil.which("dpkg"):
+        pytest.fail("installing the .deb needs root and dpkg (as in CI)")
+    done = dpkg("-i", deb)
+    assert done.returncode == 0, done.stdout + done.stderr
+    yield deb
+    dpkg("--purge", PACKAGE)
+
+
+def run_installed(args: list[str], home: Path) -> subprocess.CompletedProcess:
+    """The installed launcher with a clean environment: nothing from the source tree or venv."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "HELPDESK_HOME": str(home / "data"),
+           "QT_QPA_PLATFORM": "offscreen", "LANG": "C.UTF-8"}
+    return subprocess.run(["helpdesk-assistant", *args], env=env, cwd=home, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_deb_installs_silently_with_launchers_and_policy(installed):
+    for path in INSTALLED:
+        assert path.exists(), path
+    assert "Exec=/usr/bin/helpdesk-assistant --minimised" in INSTALLED[3].read_text()
+    assert POLICY.exists() and "[privacy]" in POLICY.read_text()
+    status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", PACKAGE], capture_output=True, text=True)
+    assert status.stdout == "install ok installed"
+
+
+def test_installed_doctor_passes_headless(installed, tmp_path):
+    done = run_installed(["doctor", "--json"], tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    checks = {c["name"]: c for c in report["checks"]}
+    assert report["failed"] == []
+    assert checks["version"]["details"]["frozen"] is True
+    assert checks["policy"]["status"] == "ok" and checks["policy"]["details"]["path"] == str(POLICY)
+    assert checks["snapshot"]["status"] == "ok", checks["snapshot"]
+    assert checks["snapshot"]["details"]["source"] == "bundled with the app"
+
+
+def test_installed_ask_answers_from_the_bundled_snapshot_and_model(installed, tmp_path):
+    done = run_installed(["ask", "I forgot my password and cannot log in", "--json"], tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    reply = json.loads(done.stdout)
+    assert reply["kind"] in ("answer", "choose")
+    assert "password" in reply["hits"][0]["id"]
+
+
+def test_purge_leaves_nothing_behind(installed):
+    done = dpkg("--purge", PACKAGE)
+    assert done.returncode == 0, done.stdout + done.stderr
+    left = [str(p) for p in INSTALLED + [POLICY, POLICY.parent, Path("/opt/helpdesk-assistant")] if p.exists()]
+    assert left == []
+    status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", PACKAGE], capture_output=True, text=True)
+    assert "installed" not in status.stdout or status.stdout.startswith("unknown")
