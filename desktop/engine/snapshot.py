@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 FORMAT = "helpdesk-assistant-snapshot"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 REQUIRED_TABLES = {"meta", "entries", "groups", "docs", "vocabulary", "language_words", "synonyms"}
 
 
