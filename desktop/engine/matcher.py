@@ -36,21 +36,21 @@ class Tuning:
     temperature: float = 0.02         # softmax temperature of the neighbour vote
     null_similarity: float = 0.84     # the "something else" pseudo-group of the vote...
     null_count: float = 5.0           # ...and how many examples it weighs
-    rank_neighbours: float = 0.04     # ranking = semantic + these weights * other signals
-    rank_lexical: float = 0.3
+    rank_neighbours: float = 0.08     # ranking = semantic + these weights * other signals
+    rank_lexical: float = 0.5
     rank_passages: float = 2.0
     lexical_half: float = 8.0         # BM25 score that counts for half in the saturated form
     # confidence = logistic(bias + w_sim*sim + w_vote*vote + w_lex*lex + w_passage*passage
     #                       + w_lead*lead + w_unknown*unknown)
-    bias: float = -50.79
-    w_sim: float = 31.837
-    w_vote: float = 3.78
-    w_lex: float = 6.095
-    w_passage: float = 22.165
-    w_lead: float = 8.072
-    w_unknown: float = -2.388
-    answer_at: float = 0.9079         # confidence for a direct answer
-    choose_at: float = 0.2975         # confidence for "did you mean"
+    bias: float = -58.278
+    w_sim: float = 45.248
+    w_vote: float = 6.377
+    w_lex: float = 7.679
+    w_passage: float = 15.5
+    w_lead: float = 5.379
+    w_unknown: float = -2.282
+    answer_at: float = 0.7165         # confidence for a direct answer
+    choose_at: float = 0.2625         # confidence for "did you mean"
     choose_max: int = 3
 
 
