@@ -18,7 +18,8 @@ Errors (each carries `user_message`, and `method`/`url`/`status` when HTTP was i
      │    └── Forbidden         403: valid credential, missing right
      ├── NotFound               404
      ├── RateLimited            429; .retry_after seconds (retryable)
-     ├── Unavailable            timeout, refused, 5xx, EasyVista 590 (retryable)
+     ├── Unavailable            refused, 5xx, EasyVista 590 (retryable)
+     │    └── TimedOut          no answer in time: the request may still land
      ├── BadResponse            malformed JSON or missing fields (retryable)
      ├── Rejected               400/422: the ITSM refused this ticket
      └── CredentialStoreError   the keyring failed
@@ -35,6 +36,7 @@ from desktop.itsm.errors import (
     NotFound,
     RateLimited,
     Rejected,
+    TimedOut,
     Unavailable,
 )
 from desktop.itsm.model import Attachment, Context, RemoteTicket, Ticket, TicketRef
@@ -43,7 +45,7 @@ from desktop.itsm.registry import BACKENDS, make_backend
 
 __all__ = [
     "AuthError", "BadResponse", "ConfigError", "CredentialStoreError", "Forbidden",
-    "ItsmError", "NotFound", "RateLimited", "Rejected", "Unavailable",
+    "ItsmError", "NotFound", "RateLimited", "Rejected", "TimedOut", "Unavailable",
     "Attachment", "Context", "RemoteTicket", "Ticket", "TicketRef",
     "BACKENDS", "Backend", "BackendConfig", "Credential", "make_backend",
 ]

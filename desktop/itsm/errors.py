@@ -54,6 +54,11 @@ class Unavailable(ItsmError):
     retryable = True
 
 
+class TimedOut(Unavailable):
+    """No answer in time: unlike a refused connection, the ITSM may still be working on
+    the request, so a retry waits long enough for it to finish before looking it up."""
+
+
 class BadResponse(ItsmError):
     """The ITSM answered something we cannot understand (malformed JSON, missing field)."""
 

@@ -5,7 +5,7 @@
 
 401 -> AuthError, 403 -> Forbidden, 404 -> NotFound, 429 -> RateLimited (Retry-After in
 seconds or as an HTTP date), 5xx and EasyVista's 590 -> Unavailable, 400/409/422 ->
-Rejected, timeouts and refused connections -> Unavailable, unparsable JSON -> BadResponse.
+Rejected, refused connections -> Unavailable, no answer in time -> TimedOut, unparsable JSON -> BadResponse.
 Secrets never appear in messages: only the method, URL (without query) and status do.
 """
 from __future__ import annotations
@@ -17,7 +17,8 @@ from typing import Any
 import requests
 
 from desktop.itsm.errors import (
-    AuthError, BadResponse, Forbidden, ItsmError, NotFound, RateLimited, Rejected, Unavailable,
+    AuthError, BadResponse, Forbidden, ItsmError, NotFound, RateLimited, Rejected, TimedOut,
+    Unavailable,
 )
 
 
@@ -40,9 +41,12 @@ class HttpClient:
         try:
             response = self.session.request(method, url, headers=headers, verify=self.verify,
                                             **kwargs)
-        except requests.Timeout:
-            raise Unavailable(f"{method} {shown}: no answer within {kwargs['timeout']} s",
+        except requests.ConnectTimeout:
+            raise Unavailable(f"{method} {shown}: cannot connect to the ITSM (timed out)",
                               method=method, url=shown) from None
+        except requests.Timeout:
+            raise TimedOut(f"{method} {shown}: no answer within {kwargs['timeout']} s",
+                           method=method, url=shown) from None
         except requests.ConnectionError:
             raise Unavailable(f"{method} {shown}: cannot connect to the ITSM",
                               method=method, url=shown) from None

@@ -76,7 +76,9 @@ class RtBackend:
         password once instead of once per ticket. One result per ticket, in order: its
         reference, or the error RT gave for that ticket alone."""
         payload = [self._create_payload(ticket, key) for ticket, key in batch]
-        answers = self.http.json("POST", "/tickets/bulk", json=payload)
+        # RT creates them one after the other: each ticket gets the usual time.
+        answers = self.http.json("POST", "/tickets/bulk", json=payload,
+                                 timeout=self.config.timeout * len(batch))
         if not isinstance(answers, list) or len(answers) != len(batch):
             raise BadResponse("RT's bulk answer does not have one result per ticket")
         results: list[TicketRef | ItsmError] = []

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from desktop.itsm.errors import (
-    AuthError, ConfigError, Forbidden, ItsmError, NotFound, RateLimited, Rejected,
+    AuthError, ConfigError, Forbidden, ItsmError, NotFound, RateLimited, Rejected, TimedOut,
 )
 from desktop.itsm.outbox import Outbox, OutboxEntry, lease_owner_id
 from desktop.itsm.protocol import Backend
@@ -54,7 +54,8 @@ class OutboxSender:
                  max_delay: float = 900.0, clock: Callable[[], float] = time.time,
                  rng: Callable[[], float] = random.random, workers: int = 1,
                  backend_factory: Callable[[], Backend] | None = None,
-                 lease_seconds: float = 120.0, batch_size: int = 10):
+                 lease_seconds: float = 120.0, batch_size: int = 10,
+                 settle_after_timeout: float = 300.0):
         self.outbox = outbox
         self.backend = backend
         self.base_delay = base_delay
@@ -65,6 +66,8 @@ class OutboxSender:
         self.backend_factory = backend_factory
         self.lease_seconds = lease_seconds
         self._outage_rounds = 0
+        # After a timeout the ITSM may still create the ticket: look it up only this late.
+        self.settle_after_timeout = settle_after_timeout
         # Back-ends that can search several keys and create several tickets per request
         # (RT) get tickets in batches.
         batched = hasattr(backend, "create_tickets") and hasattr(backend, "find_by_idempotency_keys")
@@ -245,6 +248,8 @@ class OutboxSender:
             delay = max(delay, exc.retry_after)
         if isinstance(exc, AuthError):
             delay = max(delay, 60.0)
+        if isinstance(exc, TimedOut):
+            delay = max(delay, self.settle_after_timeout)
         outbox.mark_retry(key, exc.user_message, self.clock() + delay)
         log.info("outbox %s: will retry in %.0f s (%s)", key, delay, type(exc).__name__)
 

@@ -293,3 +293,18 @@ def test_a_long_outage_costs_a_few_probes_that_grow_further_apart(outbox):
         sender.send_due(limit=500)
         clock.now += 100
     assert len(itsm.tickets) == 200
+
+
+def test_after_a_timeout_the_lookup_waits_until_the_itsm_has_surely_finished(outbox):
+    from desktop.itsm import TimedOut
+
+    itsm, clock = MemoryItsm(), Clock()
+    sender = OutboxSender(outbox, itsm, clock=clock, base_delay=1, settle_after_timeout=300)
+    entry = outbox.add(_ticket(), itsm="memory")
+    itsm.accept_then_fail = TimedOut("no answer within 15 s")   # RT still creating it
+    sender.send_due()
+    assert outbox.get(entry.key).next_attempt_at == clock.now + 300
+    clock.now += 299
+    assert sender.send_due().sent == []
+    clock.now += 1
+    assert len(sender.send_due().sent) == 1 and len(itsm.tickets) == 1

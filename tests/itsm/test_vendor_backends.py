@@ -9,7 +9,7 @@ import pytest
 
 from desktop.itsm import (
     Attachment, AuthError, BACKENDS, BackendConfig, BadResponse, Credential, Forbidden,
-    NotFound, RateLimited, Ticket, Unavailable,
+    NotFound, RateLimited, Ticket, TimedOut, Unavailable,
 )
 from desktop.itsm.outbox import Outbox
 from desktop.itsm.sender import OutboxSender
@@ -149,7 +149,7 @@ FAILURES = [
     ("429", dict(status=429, headers={"Retry-After": "7"}), RateLimited),
     ("500", dict(status=500), Unavailable),
     ("503", dict(status=503), Unavailable),
-    ("timeout", dict(status=201, delay=1.0), Unavailable),
+    ("timeout", dict(status=201, delay=1.0), TimedOut),
     ("malformed-json", dict(status=201, raw=b"<html>Service unavailable</html>"), BadResponse),
 ]
 
