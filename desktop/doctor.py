@@ -181,7 +181,7 @@ def check_sync(policy: Policy, timeout: float = 5.0) -> Check:
     import requests
 
     from desktop.sync.installer import SnapshotInstaller
-    from desktop.sync.service import device_token
+    from desktop.sync.service import device_token, health
 
     url = policy.sync.url.rstrip("/")
     state = SnapshotInstaller(paths.installed_snapshot()).state()
@@ -204,8 +204,9 @@ def check_sync(policy: Policy, timeout: float = 5.0) -> Check:
             SyncClient(url, token, timeout=timeout).manifest(policy.sync.kb)
         except SyncError as exc:
             return Check("sync", FAILED, f"{url} reachable, but: {exc}", details)
-    if details["last_error"]:
-        return Check("sync", WARNING, f"{url} reachable; the last sync failed: {details['last_error']}", details)
+    problems = health(policy)               # the sync client's own list: stale for 3 intervals, expired, …
+    if problems:
+        return Check("sync", WARNING, f"{url} reachable, token accepted; " + "; ".join(problems), details)
     return Check("sync", OK, f"{url} reachable, token accepted; last sync {details['last_success'] or 'never'}",
                  details)
 

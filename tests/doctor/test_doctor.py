@@ -140,3 +140,18 @@ def test_doctor_insecure_keyring_is_a_warning(capsys, monkeypatch):
 def test_doctor_help_lists_json():
     with pytest.raises(SystemExit):
         main(["doctor", "--help"])
+
+
+def test_doctor_sync_failing_for_long_is_a_warning_with_the_last_error(capsys, home, write_policy, sync_server):
+    import json as _json
+
+    write_policy({"sync": sync_section(sync_server)})
+    sync_once(parse_policy({"sync": sync_section(sync_server)}))
+    state = home / "snapshot" / "sync-state.json"
+    saved = _json.loads(state.read_text())
+    saved.update(last_success="2020-01-01T00:00:00+00:00", last_error="sync server busy or failing (503)")
+    state.write_text(_json.dumps(saved))
+    code, report = doctor(capsys)
+    sync = by_name(report)["sync"]
+    assert code == 0 and sync["status"] == "warning"
+    assert "503" in sync["message"] and "2020-01-01" in sync["message"]
