@@ -6,5 +6,6 @@ Modules: `facade` (`Assistant`, plain Python: everything the UI asks for), `tick
 `board`, `settings` (no Qt either, tested without a GUI); `app` (the application object
 owning app-wide signals, single instance, start-up), `tray` (the tray icon and menu),
 `chat`, `tree_view`, `form`, `tickets_view`, `settings_view`, `booking_view` (windows),
-`workers` (engine and network calls off the GUI thread), `i18n` (Qt translations).
+`workers` (engine and network calls off the GUI thread), `resources` (icon, Qt
+translations), `instance` (one per user), `sync_runner` (snapshot updates while running).
 """

@@ -19,8 +19,8 @@ from typing import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from desktop.ui.icon import app_icon
-from desktop.ui.i18n import set_language
+from desktop.ui.resources import app_icon
+from desktop.ui.resources import set_language
 
 log = logging.getLogger(__name__)
 POLL_MS = 60_000
@@ -41,6 +41,7 @@ class HelpdeskApp(QObject):
     onlineChanged = Signal(bool)
     ticketStatusChanged = Signal(str, str)      # subject, new status
     trayShown = Signal()
+    knowledgeBaseUpdated = Signal(str)          # the new snapshot version, once it answers
     polled = Signal()                           # a background refresh finished
 
     def __init__(self, factory: Callable = _default_factory, use_tray: bool | None = None,
@@ -60,6 +61,7 @@ class HelpdeskApp(QObject):
         self.windows: dict[str, object] = {}
         self.tray = None
         self.fallback = None
+        self.sync = None
         available = QSystemTrayIcon.isSystemTrayAvailable()
         self.use_tray = available if use_tray is None else use_tray and available
         self.timer = QTimer(self, interval=poll_ms)
@@ -91,6 +93,18 @@ class HelpdeskApp(QObject):
         set_language(assistant.settings.language)
         self.ready.emit()
         self.poll()
+        if self.sync is None and assistant.policy.sync.url:
+            from desktop.ui.sync_runner import SyncRunner  # noqa: PLC0415
+
+            self.sync = SyncRunner(assistant.policy, parent=self)
+            self.sync.updated.connect(self.reload_knowledge_base)
+            self.sync.start()
+
+    def reload_knowledge_base(self, _message: str = "") -> None:
+        """Sync installed a new snapshot: open it off the GUI thread, then use it."""
+        assistant = self.assistant
+        if assistant is not None:
+            self.workers.submit(assistant.reload, self.knowledgeBaseUpdated.emit, self._on_failed)
 
     def _on_failed(self, exc: Exception) -> None:
         self.error = getattr(exc, "user_message", str(exc))
@@ -207,6 +221,8 @@ class HelpdeskApp(QObject):
 
     def quit(self) -> None:
         self.timer.stop()
+        if self.sync is not None:
+            self.sync.stop()
         if self.tray is not None:
             self.tray.hide()
         QApplication.quit()

@@ -6,16 +6,22 @@
     board.affected(banners[0]["id"])          # "I'm affected too" instead of a new ticket
     booking = board.book(slot, contact="ext. 4242", topic="new laptop")
     Path("slot.ics").write_text(calendar_event(booking["slot"], "Helpdesk appointment"))
+    board.bookings()                          # the ones still to come, kept across restarts
     board.cancel(booking)
 
 Network errors come out as `AssistantError`; call everything off the GUI thread.
 """
 from __future__ import annotations
 
+import json
+import os
+import threading
 import uuid
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
+from desktop import paths
 from desktop.policy import Policy
 from desktop.ui.ticketdesk import AssistantError
 
@@ -48,12 +54,41 @@ def calendar_event(slot: dict[str, Any], summary: str, description: str = "") ->
     return "\r\n".join(lines) + "\r\n"
 
 
+BOOKINGS_FILE = "bookings.json"
+
+
 class Board:
-    def __init__(self, policy: Policy, stats: Any = None, client: Any = None):
+    def __init__(self, policy: Policy, stats: Any = None, client: Any = None, home: Path | None = None):
         self.policy = policy
         self.stats = stats
         self._client = client
         self._install_id = uuid.uuid4().hex
+        self._home = home
+        self._lock = threading.Lock()
+
+    # -- bookings kept on this computer (the cancel code is needed to cancel) -------------
+    def _file(self) -> Path:
+        return (self._home or paths.data_home()) / BOOKINGS_FILE
+
+    def _load(self) -> list[dict]:
+        try:
+            kept = json.loads(self._file().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        return kept if isinstance(kept, list) else []
+
+    def _save(self, bookings: list[dict]) -> None:
+        target = self._file()
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps(bookings, indent=1), encoding="utf-8")
+        os.replace(tmp, target)
+
+    def bookings(self) -> list[dict]:
+        """Booked slots that have not ended yet, soonest first."""
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        with self._lock:
+            kept = [b for b in self._load() if _ics_time(b["slot"]["ends_at"]) >= _ics_time(now)]
+        return sorted(kept, key=lambda b: b["slot"]["starts_at"])
 
     @property
     def available(self) -> bool:
@@ -98,7 +133,13 @@ class Board:
     def book(self, slot: dict, contact: str, topic: str = "") -> dict:
         if not contact.strip():
             raise AssistantError("Say how the helpdesk can reach you (phone or e-mail).")
-        return self._call("book", slot["id"], contact=contact, topic=topic)
+        booking = self._call("book", slot["id"], contact=contact, topic=topic)
+        with self._lock:
+            self._save([*self._load(), {**booking, "topic": topic}])
+        return booking
 
     def cancel(self, booking: dict) -> dict:
-        return self._call("cancel", booking["booking_id"], booking["cancel_code"])
+        result = self._call("cancel", booking["booking_id"], booking["cancel_code"])
+        with self._lock:
+            self._save([b for b in self._load() if b["booking_id"] != booking["booking_id"]])
+        return result

@@ -74,9 +74,11 @@ class BookingWindow(QWidget):
             self.status.setText(self.tr("Appointments are not available on this computer."))
             return
         self.status.setText(self.tr("Loading free slots…"))
-        self.app.workers.submit(assistant.board.slots, self._show_slots, self._failed)
+        self.app.workers.submit(lambda: (assistant.board.bookings(), assistant.board.slots()),
+                                self._show_slots, self._failed)
 
-    def _show_slots(self, slots: list[dict]) -> None:
+    def _show_slots(self, found: tuple[list[dict], list[dict]]) -> None:
+        booked, slots = found
         self.slots = slots
         self.list.clear()
         for slot in slots:
@@ -85,6 +87,8 @@ class BookingWindow(QWidget):
         self.status.setText("" if slots else self.tr("No free slot at the moment."))
         if slots:
             self.list.setCurrentRow(0)
+        if booked and self.booking is None:
+            self._booked(booked[0], announce=False)      # kept from an earlier session
 
     def _failed(self, exc: Exception) -> None:
         self.status.setText(getattr(exc, "user_message", str(exc)))
@@ -97,12 +101,13 @@ class BookingWindow(QWidget):
         contact, topic = self.contact.text(), self.topic.text()
         self.app.workers.submit(lambda: assistant.board.book(slot, contact, topic), self._booked, self._failed)
 
-    def _booked(self, booking: dict) -> None:
+    def _booked(self, booking: dict, announce: bool = True) -> None:
         self.booking = booking
         self.status.setText(self.tr("Booked for %s.") % _local(booking["slot"]["starts_at"]))
         self.calendar.setVisible(True)
         self.cancel.setVisible(True)
-        self.booked.emit(booking)
+        if announce:
+            self.booked.emit(booking)
 
     def ics_path(self):
         return paths.data_home() / f"helpdesk-appointment-{self.booking['booking_id']}.ics"

@@ -199,7 +199,7 @@ class ChatWindow(QWidget):
         self.preview = preview
         reply = preview.turn.reply
         clear_layout(self.choices)
-        self.choices_label.setVisible(reply.kind == "choose")
+        self.choices_label.setVisible(reply.kind == "choose" and not preview.markdown.strip())
         self.start_tree.setVisible(False)
         if reply.kind == "answer" and reply.hits[0].kind == "tree":
             self.answer.setMarkdown(f"## {reply.hits[0].title}\n\n" +

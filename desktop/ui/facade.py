@@ -123,6 +123,19 @@ class Assistant:
         else:
             self.stats.enabled = enabled and self.stats_allowed
 
+    def reload(self, snapshot: Path | None = None) -> str:
+        """Open the snapshot sync just installed, warm it, then swap it in; a new
+        conversation starts. Returns the new version. The old one answers meanwhile."""
+        kb = KnowledgeBase.open(snapshot or paths.snapshot_path())
+        kb.warm_up()
+        with self._lock:
+            self.kb = kb
+            self.dialogue = Dialogue(kb)
+            if self._values is not None:
+                self._values.update({"kb.name": kb.info.name, "kb.version": str(kb.info.version)})
+        self.desk.kb_version = str(kb.info.version)
+        return str(kb.info.version)
+
     def warm_up(self) -> None:
         """Build the engine's indexes and gather variables (call off the GUI thread)."""
         self.kb.warm_up()
@@ -135,10 +148,16 @@ class Assistant:
             reply = self.kb.ask(text, lang=lang)
             return Turn(text, reply, 0.0)
         with self._lock:
+            first = not self.dialogue.turns
             turn = self.dialogue.ask(text, lang=lang)
-        if self.stats is not None and self.stats.enabled:
-            self.stats.reply_given(text, turn.reply)
+        self._count(turn, first)
         return turn
+
+    def _count(self, turn: Turn, first: bool) -> None:
+        if self.stats is not None and self.stats.enabled:
+            if first:
+                self.stats.dialogue_started()
+            self.stats.reply_given(turn.question, turn.reply)
 
     def preview(self, text: str, lang: str | None = None) -> Preview:
         """As-you-type: the reply, and the article's Markdown when it is a confident one."""
@@ -162,9 +181,9 @@ class Assistant:
                 self.dialogue.misses = 0
             kept = Turn(turn.question, turn.reply, time.time(),
                         offer_ticket=self.dialogue.misses >= MISSES_BEFORE_TICKET)
+            first = not self.dialogue.turns
             self.dialogue.turns.append(kept)
-        if self.stats is not None and self.stats.enabled:
-            self.stats.reply_given(turn.question, turn.reply)
+        self._count(kept, first)
         return kept
 
     def entry_kind(self, entry_id: str) -> str:

@@ -6,7 +6,9 @@
 
 Unknown names and wrong values raise `SettingsError` naming the setting; nothing is
 saved then. `start_at_login` writes or removes the XDG autostart entry (Linux) or the
-LaunchAgent (macOS); on Windows the installer owns the Run key.
+LaunchAgent (macOS); on Windows the installer owns the Run key. Where IT installed a
+system-wide entry (/etc/xdg/autostart, from the .deb), turning it off writes the user's
+`Hidden=true` override, as the XDG autostart spec says, and turning it on removes it.
 """
 from __future__ import annotations
 
@@ -95,6 +97,25 @@ def autostart_file() -> Path:
     return Path(config) / "autostart" / f"{AUTOSTART_NAME}.desktop"
 
 
+def system_autostart_file() -> Path | None:
+    """The system-wide autostart entry IT installed, if any (Linux)."""
+    if sys.platform == "darwin":
+        return None
+    for folder in (os.environ.get("XDG_CONFIG_DIRS") or "/etc/xdg").split(":"):
+        candidate = Path(folder) / "autostart" / f"{AUTOSTART_NAME}.desktop"
+        if folder and candidate.exists():
+            return candidate
+    return None
+
+
+def starts_at_login() -> bool:
+    """Whether the app starts at this user's login now (user entry, or system one not hidden)."""
+    user = autostart_file()
+    if user.exists():
+        return "Hidden=true" not in user.read_text(encoding="utf-8", errors="replace")
+    return system_autostart_file() is not None
+
+
 def _launch_command() -> list[str]:
     if getattr(sys, "frozen", False):
         return [sys.executable, "--minimised"]
@@ -104,8 +125,17 @@ def _launch_command() -> list[str]:
 def set_start_at_login(enabled: bool) -> Path:
     """Create or remove the autostart entry; returns its path."""
     target = autostart_file()
+    system = system_autostart_file()
     if not enabled:
-        target.unlink(missing_ok=True)
+        if system is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("[Desktop Entry]\nType=Application\nName=Helpdesk Assistant\nHidden=true\n",
+                              encoding="utf-8")
+        return target
+    if system is not None:
+        target.unlink(missing_ok=True)          # IT's entry applies again
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     command = _launch_command()

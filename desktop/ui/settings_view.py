@@ -6,7 +6,8 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
-from desktop.ui.i18n import set_language
+from desktop.ui.resources import set_language
+from desktop.ui.settings import starts_at_login
 
 
 class SettingsWindow(QWidget):
@@ -97,7 +98,7 @@ class SettingsWindow(QWidget):
         self.stats.setChecked(allowed and bool(assistant.settings.stats))
         self.stats_note.setText("" if allowed else self.tr("Your organisation has turned statistics off."))
         self.stats_note.setVisible(not allowed)
-        self.autostart.setChecked(bool(assistant.settings.start_at_login))
+        self.autostart.setChecked(starts_at_login())
         self.language.setCurrentIndex(["", "en", "fr"].index(assistant.settings.language))
         for box in (self.stats, self.autostart, self.language):
             box.blockSignals(False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from desktop.ui.icon import badged_icon
+from desktop.ui.resources import badged_icon
 
 
 class TrayIcon(QSystemTrayIcon):

@@ -60,6 +60,7 @@ def memory_keyring(tmp_path, monkeypatch):
     credentials._SESSION.clear()
     monkeypatch.setenv("HELPDESK_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path / "system-config"))   # no system autostart
     monkeypatch.setenv("HOME", str(tmp_path / "user"))
     yield backend
     keyring.set_keyring(previous)
@@ -176,7 +177,7 @@ def start_app(qtbot, make_assistant):
         return app
 
     yield start
-    from desktop.ui.i18n import set_language
+    from desktop.ui.resources import set_language
 
     set_language("en")
     for app in apps:

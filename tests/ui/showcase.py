@@ -83,7 +83,7 @@ def main(out_dir: str) -> dict:
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     qapp.setQuitOnLastWindowClosed(False)
     from desktop.ui.app import HelpdeskApp
-    from desktop.ui.i18n import set_language
+    from desktop.ui.resources import set_language
 
     set_language("en")
     app = HelpdeskApp(factory=build_assistant, poll_ms=3_600_000)
@@ -113,7 +113,9 @@ def main(out_dir: str) -> dict:
         menu.hide()
     chat = app.show_chat()
     chat.resize(560, 600)
-    for name, text in (("chat-answer", "I forgot my password"), ("chat-did-you-mean", "password")):
+    hesitant = next((q for q in ("password", "pwd", "laptop", "teams", "printer")
+                     if app.assistant.kb.ask(q, lang="en").kind == "choose"), "pwd")
+    for name, text in (("chat-answer", "I forgot my password"), ("chat-did-you-mean", hesitant)):
         chat.question.setText(text)
         wait(until=lambda: chat.preview is not None and chat.preview.turn.question == text)
         shot(name, chat)

@@ -41,11 +41,25 @@ def test_engine_runs_off_the_gui_thread_and_fast_typing_coalesces(qtbot, start_a
     assert len(calls) <= 2 and calls[-1] == "how do I reset my password"
 
 
-def test_did_you_mean_buttons_open_the_article(qtbot, start_app):
+def _always_choose(kb):
+    """The engine's tuning decides when it hesitates; pin a "choose" reply of real hits."""
+    from dataclasses import replace
+
+    ask = kb.ask
+
+    def choose(text, lang=None, **kwargs):
+        reply = ask("password", lang="en")
+        return replace(reply, kind="choose", hits=[h for h in reply.hits if h.kind == "article"][:3],
+                       message="Did you mean one of these?")
+    return choose
+
+
+def test_did_you_mean_buttons_open_the_article(qtbot, start_app, monkeypatch):
     app = start_app()
+    monkeypatch.setattr(app.assistant.kb, "ask", _always_choose(app.assistant.kb))
     chat = app.show_chat()
     assert _type(qtbot, chat, "password") == "choose"
-    assert chat.choices_label.isVisible() and chat.choices.count() >= 2
+    assert chat.choices.count() >= 2 and "Did you mean" in chat.answer.toPlainText()
     button = chat.choices.itemAt(0).widget()
     with qtbot.waitSignal(chat.answerShown, timeout=5_000):
         qtbot.mouseClick(button, Qt.LeftButton)

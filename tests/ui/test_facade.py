@@ -187,3 +187,30 @@ def test_preview_of_a_confident_article_carries_its_markdown(make_assistant):
 def test_generic_ticket_uses_the_users_subject(make_assistant):
     draft = make_assistant().draft_ticket(description="Screen flickers", subject="Screen")
     assert draft.subject == "Screen" and draft.full_description() == "Screen flickers"
+
+
+def test_bookings_are_kept_across_restarts_until_cancelled(make_assistant, board_client):
+    from desktop.ui.board import Board
+    from tests.ui.conftest import make_policy
+
+    assistant = make_assistant()
+    booking = assistant.board.book(assistant.board.slots()[0], contact="ext. 4242", topic="new laptop")
+    again = Board(make_policy(), client=board_client)          # the app restarted
+    assert [b["booking_id"] for b in again.bookings()] == [booking["booking_id"]]
+    again.cancel(again.bookings()[0])
+    assert assistant.board.bookings() == []
+
+
+def test_statistics_count_a_dialogue_once_and_its_questions(make_assistant, home):
+    import sqlite3
+
+    from desktop.sync.stats import UsageStats
+
+    assistant = make_assistant()
+    assistant.stats = UsageStats(home / "stats.sqlite", enabled=True, names=[])
+    assistant.ask("I forgot my password")
+    assistant.record(assistant.preview("zebra quantum banana").turn)
+    counts = dict(sqlite3.connect(home / "stats.sqlite").execute(
+        "SELECT metric, SUM(count) FROM usage_counters GROUP BY metric").fetchall())
+    assert counts["dialogue_started"] == 1
+    assert counts["question_understood"] == 1 and counts["question_not_understood"] == 1

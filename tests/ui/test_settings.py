@@ -41,3 +41,18 @@ def test_start_at_login_writes_and_removes_the_autostart_entry(home):
     assert "Exec=" in entry.read_text() and "--minimised" in entry.read_text()
     settings.update(start_at_login=False)
     assert not entry.exists()
+
+
+def test_start_at_login_with_the_system_wide_entry_it_installed(home, tmp_path, monkeypatch):
+    from desktop.ui.settings import starts_at_login
+
+    system = tmp_path / "xdg" / "autostart" / "helpdesk-assistant.desktop"
+    system.parent.mkdir(parents=True)
+    system.write_text("[Desktop Entry]\nExec=/usr/bin/helpdesk-assistant --minimised\n")
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path / "xdg"))
+    assert starts_at_login() is True
+    settings = Settings.load(home)
+    settings.update(start_at_login=False)
+    assert "Hidden=true" in autostart_file().read_text() and starts_at_login() is False
+    settings.update(start_at_login=True)
+    assert not autostart_file().exists() and starts_at_login() is True

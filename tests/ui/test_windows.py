@@ -132,7 +132,7 @@ def test_second_launch_focuses_the_first(qtbot):
 
 
 def test_badge_icon_is_drawn_at_every_size(qtbot):
-    from desktop.ui.icon import SIZES, app_icon, badged_icon
+    from desktop.ui.resources import SIZES, app_icon, badged_icon
 
     assert not app_icon().isNull()
     icon = badged_icon(3)
@@ -140,7 +140,7 @@ def test_badge_icon_is_drawn_at_every_size(qtbot):
 
 
 def test_french_from_the_ts_source_when_no_compiled_qm(qapp):
-    from desktop.ui.i18n import TRANSLATIONS, TsTranslator
+    from desktop.ui.resources import TRANSLATIONS, TsTranslator
 
     translator = TsTranslator(TRANSLATIONS / "helpdesk_fr.ts")
     assert translator.translate("ChatWindow", "Was this helpful?") == "Est-ce que cela vous a aidé ?"
@@ -205,3 +205,35 @@ def test_statistics_switched_back_on_counts_again(make_assistant, home):
     assistant.set_stats(True)
     assert assistant.stats.enabled
     assistant.ask("I forgot my password")            # counted without error
+
+
+def test_sync_installing_a_snapshot_reloads_the_knowledge_base(qtbot, start_app, snapshot_path):
+    from desktop.ui.sync_runner import SyncRunner
+    from tests.ui.conftest import make_policy
+
+    class OneUpdate:
+        def __init__(self, policy, on_update):
+            self.on_update = on_update
+
+        def run(self, stop):
+            self.on_update(type("Result", (), {"message": "version 2 installed"})())
+            stop.wait(5)
+
+    app = start_app()
+    old_kb = app.assistant.kb
+    app.assistant.ask("I forgot my password")
+    runner = SyncRunner(make_policy(sync_url="http://127.0.0.1:9"), scheduler_factory=OneUpdate)
+    runner.updated.connect(app.reload_knowledge_base)        # the bundled sample snapshot here
+    with qtbot.waitSignal(app.knowledgeBaseUpdated, timeout=20_000) as updated:
+        assert runner.start() is True
+    runner.stop()
+    assert app.assistant.kb is not old_kb and updated.args[0] == str(old_kb.info.version)
+    assert app.assistant.dialogue.turns == []
+
+
+def test_no_sync_server_no_sync_thread(qtbot, start_app):
+    from desktop.ui.sync_runner import SyncRunner
+    from tests.ui.conftest import make_policy
+
+    assert SyncRunner(make_policy()).start() is False
+    assert start_app().sync is None

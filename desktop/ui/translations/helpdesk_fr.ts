@@ -63,22 +63,22 @@
         <translation>Chargement des créneaux libres…</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="85" />
+        <location filename="../booking_view.py" line="87" />
         <source>No free slot at the moment.</source>
         <translation>Aucun créneau libre pour le moment.</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="102" />
+        <location filename="../booking_view.py" line="106" />
         <source>Booked for %s.</source>
         <translation>Réservé pour le %s.</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="112" />
+        <location filename="../booking_view.py" line="117" />
         <source>Helpdesk appointment</source>
         <translation>Rendez-vous avec le support</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="123" />
+        <location filename="../booking_view.py" line="128" />
         <source>Appointment cancelled.</source>
         <translation>Rendez-vous annulé.</translation>
     </message>
@@ -351,92 +351,92 @@
 <context>
     <name>SettingsWindow</name>
     <message>
-        <location filename="../settings_view.py" line="60" />
+        <location filename="../settings_view.py" line="61" />
         <source>Settings — Helpdesk Assistant</source>
         <translation>Paramètres — Assistant support</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="61" />
+        <location filename="../settings_view.py" line="62" />
         <source>Helpdesk account (ITSM)</source>
         <translation>Compte du support (ITSM)</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="62" />
+        <location filename="../settings_view.py" line="63" />
         <source>&amp;User name:</source>
         <translation>&amp;Nom d'utilisateur :</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="63" />
+        <location filename="../settings_view.py" line="64" />
         <source>&amp;Password or token:</source>
         <translation>&amp;Mot de passe ou jeton :</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="64" />
+        <location filename="../settings_view.py" line="65" />
         <source>&amp;Log in</source>
         <translation>Se &amp;connecter</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="65" />
+        <location filename="../settings_view.py" line="66" />
         <source>User name</source>
         <translation>Nom d'utilisateur</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="66" />
+        <location filename="../settings_view.py" line="67" />
         <source>Password or token</source>
         <translation>Mot de passe ou jeton</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="67" />
+        <location filename="../settings_view.py" line="68" />
         <source>Language</source>
         <translation>Langue</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="68" />
+        <location filename="../settings_view.py" line="69" />
         <source>Share anonymous usage &amp;statistics</source>
         <translation>Partager des &amp;statistiques d'utilisation anonymes</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="69" />
+        <location filename="../settings_view.py" line="70" />
         <source>&amp;Language:</source>
         <translation>&amp;Langue :</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="70" />
+        <location filename="../settings_view.py" line="71" />
         <source>Start at &amp;login</source>
         <translation>Lancer à l'&amp;ouverture de session</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="71" />
+        <location filename="../settings_view.py" line="72" />
         <source>&amp;Close</source>
         <translation>&amp;Fermer</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="75" />
+        <location filename="../settings_view.py" line="76" />
         <source>System language</source>
         <translation>Langue du système</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="94" />
+        <location filename="../settings_view.py" line="95" />
         <source>No ITSM is configured on this computer; ask IT.</source>
         <translation>Aucun outil de tickets n'est configuré sur cet ordinateur ; contactez l'informatique.</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="98" />
+        <location filename="../settings_view.py" line="99" />
         <source>Your organisation has turned statistics off.</source>
         <translation>Votre organisation a désactivé les statistiques.</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="109" />
+        <location filename="../settings_view.py" line="110" />
         <source>Checking…</source>
         <translation>Vérification…</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="114" />
+        <location filename="../settings_view.py" line="115" />
         <source>Logged in; the password is kept in the system keyring.</source>
         <translation>Connecté ; le mot de passe est conservé dans le trousseau du système.</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="119" />
+        <location filename="../settings_view.py" line="120" />
         <source>Login failed: %s</source>
         <translation>Échec de la connexion : %s</translation>
     </message>
@@ -477,102 +477,102 @@
 <context>
     <name>TicketsWindow</name>
     <message>
-        <location filename="../tickets_view.py" line="49" />
+        <location filename="../tickets_view.py" line="52" />
         <source>My tickets — Helpdesk Assistant</source>
         <translation>Mes tickets — Assistant support</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="50" />
+        <location filename="../tickets_view.py" line="53" />
         <source>Number</source>
         <translation>Numéro</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="50" />
+        <location filename="../tickets_view.py" line="53" />
         <source>Subject</source>
         <translation>Objet</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="50" />
+        <location filename="../tickets_view.py" line="53" />
         <source>Status</source>
         <translation>État</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="51" />
+        <location filename="../tickets_view.py" line="54" />
         <source>Last update</source>
         <translation>Dernière mise à jour</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="52" />
+        <location filename="../tickets_view.py" line="55" />
         <source>Your tickets</source>
         <translation>Vos tickets</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="53" />
+        <location filename="../tickets_view.py" line="56" />
         <source>Reply to the selected ticket…</source>
         <translation>Répondre au ticket sélectionné…</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="54" />
+        <location filename="../tickets_view.py" line="57" />
         <source>Reply</source>
         <translation>Réponse</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="55" />
+        <location filename="../tickets_view.py" line="58" />
         <source>Send &amp;reply</source>
         <translation>Envoyer la &amp;réponse</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="56" />
+        <location filename="../tickets_view.py" line="59" />
         <source>Re&amp;fresh</source>
         <translation>Actua&amp;liser</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="57" />
+        <location filename="../tickets_view.py" line="60" />
         <source>No tickets yet. Ask IT from the tray; if the answer does not help, you can open a ticket from there.</source>
         <translation>Aucun ticket pour l'instant. Posez votre question depuis la barre des tâches ; si la réponse ne suffit pas, vous pourrez ouvrir un ticket.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="71" />
+        <location filename="../tickets_view.py" line="74" />
         <source>queued — will be sent</source>
         <translation>en attente — sera envoyé</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="71" />
+        <location filename="../tickets_view.py" line="74" />
         <source>refused</source>
         <translation>refusé</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="72" />
+        <location filename="../tickets_view.py" line="75" />
         <source>new</source>
         <translation>nouveau</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="72" />
+        <location filename="../tickets_view.py" line="75" />
         <source>in progress</source>
         <translation>en cours</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="72" />
+        <location filename="../tickets_view.py" line="75" />
         <source>waiting</source>
         <translation>en attente</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="73" />
+        <location filename="../tickets_view.py" line="76" />
         <source>resolved</source>
         <translation>résolu</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="73" />
+        <location filename="../tickets_view.py" line="76" />
         <source>closed</source>
         <translation>fermé</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="74" />
+        <location filename="../tickets_view.py" line="77" />
         <source>rejected</source>
         <translation>rejeté</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="102" />
+        <location filename="../tickets_view.py" line="105" />
         <source>Reply sent.</source>
         <translation>Réponse envoyée.</translation>
     </message>

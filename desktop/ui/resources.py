@@ -1,5 +1,9 @@
-"""French and English through Qt's translation machinery.
+"""What the app ships besides code: its icon and its translations.
 
+The icon is one SVG (sharp at any DPI); `badged_icon(n)` draws the unread-tickets badge
+on it at every tray size.
+
+French and English go through Qt's translation machinery.
 Every user-visible string in desktop/ui is written in English with `self.tr()` (or
 `QCoreApplication.translate(context, text)`). The French sources are
 `translations/helpdesk_fr.ts` (Qt Linguist XML); `make translations` extracts new strings
@@ -7,16 +11,20 @@ with pyside6-lupdate and compiles `helpdesk_fr.qm` with pyside6-lrelease. Where 
 is missing (a build without the Qt tools), `TsTranslator` reads the .ts file directly:
 same strings, same contexts, no compiled file needed.
 
-    set_language(app, "fr")       # "" follows the system language
+    set_language("fr")            # "" follows the system language
+    tray.setIcon(badged_icon(3))
 """
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QRectF, Qt, QTranslator
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+ICON_FILE = Path(__file__).resolve().parent / "icons" / "helpdesk.svg"
+SIZES = (16, 22, 24, 32, 48, 64, 128)
 LANGUAGES = {"en": "English", "fr": "Français"}
 _installed: list[QTranslator] = []
 
@@ -77,3 +85,36 @@ def set_language(setting: str) -> str:
         _installed.append(translator)
     QLocale.setDefault(QLocale(language))
     return language
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(ICON_FILE))
+
+
+def badged_icon(count: int) -> QIcon:
+    """The app icon with a red badge showing `count` (no badge at 0)."""
+    base = app_icon()
+    if count <= 0:
+        return base
+    icon = QIcon()
+    text = str(count) if count < 10 else "9+"
+    for size in SIZES:
+        pixmap = base.pixmap(size, size)
+        if pixmap.isNull():
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.Antialiasing)
+        diameter = size * 0.55
+        rect = QRectF(size - diameter, 0, diameter, diameter)
+        painter.setBrush(QColor("#d1242f"))
+        painter.setPen(QColor("#ffffff"))
+        painter.drawEllipse(rect)
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(max(6, int(diameter * 0.7)))
+        painter.setFont(font)
+        painter.drawText(rect, Qt.AlignCenter, text)
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
