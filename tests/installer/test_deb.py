@@ -26,18 +26,25 @@ INSTALLED = [Path("/opt/helpdesk-assistant/helpdesk-assistant"), Path("/usr/bin/
 POLICY = Path("/etc/helpdesk-assistant/policy.toml")
 
 
-def dpkg(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+IT_POLICY = '[helpdesk]\nphone = "+33 1 23 45 67 89"\n[privacy]\nstats = false\n'
+
+
+def dpkg(*args: str, **env_extra: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive", **env_extra}
     return subprocess.run(["dpkg", *args], env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL,
                           timeout=300)
 
 
 @pytest.fixture(scope="module")
-def installed():
+def installed(tmp_path_factory):
+    """The package installed as IT would, with its own policy named at install time."""
     deb = require_service("HELPDESK_TEST_DEB", "the .deb package")
     if os.geteuid() != 0 or not shutil.which("dpkg"):
         pytest.fail("installing the .deb needs root and dpkg (as in CI)")
-    done = dpkg("-i", deb)
+    dpkg("--purge", PACKAGE)                  # a clean machine, whatever an earlier run left
+    policy = tmp_path_factory.mktemp("it") / "policy.toml"
+    policy.write_text(IT_POLICY)
+    done = dpkg("-i", deb, HELPDESK_INSTALL_POLICY=str(policy))
     assert done.returncode == 0, done.stdout + done.stderr
     yield deb
     dpkg("--purge", PACKAGE)
@@ -55,7 +62,7 @@ def test_deb_installs_silently_with_launchers_and_policy(installed):
     for path in INSTALLED:
         assert path.exists(), path
     assert "Exec=/usr/bin/helpdesk-assistant --minimised" in INSTALLED[3].read_text()
-    assert POLICY.exists() and "[privacy]" in POLICY.read_text()
+    assert POLICY.read_text() == IT_POLICY          # IT's policy, named at install time
     status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", PACKAGE], capture_output=True, text=True)
     assert status.stdout == "install ok installed"
 
@@ -78,6 +85,16 @@ def test_installed_ask_answers_from_the_bundled_snapshot_and_model(installed, tm
     reply = json.loads(done.stdout)
     assert reply["kind"] in ("answer", "choose")
     assert "password" in reply["hits"][0]["id"]
+
+
+def test_policy_template_is_valid_and_kept_on_reinstall(installed):
+    from desktop.policy import load_policy
+
+    load_policy(Path("/opt/helpdesk-assistant/_internal/policy.toml.template"))   # the template parses
+    POLICY.write_text(IT_POLICY + "# edited by IT\n")
+    done = dpkg("-i", installed)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert POLICY.read_text().endswith("# edited by IT\n")     # an upgrade never overwrites IT's file
 
 
 def test_purge_leaves_nothing_behind(installed):
