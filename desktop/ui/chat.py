@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButt
 
 from desktop.ui.form import DonePage, FormPage, SummaryPage
 from desktop.ui.tree_view import TreePage
+from desktop.ui.workers import focus_later
 
 DEBOUNCE_MS = 250
 
@@ -234,7 +235,7 @@ class ChatWindow(QWidget):
         if reply.kind == "answer" and reply.hits[0].kind == "tree":
             self.start_shown_tree()
         elif reply.kind == "choose" and self.choices.count():
-            self.choices.itemAt(0).widget().setFocus()
+            focus_later(self.choices.itemAt(0).widget())
 
     def _record(self) -> None:
         if self.preview is not None and self.app.assistant is not None:
@@ -264,7 +265,7 @@ class ChatWindow(QWidget):
             self.choices_label.setVisible(False)
             self.answer.setMarkdown(markdown)
             self._set_answer_controls(feedback=True)
-            self.answer.setFocus()
+            focus_later(self.answer)
             self.answerShown.emit("answer")
         self.app.workers.submit(load, show, self._engine_failed, engine=True)
 
@@ -280,7 +281,7 @@ class ChatWindow(QWidget):
         else:
             self.helpful_label.setText(self.tr("Sorry. Try other words, or open a ticket: "
                                                "the helpdesk will see what you already tried."))
-            self.ticket_button.setFocus()
+            focus_later(self.ticket_button)
 
     # -- banners ------------------------------------------------------------------------
     def set_online(self, online: bool) -> None:

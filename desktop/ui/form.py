@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFo
 
 from desktop import paths
 from desktop.engine.walker import FormField
+from desktop.ui.workers import focus_later
 
 NO_DATE = QDate(2000, 1, 1)
 
@@ -122,7 +123,7 @@ class FormPage(QWidget):
         self.chat.stack.setCurrentWidget(self)
         if self.editors:
             first = next(iter(self.editors.values()))[0]
-            (first.path if isinstance(first, FileField) else first).setFocus()
+            focus_later((first.path if isinstance(first, FileField) else first))
 
     def _editor(self, parent, f: FormField) -> QWidget:
         if f.type == "long_text":
@@ -185,7 +186,7 @@ class FormPage(QWidget):
             editor.setAccessibleDescription(label.text())
         if errors:
             editor = self.editors[next(iter(errors))][0]
-            (editor.path if isinstance(editor, FileField) else editor).setFocus()
+            focus_later((editor.path if isinstance(editor, FileField) else editor))
             return
         assistant, walk = self.app.assistant, self.walk
         if walk is None:
@@ -252,7 +253,7 @@ class SummaryPage(QWidget):
             self.context_box.addWidget(box)
             self.checks[key] = box
         self.chat.stack.setCurrentWidget(self)
-        self.send_button.setFocus()
+        focus_later(self.send_button)
 
     def send(self) -> None:
         removed = [key for key, box in self.checks.items() if not box.isChecked()]
@@ -312,5 +313,5 @@ class DonePage(QWidget):
         self.message.setText(text)
         self.message.setAccessibleName(text)
         self.chat.stack.setCurrentWidget(self)
-        self.again.setFocus()
+        focus_later(self.again)
         self.outcomeShown.emit(status)

@@ -9,6 +9,8 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from desktop.ui.workers import focus_later
+
 
 class TreePage(QWidget):
     stepShown = Signal(str)            # the step kind, once it is on screen
@@ -114,11 +116,11 @@ class TreePage(QWidget):
                 button.setAccessibleName(label)
                 button.clicked.connect(lambda _=False, n=number: self.choose(n))
                 self.options.addWidget(button)
-            self.options.itemAt(0).widget().setFocus()
+            focus_later(self.options.itemAt(0).widget())
         elif step.kind == "answer":
             self.solved.setVisible(True)
             self.unsolved.setVisible(True)
-            self.solved.setFocus()
+            focus_later(self.solved)
         elif step.kind == "check":
             self.detail.setText(self.tr("Checking…"))
             self.detail.setVisible(True)
@@ -136,5 +138,5 @@ class TreePage(QWidget):
                 self.text.setMarkdown(self.tr("Sorry this did not solve it. Open a ticket and "
                                               "the helpdesk will see the steps you already tried."))
                 self.ticket_button.setVisible(True)
-                self.ticket_button.setFocus()
+                focus_later(self.ticket_button)
         self.stepShown.emit(step.kind)

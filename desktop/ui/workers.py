@@ -1,4 +1,5 @@
-"""Running facade calls off the GUI thread and getting the result back on it.
+"""Running facade calls off the GUI thread and getting the result back on it (and
+`focus_later`, for focus on widgets built a moment ago).
 
     workers = Workers()
     workers.submit(lambda: assistant.ask(text, record=False), show_reply, show_error)
@@ -12,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -68,3 +69,15 @@ class Workers:
 
     def wait(self, msecs: int = 5000) -> bool:
         return self.ask_pool.waitForDone(msecs) and self.io_pool.waitForDone(msecs)
+
+
+def focus_later(widget) -> None:
+    """Give `widget` the keyboard focus once the event loop has shown it (a widget built
+    just now is not visible yet, and Qt ignores focus for hidden widgets)."""
+    def take() -> None:
+        try:
+            if widget.isVisible():
+                widget.setFocus()
+        except RuntimeError:                  # deleted meanwhile
+            pass
+    QTimer.singleShot(0, take)

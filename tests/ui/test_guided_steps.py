@@ -113,3 +113,35 @@ def test_date_field_empty_until_set(qtbot, start_app):
     assert chat.form_page.values()["needed-by"] == ""
     chat.form_page.set_value("needed-by", "2026-12-24")
     assert chat.form_page.values()["needed-by"] == "2026-12-24"
+
+
+def _focused():
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.focusWidget()
+
+
+def test_keyboard_alone_from_question_to_ticket_form(qtbot, start_app):
+    app = start_app()
+    chat = app.show_chat()
+    with qtbot.waitActive(chat):
+        chat.activateWindow()
+    with qtbot.waitSignal(chat.answerShown, timeout=5_000):
+        qtbot.keyClicks(chat.question, "my printr wont print")
+    page = chat.tree_page
+    with qtbot.waitSignal(page.stepShown, timeout=5_000):
+        qtbot.keyClick(chat.question, Qt.Key_Return)                  # Enter starts the guided steps
+    qtbot.waitUntil(lambda: _focused() is page.options.itemAt(0).widget(), timeout=2_000)
+    assert page.options.itemAt(2).widget().shortcut().toString() == "Alt+3"   # mnemonic too
+    qtbot.keyClick(_focused(), Qt.Key_Tab)
+    qtbot.keyClick(_focused(), Qt.Key_Tab)
+    with qtbot.waitSignal(page.stepShown, timeout=5_000) as shown:
+        qtbot.keyClick(_focused(), Qt.Key_Space)                      # the third option
+    assert shown.args[0] == "answer"
+    qtbot.waitUntil(lambda: _focused() is page.solved, timeout=2_000)
+    qtbot.keyClick(_focused(), Qt.Key_Tab)
+    assert _focused() is page.unsolved
+    with qtbot.waitSignal(page.stepShown, timeout=5_000) as shown:
+        qtbot.keyClick(_focused(), Qt.Key_Space)                      # "Still not working"
+    assert shown.args[0] == "ticket" and chat.stack.currentWidget() is chat.form_page
+    qtbot.waitUntil(lambda: _focused() is chat.form_page.editors["printer"][0], timeout=2_000)
