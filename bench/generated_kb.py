@@ -19,6 +19,7 @@ import yaml
 
 from desktop.engine import KnowledgeBase
 from desktop.engine.embedder import DIM, IDENTITY
+from desktop.engine.snapshot import SCHEMA_VERSION
 from kb_snapshots.build import build
 
 
@@ -60,7 +61,7 @@ def generate(sample: KnowledgeBase, articles: int, folder: Path, seed: int = 7) 
 
 def build_generated(sample: KnowledgeBase, articles: int, workdir: Path) -> Path:
     """A snapshot with `articles` generated articles, built once and cached in `workdir`."""
-    snapshot = workdir / f"generated-{articles}.sqlite"
+    snapshot = workdir / f"generated-{articles}-schema{SCHEMA_VERSION}.sqlite"
     if not snapshot.exists():
         source = generate(sample, articles, workdir / f"generated-{articles}")
         build(source, snapshot, version=1, embedder=SpeedOnlyEmbedder())
