@@ -42,15 +42,15 @@ class Tuning:
     lexical_half: float = 8.0         # BM25 score that counts for half in the saturated form
     # confidence = logistic(bias + w_sim*sim + w_vote*vote + w_lex*lex + w_passage*passage
     #                       + w_lead*lead + w_unknown*unknown)
-    bias: float = -58.278
-    w_sim: float = 45.248
-    w_vote: float = 6.377
-    w_lex: float = 7.679
-    w_passage: float = 15.5
-    w_lead: float = 5.379
-    w_unknown: float = -2.282
-    answer_at: float = 0.7165         # confidence for a direct answer
-    choose_at: float = 0.2625         # confidence for "did you mean"
+    bias: float = -59.68
+    w_sim: float = 46.882
+    w_vote: float = 8.007
+    w_lex: float = 7.625
+    w_passage: float = 15.403
+    w_lead: float = 4.711
+    w_unknown: float = -2.444
+    answer_at: float = 0.7347         # confidence for a direct answer
+    choose_at: float = 0.2484         # confidence for "did you mean"
     choose_max: int = 3
 
 
