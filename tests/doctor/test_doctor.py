@@ -137,9 +137,12 @@ def test_doctor_insecure_keyring_is_a_warning(capsys, monkeypatch):
     assert keyring_check["details"]["secure"] is False
 
 
-def test_doctor_help_lists_json():
-    with pytest.raises(SystemExit):
+def test_doctor_help_lists_json_and_timeout(capsys):
+    with pytest.raises(SystemExit) as exit_info:
         main(["doctor", "--help"])
+    out = capsys.readouterr().out
+    assert exit_info.value.code == 0
+    assert "--json" in out and "--timeout" in out and "skipped" in out
 
 
 def test_doctor_sync_failing_for_long_is_a_warning_with_the_last_error(capsys, home, write_policy, sync_server):
