@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from desktop import __version__
@@ -58,6 +59,11 @@ def policy_problem() -> str:
 
 
 def _start_app(minimised: bool = False) -> int:
+    if _headless():
+        from desktop.commands.ask import interactive
+        print("No graphical display here (DISPLAY and WAYLAND_DISPLAY are not set): "
+              "answering in the terminal instead.", file=sys.stderr)
+        return interactive()
     try:
         from desktop.ui.app import run  # noqa: PLC0415 - Qt is only loaded for the tray app
     except ImportError:
@@ -65,6 +71,12 @@ def _start_app(minimised: bool = False) -> int:
         from desktop.commands.ask import interactive
         return interactive()
     return run(minimised=minimised)
+
+
+def _headless() -> bool:
+    """A Linux session with no screen at all (SSH, CI): the tray app could not start."""
+    return (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))
 
 
 if __name__ == "__main__":
