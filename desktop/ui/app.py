@@ -42,6 +42,7 @@ class HelpdeskApp(QObject):
     ticketStatusChanged = Signal(str, str)      # subject, new status
     trayShown = Signal()
     knowledgeBaseUpdated = Signal(str)          # the new snapshot version, once it answers
+    itsmProblem = Signal(str)                   # why tickets cannot be sent or followed ("" when fine)
     polled = Signal()                           # a background refresh finished
 
     def __init__(self, factory: Callable = _default_factory, use_tray: bool | None = None,
@@ -56,6 +57,7 @@ class HelpdeskApp(QObject):
         self.error = ""
         self.online = True
         self.unread = 0
+        self.itsm_problem = ""
         self.announcements: list[dict] = []
         self.tickets: list = []
         self.windows: dict[str, object] = {}
@@ -133,7 +135,10 @@ class HelpdeskApp(QObject):
         self.workers.submit(job, self._polled)
 
     def _polled(self, result) -> None:
-        online, changes, tickets, banners, _error = result
+        online, changes, tickets, banners, error = result
+        if error != self.itsm_problem:
+            self.itsm_problem = error
+            self.itsmProblem.emit(error)
         if online != self.online:
             self.online = online
             self.onlineChanged.emit(online)

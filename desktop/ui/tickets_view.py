@@ -45,7 +45,9 @@ class TicketsWindow(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         app.ticketsChanged.connect(self.show_rows)
+        app.itsmProblem.connect(self.show_problem)
         self.retranslate()
+        self.show_problem(app.itsm_problem)
         self.show_rows(app.tickets)
 
     def retranslate(self) -> None:
@@ -92,6 +94,11 @@ class TicketsWindow(QWidget):
         self.empty.setVisible(not self.rows)
         if self.rows and self.table.currentRow() < 0:
             self.table.selectRow(0)
+
+    def show_problem(self, problem: str) -> None:
+        """Why tickets are not being sent or refreshed right now (an outage, a login needed)."""
+        self.status.setText(self.tr("The helpdesk cannot be reached right now: %s. Queued tickets "
+                                    "will be sent later.") % problem if problem else "")
 
     def send_reply(self) -> None:
         row_index = self.table.currentRow()

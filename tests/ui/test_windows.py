@@ -237,3 +237,15 @@ def test_no_sync_server_no_sync_thread(qtbot, start_app):
 
     assert SyncRunner(make_policy()).start() is False
     assert start_app().sync is None
+
+
+def test_why_tickets_are_not_sent_is_shown_in_my_tickets(qtbot, start_app):
+    app = start_app(itsm_down=True)
+    _send_ticket(app)
+    app.assistant.desk.service.outbox.conn.execute("UPDATE itsm_outbox SET next_poll_at = 0, next_attempt_at = 0")
+    window = app.show_tickets()
+    with qtbot.waitSignal(app.polled, timeout=20_000):
+        app.poll()
+    qtbot.waitUntil(lambda: bool(app.itsm_problem), timeout=5_000)
+    assert window.status.text().startswith("The helpdesk cannot be reached right now")
+    assert window.table.item(0, 2).text() == "queued — will be sent"

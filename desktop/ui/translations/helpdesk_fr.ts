@@ -86,122 +86,122 @@
 <context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat.py" line="120" />
+        <location filename="../chat.py" line="121" />
         <source>Ask IT — Helpdesk Assistant</source>
         <translation>Demander à l'informatique — Assistant support</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="121" />
+        <location filename="../chat.py" line="122" />
         <source>Describe your problem in your own words…</source>
         <translation>Décrivez votre problème avec vos mots…</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="122" />
+        <location filename="../chat.py" line="123" />
         <source>Your question</source>
         <translation>Votre question</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="123" />
+        <location filename="../chat.py" line="124" />
         <source>&amp;Ask</source>
         <translation>&amp;Demander</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="124" />
+        <location filename="../chat.py" line="125" />
         <source>Answer</source>
         <translation>Réponse</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="125" />
+        <location filename="../chat.py" line="126" />
         <source>Did you mean:</source>
         <translation>Vouliez-vous dire :</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="126" />
+        <location filename="../chat.py" line="127" />
         <source>&amp;Start the guided steps</source>
         <translation>&amp;Commencer le pas-à-pas</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="127" />
+        <location filename="../chat.py" line="128" />
         <source>Was this helpful?</source>
         <translation>Est-ce que cela vous a aidé ?</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="128" />
+        <location filename="../chat.py" line="129" />
         <source>&amp;Yes</source>
         <translation>&amp;Oui</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="129" />
+        <location filename="../chat.py" line="130" />
         <source>&amp;No</source>
         <translation>&amp;Non</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="130" />
+        <location filename="../chat.py" line="131" />
         <source>Yes, this was helpful</source>
         <translation>Oui, cela m'a aidé</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="131" />
+        <location filename="../chat.py" line="132" />
         <source>No, this did not help</source>
         <translation>Non, cela ne m'a pas aidé</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="132" />
+        <location filename="../chat.py" line="133" />
         <source>Open a &amp;ticket</source>
         <translation>Ouvrir un &amp;ticket</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="133" />
+        <location filename="../chat.py" line="134" />
         <source>I'm a&amp;ffected too</source>
         <translation>Je suis aussi &amp;concerné</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="134" />
+        <location filename="../chat.py" line="135" />
         <source>You are offline. Answers and guided steps still work; tickets wait on this computer and are sent when you are back online.</source>
         <translation>Vous êtes hors ligne. Les réponses et le pas-à-pas fonctionnent ; les tickets attendent sur cet ordinateur et partiront au retour de la connexion.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="148" />
+        <location filename="../chat.py" line="149" />
         <source>Getting ready…</source>
         <translation>Préparation…</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="150" />
+        <location filename="../chat.py" line="151" />
         <source>Type your IT question: answers appear as you type.</source>
         <translation>Posez votre question informatique : les réponses s'affichent pendant la saisie.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="154" />
+        <location filename="../chat.py" line="155" />
         <source>The knowledge base cannot be opened: %s</source>
         <translation>La base de connaissances ne peut pas être ouverte : %s</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="187" />
+        <location filename="../chat.py" line="188" />
         <source>Sorry, something went wrong: %s</source>
         <translation>Désolé, une erreur s'est produite : %s</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="206" />
+        <location filename="../chat.py" line="207" />
         <source>I can walk you through this step by step.</source>
         <translation>Je peux vous guider pas à pas.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="279" />
+        <location filename="../chat.py" line="280" />
         <source>Glad it helped!</source>
         <translation>Ravi d'avoir pu aider !</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="281" />
+        <location filename="../chat.py" line="282" />
         <source>Sorry. Try other words, or open a ticket: the helpdesk will see what you already tried.</source>
         <translation>Désolé. Essayez d'autres mots, ou ouvrez un ticket : le support verra ce que vous avez déjà essayé.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="294" />
+        <location filename="../chat.py" line="295" />
         <source>Announcement: %s</source>
         <translation>Annonce : %s</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="305" />
+        <location filename="../chat.py" line="306" />
         <source>Thanks, we counted you</source>
         <translation>Merci, c'est noté</translation>
     </message>
@@ -209,27 +209,27 @@
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../form.py" line="290" />
+        <location filename="../form.py" line="291" />
         <source>Ask &amp;another question</source>
         <translation>Poser une &amp;autre question</translation>
     </message>
     <message>
-        <location filename="../form.py" line="299" />
+        <location filename="../form.py" line="300" />
         <source>Ticket %s created. The helpdesk will get back to you; follow it in My tickets.</source>
         <translation>Ticket %s créé. Le support vous répondra ; suivez-le dans Mes tickets.</translation>
     </message>
     <message>
-        <location filename="../form.py" line="302" />
+        <location filename="../form.py" line="303" />
         <source>Ticket saved — queued, will be sent as soon as the helpdesk can be reached.</source>
         <translation>Ticket enregistré — en attente, il sera envoyé dès que le support sera joignable.</translation>
     </message>
     <message>
-        <location filename="../form.py" line="304" />
+        <location filename="../form.py" line="305" />
         <source>The helpdesk refused the ticket: %s</source>
         <translation>Le support a refusé le ticket : %s</translation>
     </message>
     <message>
-        <location filename="../form.py" line="308" />
+        <location filename="../form.py" line="309" />
         <source>The ticket could not be filed: %s</source>
         <translation>Le ticket n'a pas pu être créé : %s</translation>
     </message>
@@ -285,17 +285,17 @@
 <context>
     <name>FileField</name>
     <message>
-        <location filename="../form.py" line="31" />
+        <location filename="../form.py" line="32" />
         <source>Choose…</source>
         <translation>Choisir…</translation>
     </message>
     <message>
-        <location filename="../form.py" line="38" />
+        <location filename="../form.py" line="39" />
         <source>Take a screenshot</source>
         <translation>Faire une capture d'écran</translation>
     </message>
     <message>
-        <location filename="../form.py" line="43" />
+        <location filename="../form.py" line="44" />
         <source>Attach a file</source>
         <translation>Joindre un fichier</translation>
     </message>
@@ -303,47 +303,47 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../form.py" line="84" />
+        <location filename="../form.py" line="85" />
         <source>&amp;Review and send…</source>
         <translation>&amp;Vérifier et envoyer…</translation>
     </message>
     <message>
-        <location filename="../form.py" line="85" />
+        <location filename="../form.py" line="86" />
         <source>&amp;Cancel</source>
         <translation>&amp;Annuler</translation>
     </message>
     <message>
-        <location filename="../form.py" line="94" />
+        <location filename="../form.py" line="95" />
         <source>Subject (one line)</source>
         <translation>Objet (une ligne)</translation>
     </message>
     <message>
-        <location filename="../form.py" line="95" />
+        <location filename="../form.py" line="96" />
         <source>What happened?</source>
         <translation>Que s'est-il passé ?</translation>
     </message>
     <message>
-        <location filename="../form.py" line="96" />
+        <location filename="../form.py" line="97" />
         <source>Screenshot or file (optional)</source>
         <translation>Capture d'écran ou fichier (facultatif)</translation>
     </message>
     <message>
-        <location filename="../form.py" line="103" />
+        <location filename="../form.py" line="104" />
         <source>Tell the helpdesk what is wrong. You will see everything before it is sent.</source>
         <translation>Expliquez au support ce qui ne va pas. Vous verrez tout avant l'envoi.</translation>
     </message>
     <message>
-        <location filename="../form.py" line="179" />
+        <location filename="../form.py" line="180" />
         <source>Required</source>
         <translation>Obligatoire</translation>
     </message>
     <message>
-        <location filename="../form.py" line="179" />
+        <location filename="../form.py" line="180" />
         <source>File not found</source>
         <translation>Fichier introuvable</translation>
     </message>
     <message>
-        <location filename="../form.py" line="180" />
+        <location filename="../form.py" line="181" />
         <source>Too long</source>
         <translation>Trop long</translation>
     </message>
@@ -444,32 +444,32 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../form.py" line="227" />
+        <location filename="../form.py" line="228" />
         <source>&amp;Send to the helpdesk</source>
         <translation>&amp;Envoyer au support</translation>
     </message>
     <message>
-        <location filename="../form.py" line="228" />
+        <location filename="../form.py" line="229" />
         <source>← &amp;Edit</source>
         <translation>← &amp;Modifier</translation>
     </message>
     <message>
-        <location filename="../form.py" line="229" />
+        <location filename="../form.py" line="230" />
         <source>Details about this computer sent with the ticket (untick what you do not want to share):</source>
         <translation>Informations sur cet ordinateur envoyées avec le ticket (décochez ce que vous ne voulez pas partager) :</translation>
     </message>
     <message>
-        <location filename="../form.py" line="231" />
+        <location filename="../form.py" line="232" />
         <source>Ticket summary</source>
         <translation>Résumé du ticket</translation>
     </message>
     <message>
-        <location filename="../form.py" line="242" />
+        <location filename="../form.py" line="243" />
         <source>**Attached:** %s</source>
         <translation>**Pièces jointes :** %s</translation>
     </message>
     <message>
-        <location filename="../form.py" line="244" />
+        <location filename="../form.py" line="245" />
         <source>**What you already tried:**</source>
         <translation>**Ce que vous avez déjà essayé :**</translation>
     </message>
@@ -477,102 +477,107 @@
 <context>
     <name>TicketsWindow</name>
     <message>
-        <location filename="../tickets_view.py" line="52" />
+        <location filename="../tickets_view.py" line="54" />
         <source>My tickets — Helpdesk Assistant</source>
         <translation>Mes tickets — Assistant support</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="53" />
+        <location filename="../tickets_view.py" line="55" />
         <source>Number</source>
         <translation>Numéro</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="53" />
+        <location filename="../tickets_view.py" line="55" />
         <source>Subject</source>
         <translation>Objet</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="53" />
+        <location filename="../tickets_view.py" line="55" />
         <source>Status</source>
         <translation>État</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="54" />
+        <location filename="../tickets_view.py" line="56" />
         <source>Last update</source>
         <translation>Dernière mise à jour</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="55" />
+        <location filename="../tickets_view.py" line="57" />
         <source>Your tickets</source>
         <translation>Vos tickets</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="56" />
+        <location filename="../tickets_view.py" line="58" />
         <source>Reply to the selected ticket…</source>
         <translation>Répondre au ticket sélectionné…</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="57" />
+        <location filename="../tickets_view.py" line="59" />
         <source>Reply</source>
         <translation>Réponse</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="58" />
+        <location filename="../tickets_view.py" line="60" />
         <source>Send &amp;reply</source>
         <translation>Envoyer la &amp;réponse</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="59" />
+        <location filename="../tickets_view.py" line="61" />
         <source>Re&amp;fresh</source>
         <translation>Actua&amp;liser</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="60" />
+        <location filename="../tickets_view.py" line="62" />
         <source>No tickets yet. Ask IT from the tray; if the answer does not help, you can open a ticket from there.</source>
         <translation>Aucun ticket pour l'instant. Posez votre question depuis la barre des tâches ; si la réponse ne suffit pas, vous pourrez ouvrir un ticket.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="74" />
+        <location filename="../tickets_view.py" line="76" />
         <source>queued — will be sent</source>
         <translation>en attente — sera envoyé</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="74" />
+        <location filename="../tickets_view.py" line="76" />
         <source>refused</source>
         <translation>refusé</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="75" />
+        <location filename="../tickets_view.py" line="77" />
         <source>new</source>
         <translation>nouveau</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="75" />
+        <location filename="../tickets_view.py" line="77" />
         <source>in progress</source>
         <translation>en cours</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="75" />
+        <location filename="../tickets_view.py" line="77" />
         <source>waiting</source>
         <translation>en attente</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="76" />
+        <location filename="../tickets_view.py" line="78" />
         <source>resolved</source>
         <translation>résolu</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="76" />
+        <location filename="../tickets_view.py" line="78" />
         <source>closed</source>
         <translation>fermé</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="77" />
+        <location filename="../tickets_view.py" line="79" />
         <source>rejected</source>
         <translation>rejeté</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="105" />
+        <location filename="../tickets_view.py" line="100" />
+        <source>The helpdesk cannot be reached right now: %s. Queued tickets will be sent later.</source>
+        <translation>Le support est injoignable pour le moment : %s. Les tickets en attente seront envoyés plus tard.</translation>
+    </message>
+    <message>
+        <location filename="../tickets_view.py" line="112" />
         <source>Reply sent.</source>
         <translation>Réponse envoyée.</translation>
     </message>
@@ -633,52 +638,52 @@
 <context>
     <name>TreePage</name>
     <message>
-        <location filename="../tree_view.py" line="56" />
+        <location filename="../tree_view.py" line="58" />
         <source>It &amp;works now</source>
         <translation>Ça &amp;marche maintenant</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="57" />
+        <location filename="../tree_view.py" line="59" />
         <source>S&amp;till not working</source>
         <translation>&amp;Toujours en panne</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="58" />
+        <location filename="../tree_view.py" line="60" />
         <source>← &amp;Back</source>
         <translation>← &amp;Retour</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="59" />
+        <location filename="../tree_view.py" line="61" />
         <source>Back to the previous step</source>
         <translation>Revenir à l'étape précédente</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="60" />
+        <location filename="../tree_view.py" line="62" />
         <source>Open a &amp;ticket</source>
         <translation>Ouvrir un &amp;ticket</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="61" />
+        <location filename="../tree_view.py" line="63" />
         <source>Step</source>
         <translation>Étape</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="72" />
+        <location filename="../tree_view.py" line="74" />
         <source>This step cannot be shown: %s</source>
         <translation>Cette étape ne peut pas être affichée : %s</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="123" />
+        <location filename="../tree_view.py" line="125" />
         <source>Checking…</source>
         <translation>Vérification…</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="134" />
+        <location filename="../tree_view.py" line="136" />
         <source>Glad it is fixed!</source>
         <translation>Content que ce soit réglé !</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="136" />
+        <location filename="../tree_view.py" line="138" />
         <source>Sorry this did not solve it. Open a ticket and the helpdesk will see the steps you already tried.</source>
         <translation>Désolé, cela n'a pas suffi. Ouvrez un ticket : le support verra les étapes déjà essayées.</translation>
     </message>
