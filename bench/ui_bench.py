@@ -163,8 +163,8 @@ def in_process(questions: list[str]) -> dict:
         answer(text)
     rss_after = process.memory_info().rss
     uss_after = process.memory_full_info().uss
-    for text in questions[:100]:
-        answer(text + " ")                      # the same 100 again: steady state or a leak?
+    for text in questions[100:200]:
+        answer(text)                            # 100 more, new ones: steady state or a leak?
     rss_200 = process.memory_info().rss
     app.workers.wait(5000)
     return {"first_open": first_open, "reopen": reopen, "keystroke": keystroke,
@@ -210,11 +210,11 @@ def render(start: dict | None, ui: dict, command: str) -> str:
         f"**{ui['rss_after_100'] / mb:,.0f} MB** | ≤ 150 MB |",
         f"| … of which private to the process (USS; the rest is shared libraries and the mapped model) | "
         f"{ui['uss_after_100'] / mb:,.0f} MB | |",
-        f"| RSS after the same 100 questions again (steady state, not a leak) | "
+        f"| RSS after 100 more, different questions (steady state or a leak?) | "
         f"{ui['rss_after_200'] / mb:,.0f} MB | |",
-        "", "The growth while answering is the engine's native embedding library warming its working "
-        "buffers (the Python heap grows by under 1 MB; the same 100 questions again add nothing).",
-        "", "Questions are the first 100 of bench/eval/questions.jsonl, typed into the real chat window; "
+        "", "While answering, the Python heap grows by under 1 MB; the rest of the growth is native "
+        "(the embedding library's and Qt's working memory).",
+        "", "Questions are the first 200 of bench/eval/questions.jsonl, typed into the real chat window; "
         "the app is the real one (`HelpdeskApp` with `Assistant.from_environment()` on the sample snapshot). "
         "The typing pause is deliberate: the engine is asked once the user stops typing for "
         f"{ui['debounce'] * 1000:.0f} ms, not on every key.", ""]
@@ -245,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         print("no X display: skipping start-up to tray icon (run .ci/services/xvfb.sh)", file=sys.stderr)
-    ui = in_process(_questions(100))
+    ui = in_process(_questions(200))
     command = "python -m bench.ui_bench" + (f" --display {args.display}" if args.display else "")
     section = render(start, ui, command)
     print(section)
