@@ -87,6 +87,34 @@ def test_installed_ask_answers_from_the_bundled_snapshot_and_model(installed, tm
     assert "password" in reply["hits"][0]["id"]
 
 
+def test_installed_tray_app_starts_and_gets_ready(installed, tmp_path):
+    """The bundle's Qt (platform plugins, icon, translations) and engine work in the tray app:
+    on the CI X screen with its tray when there is one, else offscreen (the fallback window)."""
+    import time
+
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "HELPDESK_HOME": str(tmp_path / "data"),
+           "LANG": "fr_FR.UTF-8", "HELPDESK_UI_TIMINGS": str(tmp_path / "timings")}
+    display = os.environ.get("HELPDESK_TEST_XVFB_DISPLAY")
+    env.update({"DISPLAY": display, "QT_QPA_PLATFORM": "xcb"} if display else {"QT_QPA_PLATFORM": "offscreen"})
+    proc = subprocess.Popen(["helpdesk-assistant", "--minimised"], env=env, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    notes = tmp_path / "timings"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            if notes.exists() and "ready" in notes.read_text():
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, proc.stdout.read()
+        events = notes.read_text() if notes.exists() else ""
+        assert "ready" in events, events
+        if display:
+            assert "tray_shown" in events, events
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
 def test_policy_template_is_valid_and_kept_on_reinstall(installed):
     from desktop.policy import load_policy
 
