@@ -64,6 +64,8 @@ class HelpdeskApp(QObject):
         self.tray = None
         self.fallback = None
         self.sync = None
+        self.resumed_walk = None                    # guided steps left open at the last quit
+        self._saved = False
         available = QSystemTrayIcon.isSystemTrayAvailable()
         self.use_tray = available if use_tray is None else use_tray and available
         self.timer = QTimer(self, interval=poll_ms)
@@ -88,9 +90,10 @@ class HelpdeskApp(QObject):
     def _build(self):
         assistant = self.factory()
         assistant.warm_up()
-        return assistant
+        return assistant, assistant.restore_conversation()
 
-    def _on_ready(self, assistant) -> None:
+    def _on_ready(self, built) -> None:
+        assistant, self.resumed_walk = built
         self.assistant = assistant
         set_language(assistant.settings.language)
         self.ready.emit()
@@ -202,8 +205,10 @@ class HelpdeskApp(QObject):
         return window
 
     def show_chat(self):
+        """Bring the chat forward where the user left it (guided steps, a form...)."""
         chat = self._show("chat")
-        chat.focus_question()
+        if chat.stack.currentWidget() is chat.answer_page:
+            chat.focus_question()
         return chat
 
     def toggle_chat(self) -> None:
@@ -224,7 +229,22 @@ class HelpdeskApp(QObject):
         window.load(topic)
         return window
 
+    def save_conversation(self) -> None:
+        """At quit (or logout): keep the conversation and any guided steps in progress."""
+        if self.assistant is None or self._saved:
+            return
+        self._saved = True
+        chat = self.windows.get("chat")
+        walk = getattr(getattr(chat, "tree_page", None), "walk", None)
+        if walk is not None and (walk.state.outcome is not None or chat.stack.currentWidget() is chat.answer_page):
+            walk = None
+        try:
+            self.assistant.save_conversation(walk)
+        except OSError as exc:
+            log.warning("conversation not saved: %s", exc)
+
     def quit(self) -> None:
+        self.save_conversation()
         self.timer.stop()
         if self.sync is not None:
             self.sync.stop()
@@ -250,6 +270,7 @@ def run(argv: list[str] | None = None, minimised: bool = False) -> int:
     set_language("")
     app = HelpdeskApp()
     guard.activated.connect(app.show_chat)
+    qapp.aboutToQuit.connect(app.save_conversation)      # also at logout
     timings = os.environ.get("HELPDESK_UI_TIMINGS")
     if timings:
         app.trayShown.connect(lambda: _note(timings, "tray_shown", started))

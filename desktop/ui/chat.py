@@ -115,6 +115,7 @@ class ChatWindow(QWidget):
         app.failed.connect(self._on_failed)
         self.set_online(app.online)
         self.set_announcements(app.announcements)
+        self.resume()
 
     # -- text ---------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -154,7 +155,17 @@ class ChatWindow(QWidget):
     def _on_failed(self, message: str) -> None:
         self.answer.setPlainText(self.tr("The knowledge base cannot be opened: %s") % message)
 
+    def resume(self) -> None:
+        """Guided steps left open at the last quit come back where they were."""
+        walk, self.app.resumed_walk = self.app.resumed_walk, None
+        if walk is not None:
+            self.stack.setCurrentWidget(self.tree_page)
+            self.tree_page.show_walk(walk)
+
     def _on_ready(self) -> None:
+        self.resume()
+        if self.stack.currentWidget() is not self.answer_page:
+            return
         if not self.question.text().strip():
             self.welcome()
         else:

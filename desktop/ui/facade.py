@@ -16,7 +16,9 @@ shows come out as `AssistantError` (with a user message) so the UI catches one c
 """
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from desktop import paths
-from desktop.engine import Dialogue, KnowledgeBase, TreeWalker, WalkState
+from desktop.engine import Dialogue, KnowledgeBase, SnapshotError, TreeError, TreeWalker, WalkState
 from desktop.engine.dialogue import MISSES_BEFORE_TICKET, Turn
 from desktop.engine.walker import Step, validate_form
 from desktop.policy import Policy, load_policy
@@ -33,6 +35,8 @@ from desktop.ui.settings import Settings
 from desktop.ui.ticketdesk import AssistantError, Draft, SendOutcome, TicketDesk
 
 log = logging.getLogger(__name__)
+CONVERSATION_FILE = "conversation.json"
+CONVERSATION_MAX_AGE = 8 * 3600          # a conversation from this morning resumes; yesterday's does not
 __all__ = ["Assistant", "AssistantError", "Draft", "Preview", "SendOutcome", "Walk"]
 
 
@@ -281,6 +285,44 @@ class Assistant:
         if self.stats is not None and self.stats.enabled and outcome.status != "error":
             self.stats.ticket_created(draft.team or "")
         return outcome
+
+    # -- resuming after a restart -----------------------------------------------------------
+    def _conversation_file(self) -> Path:
+        return Path(self.settings.path).parent / CONVERSATION_FILE
+
+    def save_conversation(self, walk: Walk | None = None) -> None:
+        """Keep the conversation (and the guided steps in progress) for the next start."""
+        with self._lock:
+            data = {"saved_at": time.time(), "kb": self.kb.info.content_hash,
+                    "dialogue": self.dialogue.to_dict(), "walk": walk.state.to_dict() if walk else None}
+        target = self._conversation_file()
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, target)
+
+    def restore_conversation(self, now: float | None = None) -> Walk | None:
+        """Resume a recent saved conversation; returns the guided steps in progress, if any.
+        An old one, or one from another knowledge base, is dropped."""
+        try:
+            data = json.loads(self._conversation_file().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        age = (now or time.time()) - float(data.get("saved_at", 0))
+        if age > CONVERSATION_MAX_AGE or data.get("kb") != self.kb.info.content_hash:
+            return None
+        try:
+            dialogue = Dialogue.from_dict(self.kb, data.get("dialogue", {}))
+            walk = None
+            if data.get("walk"):
+                walker = self._walker(data["walk"]["tree_id"])
+                walk = Walk(walker.tree.title, walker.resume(data["walk"]),
+                            walker.step(walker.resume(data["walk"])))
+        except (TreeError, SnapshotError, KeyError, TypeError, ValueError) as exc:
+            log.info("saved conversation not resumed: %s", exc)
+            return None
+        with self._lock:
+            self.dialogue = dialogue
+        return walk
 
     def new_conversation(self) -> None:
         with self._lock:

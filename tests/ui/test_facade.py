@@ -214,3 +214,23 @@ def test_statistics_count_a_dialogue_once_and_its_questions(make_assistant, home
         "SELECT metric, SUM(count) FROM usage_counters GROUP BY metric").fetchall())
     assert counts["dialogue_started"] == 1
     assert counts["question_understood"] == 1 and counts["question_not_understood"] == 1
+
+
+def test_conversation_and_guided_steps_resume_after_a_restart(make_assistant):
+    assistant = make_assistant()
+    assistant.ask("my printer won't print")
+    walk = assistant.choose(assistant.start_tree("printer-troubleshoot"), 2)
+    assistant.save_conversation(walk)
+    again = make_assistant()                                  # the next start
+    resumed = again.restore_conversation()
+    assert resumed.state.node == walk.state.node and resumed.step.kind == "answer"
+    assert [t.question for t in again.dialogue.turns] == ["my printer won't print"]
+
+
+def test_old_saved_conversation_is_not_resumed(make_assistant):
+    import time
+
+    assistant = make_assistant()
+    assistant.ask("vpn")
+    assistant.save_conversation()
+    assert make_assistant().restore_conversation(now=time.time() + 9 * 3600) is None

@@ -145,3 +145,16 @@ def test_keyboard_alone_from_question_to_ticket_form(qtbot, start_app):
         qtbot.keyClick(_focused(), Qt.Key_Space)                      # "Still not working"
     assert shown.args[0] == "ticket" and chat.stack.currentWidget() is chat.form_page
     qtbot.waitUntil(lambda: _focused() is chat.form_page.editors["printer"][0], timeout=2_000)
+
+
+def test_guided_steps_left_open_come_back_at_the_next_start(qtbot, start_app):
+    app = start_app()
+    walk = app.assistant.choose(app.assistant.start_tree("printer-troubleshoot"), 2)
+    chat = app.show_chat()
+    chat.tree_page.show_walk(walk)
+    chat.stack.setCurrentWidget(chat.tree_page)
+    app.save_conversation()
+    again = start_app()
+    chat = again.show_chat()
+    assert chat.stack.currentWidget() is chat.tree_page
+    assert chat.tree_page.walk.state.node == walk.state.node
