@@ -101,7 +101,8 @@ class HelpdeskApp(QObject):
         if self.sync is None and assistant.policy.sync.url:
             from desktop.ui.sync_runner import SyncRunner  # noqa: PLC0415
 
-            self.sync = SyncRunner(assistant.policy, parent=self)
+            self.sync = SyncRunner(assistant.policy, parent=self,
+                                   stats_wanted=lambda: bool(assistant.settings.stats))
             self.sync.updated.connect(self.reload_knowledge_base)
             self.sync.start()
 

@@ -17,6 +17,7 @@ class TrayIcon(QSystemTrayIcon):
         self.setContextMenu(self.menu)
         self.activated.connect(self._activated)
         app.unreadChanged.connect(self.set_unread)
+        app.onlineChanged.connect(lambda _: self.set_unread(app.unread))
         app.ticketStatusChanged.connect(self.notify)
         self.rebuild()
         self.set_unread(app.unread)

@@ -234,3 +234,9 @@ def test_old_saved_conversation_is_not_resumed(make_assistant):
     assistant.ask("vpn")
     assistant.save_conversation()
     assert make_assistant().restore_conversation(now=time.time() + 9 * 3600) is None
+
+
+def test_facade_public_surface():
+    import desktop.ui.facade as facade
+
+    assert sorted(facade.__all__) == ["Assistant", "AssistantError", "Draft", "Preview", "SendOutcome", "Walk"]

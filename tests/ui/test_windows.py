@@ -249,3 +249,19 @@ def test_why_tickets_are_not_sent_is_shown_in_my_tickets(qtbot, start_app):
     qtbot.waitUntil(lambda: bool(app.itsm_problem), timeout=5_000)
     assert window.status.text().startswith("The helpdesk cannot be reached right now")
     assert window.table.item(0, 2).text() == "queued — will be sent"
+
+
+def test_sync_sends_statistics_only_while_the_user_agrees(monkeypatch):
+    import desktop.sync
+    from desktop.ui import sync_runner
+    from tests.ui.conftest import make_policy
+
+    sent_with = []
+    monkeypatch.setattr(desktop.sync, "run_cycle", lambda policy: sent_with.append(policy.privacy.stats))
+    wanted = [True]
+    scheduler = sync_runner._scheduler(make_policy(sync_url="http://127.0.0.1:9"), None, lambda: wanted[0])
+    scheduler.job()
+    wanted[0] = False
+    scheduler.job()
+    assert sent_with == [True, False]
+
