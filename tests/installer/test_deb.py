@@ -50,10 +50,10 @@ def installed(tmp_path_factory):
     dpkg("--purge", PACKAGE)
 
 
-def run_installed(args: list[str], home: Path) -> subprocess.CompletedProcess:
+def run_installed(args: list[str], home: Path, **extra: str) -> subprocess.CompletedProcess:
     """The installed launcher with a clean environment: nothing from the source tree or venv."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "HELPDESK_HOME": str(home / "data"),
-           "QT_QPA_PLATFORM": "offscreen", "LANG": "C.UTF-8"}
+           "QT_QPA_PLATFORM": "offscreen", "LANG": "C.UTF-8", **extra}
     return subprocess.run(["helpdesk-assistant", *args], env=env, cwd=home, capture_output=True, text=True,
                           timeout=120)
 
@@ -85,6 +85,32 @@ def test_installed_ask_answers_from_the_bundled_snapshot_and_model(installed, tm
     reply = json.loads(done.stdout)
     assert reply["kind"] in ("answer", "choose")
     assert "password" in reply["hits"][0]["id"]
+
+
+def test_installed_app_syncs_a_signed_snapshot_and_doctor_verifies_it(installed, tmp_path):
+    """Signature (PyNaCl), chunks (zstandard) and the swap, by the installed app from a local
+    sync server; then doctor checks the signature and the server."""
+    from desktop.sync import manifest as mf
+    from tests.server.harness import LiveServer, make_harness
+
+    sample = Path(__file__).resolve().parents[2] / "build" / "sample_kb.sqlite"
+    harness = make_harness(f"sqlite:///{tmp_path / 'sync.sqlite'}", tmp_path / "storage", rate=0)
+    harness.publish(sample, version=1)
+    with LiveServer(harness) as live:
+        policy = tmp_path / "policy.toml"
+        policy.write_text(f'[sync]\nurl = "{live.url}"\nkb = "acme-it"\n'
+                          f'public_key = "{mf.public_key_text(harness.key.verify_key)}"\n')
+        extra = {"HELPDESK_POLICY": str(policy), "HELPDESK_SYNC_TOKEN": harness.device_token, "NO_PROXY": "*"}
+        done = run_installed(["sync", "--json"], tmp_path, **extra)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert json.loads(done.stdout)["status"] == "updated"
+        done = run_installed(["doctor", "--json"], tmp_path, **extra)
+    harness.db.close()
+    assert done.returncode == 0, done.stdout + done.stderr
+    checks = {c["name"]: c for c in json.loads(done.stdout)["checks"]}
+    assert checks["snapshot"]["details"]["source"] == "installed by sync"
+    assert checks["snapshot"]["details"]["signature"] == "verified"
+    assert checks["sync"]["status"] == "ok", checks["sync"]
 
 
 def test_installed_tray_app_starts_and_gets_ready(installed, tmp_path):
