@@ -49,6 +49,7 @@ class Collected:
     def __init__(self, kb: KnowledgeBase, rows: list[dict]):
         index = kb.search_index()
         self.starts = index.starts
+        self.doc_groups = index.doc_groups
         group_of = {}
         for grp, members in index.members.items():
             for entry_id in members.values():
@@ -73,7 +74,7 @@ class Collected:
     def signals(self, i: int, t: matcher.Tuning) -> matcher.Signals:
         sims = self.sims[i]
         return matcher.Signals(np.maximum.reduceat(sims, self.starts),
-                               matcher.neighbour_vote(sims, self.starts, t),
+                               matcher.neighbour_vote(sims, self.doc_groups, len(self.starts), t),
                                self.passages[i], self.lexical[i], float(self.unknown[i]))
 
 

@@ -31,6 +31,7 @@ class SearchIndex:
                           "term_hashes, term_weights FROM groups ORDER BY grp").fetchall()
         self.group_ids = [row[1] for row in rows]
         self.starts = _starts([row[3] for row in rows])
+        self.doc_groups = np.repeat(np.arange(len(rows), dtype=np.int64), [row[3] for row in rows])
         self.passage_starts = _starts([row[5] for row in rows])
         self.semantic = model == embedder.identity and bool(rows)
         if self.semantic:

@@ -197,7 +197,7 @@ class KnowledgeBase:
             query = self._embedder.embed([question])[0]
             sims = index.vectors @ query
             semantic = np.maximum.reduceat(sims, index.starts)
-            neighbours = matcher.neighbour_vote(sims, index.starts, self.tuning)
+            neighbours = matcher.neighbour_vote(sims, index.doc_groups, n, self.tuning)
             passages = np.maximum.reduceat(index.passages @ query, index.passage_starts)
         else:
             semantic = neighbours = passages = np.zeros(n, dtype=np.float32)

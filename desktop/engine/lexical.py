@@ -76,15 +76,19 @@ class LexicalIndex:
         return bool(i < len(self._unique) and self._unique[i] == h)
 
     def score(self, query_terms: list[str]) -> np.ndarray:
-        scores = np.zeros(self.n_groups, dtype=np.float32)
+        groups, weights = [], []
         for term in dict.fromkeys(query_terms):
             h = term_hash(term)
             i = int(np.searchsorted(self._unique, h))
             if i >= len(self._unique) or self._unique[i] != h:
                 continue
             start, count = int(self._starts[i]), int(self._df[i])
-            np.add.at(scores, self._groups[start:start + count], self._weights[start:start + count])
-        return scores
+            groups.append(self._groups[start:start + count])
+            weights.append(self._weights[start:start + count])
+        if not groups:
+            return np.zeros(self.n_groups, dtype=np.float32)
+        return np.bincount(np.concatenate(groups), weights=np.concatenate(weights),
+                           minlength=self.n_groups).astype(np.float32)
 
 
 @dataclass
