@@ -28,7 +28,7 @@ from tests.itsm.keyrings import MemoryKeyring  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 SNAPSHOT = REPO / "build" / "sample_kb.sqlite"
-VALUES = {"user.first_name": "Jo", "user.login": "jdoe", "device.hostname": "PC-42",
+VALUES = {"user.first_name": "Jo", "user.login": "jdoe", "user.email": "jo.doe@contoso.example", "device.hostname": "PC-42",
           "device.os": "Linux 6.1", "helpdesk.phone": "+33 1 23 45 67 89"}
 
 

@@ -62,6 +62,21 @@ def _tray_area(app):
     return screen.grabWindow(0, x, 0, screen.geometry().width() - x, 260)
 
 
+def _dark_palette():
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette()
+    for role, colour in ((QPalette.Window, "#2b2b2b"), (QPalette.WindowText, "#e6e6e6"),
+                         (QPalette.Base, "#1e1e1e"), (QPalette.AlternateBase, "#2b2b2b"),
+                         (QPalette.Text, "#e6e6e6"), (QPalette.Button, "#3a3a3a"),
+                         (QPalette.ButtonText, "#e6e6e6"), (QPalette.Highlight, "#2f6fd0"),
+                         (QPalette.HighlightedText, "#ffffff"), (QPalette.Link, "#6fa8ff"),
+                         (QPalette.PlaceholderText, "#8a8a8a"), (QPalette.ToolTipBase, "#3a3a3a"),
+                         (QPalette.ToolTipText, "#e6e6e6")):
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
 def wait(ms: int = 0, until=None, timeout_ms: int = 5000) -> None:
     """Run the event loop for `ms`, or until `until()` is true."""
     waited = 0
@@ -156,6 +171,10 @@ def main(out_dir: str) -> dict:
     wait(until=lambda: chat.preview is not None and chat.preview.turn.question == "imprimante en panne")
     shot("chat-french", chat)
     settings.language.setCurrentIndex(0)
+    qapp.setPalette(_dark_palette())                 # what a dark system theme hands every app
+    chat.question.setText("I forgot my password")
+    wait(until=lambda: chat.preview is not None and chat.preview.turn.question == "I forgot my password")
+    shot("chat-dark", chat)
     app.workers.wait(5000)
     report["unread_badge"] = app.unread
     return report

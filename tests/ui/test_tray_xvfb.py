@@ -62,6 +62,6 @@ def test_screenshots_of_the_main_screens(tmp_path, snapshot_path):
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["tray_available"] and report["tray_geometry"][2] > 0, report
     for name in ("tray-menu", "chat-answer", "chat-did-you-mean", "guided-steps", "ticket-form",
-                 "ticket-summary", "ticket-sent", "my-tickets", "settings", "booking", "chat-french"):
+                 "ticket-summary", "ticket-sent", "my-tickets", "settings", "booking", "chat-french", "chat-dark"):
         shot = SCREENSHOTS / f"{name}.png"
         assert shot.stat().st_size > 2000, name
