@@ -16,11 +16,12 @@ for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; do
 if ! command -v stalonetray >/dev/null && ! command -v trayer >/dev/null; then
   apt-get install -y -qq stalonetray >/dev/null 2>&1 || apt-get install -y -qq trayer >/dev/null
 fi
-if ! [ -S "/tmp/.X11-unix/X$DISPLAY_NUM" ]; then
-  setsid nohup Xvfb ":$DISPLAY_NUM" -screen 0 1280x800x24 -nolisten tcp >/tmp/xvfb.log 2>&1 &
-  for _ in $(seq 1 50); do [ -S "/tmp/.X11-unix/X$DISPLAY_NUM" ] && break; sleep 0.1; done
-fi
 export DISPLAY=":$DISPLAY_NUM"
+if ! xdpyinfo >/dev/null 2>&1; then
+  rm -f "/tmp/.X$DISPLAY_NUM-lock" "/tmp/.X11-unix/X$DISPLAY_NUM"      # left by a killed server
+  setsid nohup Xvfb ":$DISPLAY_NUM" -screen 0 1280x800x24 -nolisten tcp >/tmp/xvfb.log 2>&1 &
+  for _ in $(seq 1 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+fi
 xdpyinfo >/dev/null
 tray_up() { xwininfo -root -tree | grep -qiE '"(stalonetray|panel)"'; }
 if ! tray_up; then
