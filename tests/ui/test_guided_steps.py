@@ -158,3 +158,20 @@ def test_guided_steps_left_open_come_back_at_the_next_start(qtbot, start_app):
     chat = again.show_chat()
     assert chat.stack.currentWidget() is chat.tree_page
     assert chat.tree_page.walk.state.node == walk.state.node
+
+
+def test_booking_step_opens_the_booking_window_with_its_reason(qtbot, start_app):
+    app = start_app()
+    chat = app.show_chat()
+    page = chat.tree_page
+    walk = app.assistant.choose(app.assistant.start_tree("laptop-no-start"), 0)     # no power
+    walk = app.assistant.finish(walk, solved=False)                                   # need a laptop?
+    chat.stack.setCurrentWidget(page)
+    with qtbot.waitSignal(page.stepShown, timeout=5_000):
+        page.show_walk(walk)
+        page.choose(0)                                                                 # yes, book
+    qtbot.waitUntil(lambda: page.walk.step.kind == "booking", timeout=5_000)
+    booking = app.windows["booking"]
+    assert booking.isVisible() and booking.topic.text().startswith("Laptop does not start")
+    qtbot.waitUntil(lambda: booking.list.count() == 1, timeout=5_000)
+    assert page.ticket_button.isVisible()                  # a ticket stays possible instead
