@@ -19,6 +19,8 @@ class TrayIcon(QSystemTrayIcon):
         app.unreadChanged.connect(self.set_unread)
         app.onlineChanged.connect(lambda _: self.set_unread(app.unread))
         app.ticketStatusChanged.connect(self.notify)
+        app.announcementsChanged.connect(self.announce)
+        self.announced: set = {banner["id"] for banner in app.announcements}
         self.rebuild()
         self.set_unread(app.unread)
 
@@ -53,6 +55,13 @@ class TrayIcon(QSystemTrayIcon):
         if not self.app.online:
             tip += " — " + self.tr("offline")
         self.setToolTip(tip)
+
+    def announce(self, banners: list) -> None:
+        """A new outage banner pops up once, so people do not file a ticket for it."""
+        for banner in banners:
+            if banner["id"] not in self.announced:
+                self.announced.add(banner["id"])
+                self.showMessage(banner["title"], banner.get("body", ""), self.app.icon, 10000)
 
     def notify(self, subject: str, status: str) -> None:
         self.showMessage(self.tr("Ticket updated"), f"{subject}: {status}", self.app.icon, 8000)

@@ -265,3 +265,17 @@ def test_sync_sends_statistics_only_while_the_user_agrees(monkeypatch):
     scheduler.job()
     assert sent_with == [True, False]
 
+
+
+def test_a_new_outage_banner_pops_up_once(qtbot, start_app, monkeypatch):
+    from desktop.ui.tray import TrayIcon
+
+    app = start_app()
+    tray = TrayIcon(app)
+    shown = []
+    monkeypatch.setattr(tray, "showMessage", lambda title, text, *rest: shown.append(title))
+    new = [*app.announcements, {"id": 9, "title": "VPN outage", "body": "We are on it."}]
+    app.announcementsChanged.emit(new)
+    app.announcementsChanged.emit(new)
+    assert shown == ["VPN outage"]
+    tray.hide()
