@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import mimetypes
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Sequence
 
