@@ -62,6 +62,7 @@ class FormPage(QWidget):
         super().__init__(chat)
         self.chat, self.app = chat, chat.app
         self.walk = None
+        self.tried = False
         self.fields: tuple[FormField, ...] = ()
         self.editors: dict[str, tuple[QWidget, QLabel]] = {}
         self.intro = QLabel(self, wordWrap=True)
@@ -99,6 +100,7 @@ class FormPage(QWidget):
     def open_form(self, walk) -> None:
         """Show the tree's ticket form, or the generic one (`walk=None`)."""
         self.walk = walk
+        self.tried = False
         self.fields = walk.step.fields if walk is not None else self.generic_fields()
         self.intro.setText(walk.step.text if walk is not None else
                            self.tr("Tell the helpdesk what is wrong. You will see everything "
@@ -143,6 +145,12 @@ class FormPage(QWidget):
         else:
             editor = QLineEdit(parent)
         editor.setAccessibleName(f.label)
+        changed = {QPlainTextEdit: "textChanged", QComboBox: "currentIndexChanged", QDateEdit: "dateChanged",
+                   QLineEdit: "textChanged"}
+        if isinstance(editor, FileField):
+            editor.path.textChanged.connect(self._edited)
+        else:
+            getattr(editor, changed[type(editor)]).connect(self._edited)
         return editor
 
     def values(self) -> dict[str, str]:
@@ -174,9 +182,9 @@ class FormPage(QWidget):
         else:
             editor.setText(value)
 
-    def submit(self) -> None:
-        values = self.values()
-        errors = self.app.assistant.validate(self.fields, values)
+    def show_errors(self) -> dict[str, str]:
+        """Check every field and show what is wrong under it; field id -> problem."""
+        errors = self.app.assistant.validate(self.fields, self.values())
         messages = {"required": self.tr("Required"), "file not found": self.tr("File not found"),
                     "too long": self.tr("Too long")}
         for field_id, (editor, label) in self.editors.items():
@@ -184,6 +192,17 @@ class FormPage(QWidget):
             label.setText("⚠ " + messages.get(problem, problem) if problem else "")
             label.setVisible(bool(problem))
             editor.setAccessibleDescription(label.text())
+        return errors
+
+    def _edited(self) -> None:
+        """After a first try, messages follow the user's corrections as they type."""
+        if self.tried:
+            self.show_errors()
+
+    def submit(self) -> None:
+        self.tried = True
+        values = self.values()
+        errors = self.show_errors()
         if errors:
             editor = self.editors[next(iter(errors))][0]
             focus_later((editor.path if isinstance(editor, FileField) else editor))

@@ -175,3 +175,16 @@ def test_booking_step_opens_the_booking_window_with_its_reason(qtbot, start_app)
     assert booking.isVisible() and booking.topic.text().startswith("Laptop does not start")
     qtbot.waitUntil(lambda: booking.list.count() == 1, timeout=5_000)
     assert page.ticket_button.isVisible()                  # a ticket stays possible instead
+
+
+def test_form_messages_follow_corrections_after_the_first_try(qtbot, start_app):
+    app = start_app()
+    chat = app.show_chat()
+    form = chat.form_page
+    form.open_form(None)
+    form.set_value("subject", "x")                      # no message before a first try
+    assert not any(label.isVisible() for _, label in form.editors.values())
+    qtbot.mouseClick(form.next_button, Qt.LeftButton)
+    assert form.editors["details"][1].isVisible()
+    form.set_value("details", "The screen flickers")
+    assert not form.editors["details"][1].isVisible()
