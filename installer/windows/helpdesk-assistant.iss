@@ -15,7 +15,9 @@
   #define AppVersion "0.1.0"
 #endif
 #define AppName "Helpdesk Assistant"
+; The tray app (windowed) and the command line (console: doctor, ask, login, sync).
 #define AppExe "helpdesk-assistant.exe"
+#define CliExe "helpdesk-assistant-cli.exe"
 #define PolicyDir "{commonappdata}\HelpdeskAssistant"
 
 [Setup]
@@ -66,7 +68,7 @@ Root: HKLM; Subkey: "SYSTEM\CurrentControlSet\Control\Session Manager\Environmen
 
 [Run]
 ; Check the installation once, silently, and keep the report where IT can collect it.
-Filename: "{cmd}"; Parameters: "/C """"{app}\{#AppExe}"" doctor --json > ""{#PolicyDir}\doctor-install.json"" 2>&1"""; \
+Filename: "{cmd}"; Parameters: "/C """"{app}\{#CliExe}"" doctor --json > ""{#PolicyDir}\doctor-install.json"" 2>&1"""; \
   Flags: runhidden waituntilterminated; StatusMsg: "Checking the installation..."
 
 [UninstallDelete]
