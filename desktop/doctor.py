@@ -76,7 +76,34 @@ def itsm_username(policy: Policy) -> str:
     return account.get("username", "") if account.get("url") == policy.itsm.url.rstrip("/") else ""
 
 
-def check_keyring(policy: Policy) -> Check:
+class TimedOut(Exception):
+    """A call that did not return in time (e.g. a locked keyring waiting for a prompt)."""
+
+
+def within(seconds: float, fn: Callable[[], Any]) -> Any:
+    """`fn()` in a daemon thread; TimedOut if it takes longer than `seconds`. A keyring
+    that wants to show an unlock prompt must not hang a doctor run remotely."""
+    import threading
+
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            result["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller
+            result["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True, name="doctor-call")
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise TimedOut(f"no answer within {seconds:g} s")
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
+
+
+def check_keyring(policy: Policy, timeout: float = 5.0) -> Check:
     import keyring
 
     from desktop.itsm.credentials import CredentialStore
@@ -99,7 +126,9 @@ def check_keyring(policy: Policy) -> Check:
         return Check("keyring", WARNING, f"{name} (secure); nobody has logged in to the ITSM yet: "
                      "run `helpdesk-assistant login`", details)
     try:
-        stored = store.load(policy.itsm.url.rstrip("/"), username) is not None
+        stored = within(timeout, lambda: store.load(policy.itsm.url.rstrip("/"), username)) is not None
+    except TimedOut as exc:
+        return Check("keyring", WARNING, f"{name}: {exc} (locked, waiting for the user to unlock it?)", details)
     except Exception as exc:  # noqa: BLE001 - CredentialStoreError or a backend failure
         return Check("keyring", FAILED, f"{name}: cannot be read: {exc}", details)
     details["credential_stored"] = stored
@@ -193,7 +222,10 @@ def check_sync(policy: Policy, timeout: float = 5.0) -> Check:
                      f"{type(exc).__name__}", details)
     if reply.status_code != 200:
         return Check("sync", FAILED, f"sync server {url} answered {reply.status_code} to /healthz", details)
-    token = device_token()
+    try:
+        token = within(timeout, device_token)
+    except TimedOut as exc:
+        return Check("sync", WARNING, f"{url} reachable; the keyring holding the enrolment token gave {exc}", details)
     if not token:
         return Check("sync", WARNING, f"{url} reachable, but no enrolment token: run "
                      "`helpdesk-assistant sync --enrol`", details)
@@ -233,7 +265,12 @@ def check_itsm(policy: Policy, timeout: float = 5.0) -> Check:
             return Check("itsm", FAILED, f"cannot reach the ITSM {label}: {exc}", details)
     username = itsm_username(policy)
     try:
-        credential = CredentialStore().load(config.url, username) if username else None
+        credential = within(timeout, lambda: CredentialStore().load(config.url, username)) if username else None
+    except TimedOut as exc:
+        return Check("itsm", WARNING, f"{label} reachable; credentials not checked: the keyring gave {exc}", details)
+    except ItsmError as exc:                       # CredentialStoreError: the keyring failed
+        return Check("itsm", FAILED, f"{label} reachable; {exc}", details)
+    try:
         who = make_backend(config, credential).check_credentials()
     except AuthError as exc:
         status = FAILED if username and credential else WARNING
@@ -272,7 +309,7 @@ def run_checks(timeout: float = 5.0, extra: list[Callable[[Policy], Check]] | No
 
         policy = parse_policy({})   # go on with the defaults so the other parts are still checked
     steps: list[tuple[str, Callable[[], Check]]] = [
-        ("keyring", lambda: check_keyring(policy)), ("snapshot", lambda: check_snapshot(policy)),
+        ("keyring", lambda: check_keyring(policy, timeout)), ("snapshot", lambda: check_snapshot(policy)),
         ("sync", lambda: check_sync(policy, timeout)), ("itsm", lambda: check_itsm(policy, timeout)),
         ("disk", check_disk),
     ] + [(fn.__name__.removeprefix("check_"), lambda fn=fn: fn(policy)) for fn in extra or []]

@@ -158,3 +158,26 @@ def test_doctor_sync_failing_for_long_is_a_warning_with_the_last_error(capsys, h
     sync = by_name(report)["sync"]
     assert code == 0 and sync["status"] == "warning"
     assert "503" in sync["message"] and "2020-01-01" in sync["message"]
+
+
+def test_doctor_does_not_hang_on_a_keyring_waiting_for_an_unlock_prompt(capsys, write_policy, memory_keyring,
+                                                                        monkeypatch):
+    import threading
+    import time as _time
+
+    release = threading.Event()
+
+    def locked(service, username):
+        release.wait(30)                         # a Secret Service prompt nobody answers
+        return None
+
+    monkeypatch.setattr(memory_keyring, "get_password", locked)
+    with ZammadFake() as itsm:
+        write_policy({"itsm": {"kind": "zammad", "url": itsm.url, "username": USER}})
+        began = _time.monotonic()
+        code = main(["doctor", "--json", "--timeout", "1"])
+        elapsed = _time.monotonic() - began
+    release.set()
+    keyring_check = by_name(json.loads(capsys.readouterr().out))["keyring"]
+    assert elapsed < 10
+    assert keyring_check["status"] == "warning" and "no answer within 1 s" in keyring_check["message"]
