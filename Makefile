@@ -60,6 +60,8 @@ installer: $(SNAPSHOT) $(VENV)/.installer  ## Build the PyInstaller bundle and t
 	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath $(INSTALLER_OUT)/dist \
 		--workpath $(INSTALLER_OUT)/work installer/helpdesk-assistant.spec && \
 	$(PY) installer/size_report.py $(BUNDLE) --check-libs && \
+	smoke=$$(mktemp -d) && HELPDESK_HOME=$$smoke HELPDESK_POLICY=installer/policy.toml.template \
+		QT_QPA_PLATFORM=offscreen $(BUNDLE)/helpdesk-assistant doctor && rm -rf $$smoke && \
 	bash installer/linux/build-deb.sh $(BUNDLE) $(INSTALLER_OUT) && \
 	echo "installer built in $$(( $$(date +%s) - start )) s"
 
