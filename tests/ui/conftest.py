@@ -171,7 +171,7 @@ def start_app(qtbot, make_assistant):
     def start(use_tray: bool = False, **kwargs):
         assistant = make_assistant(**kwargs)
         app = HelpdeskApp(factory=lambda: assistant, use_tray=use_tray, poll_ms=3_600_000)
-        with qtbot.waitSignals([app.ready, app.polled], timeout=10_000):
+        with qtbot.waitSignals([app.ready, app.polled], timeout=30_000):
             app.start()
         apps.append(app)
         return app

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 def _type(qtbot, chat, text):
     chat.question.clear()
-    with qtbot.waitSignal(chat.answerShown, timeout=5_000) as shown:
+    with qtbot.waitSignal(chat.answerShown, timeout=10_000) as shown:
         qtbot.keyClicks(chat.question, text)
     return shown.args[0]
 
@@ -61,7 +61,7 @@ def test_did_you_mean_buttons_open_the_article(qtbot, start_app, monkeypatch):
     assert _type(qtbot, chat, "password") == "choose"
     assert chat.choices.count() >= 2 and "Did you mean" in chat.answer.toPlainText()
     button = chat.choices.itemAt(0).widget()
-    with qtbot.waitSignal(chat.answerShown, timeout=5_000):
+    with qtbot.waitSignal(chat.answerShown, timeout=10_000):
         qtbot.mouseClick(button, Qt.LeftButton)
     assert chat.answer.toPlainText().startswith(app.assistant.kb.article(app.assistant.dialogue.current.picked).title)
 
@@ -74,7 +74,7 @@ def test_not_helpful_offers_a_ticket(qtbot, start_app):
     qtbot.mouseClick(chat.no, Qt.LeftButton)
     assert chat.ticket_button.isVisible() and "ticket" in chat.helpful_label.text()
     qtbot.waitUntil(lambda: app.assistant.dialogue.current is not None
-                    and app.assistant.dialogue.current.helpful is False, timeout=3_000)
+                    and app.assistant.dialogue.current.helpful is False, timeout=10_000)
 
 
 def test_unknown_question_offers_a_ticket(qtbot, start_app):
@@ -96,7 +96,7 @@ def test_announcement_banner_with_affected_too(qtbot, start_app, board_client):
     chat = app.show_chat()
     assert chat.banner.isVisible() and "E-mail outage" in chat.banner.text()
     qtbot.mouseClick(chat.affected, Qt.LeftButton)
-    qtbot.waitUntil(lambda: board_client.affected == [3], timeout=3_000)
+    qtbot.waitUntil(lambda: board_client.affected == [3], timeout=10_000)
 
 
 def test_keyboard_only_shortcuts_and_accessible_names(qtbot, start_app):

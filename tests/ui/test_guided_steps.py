@@ -7,16 +7,16 @@ from PySide6.QtCore import Qt
 
 def _start_tree(qtbot, app, question="my printr wont print"):
     chat = app.show_chat()
-    with qtbot.waitSignal(chat.answerShown, timeout=5_000):
+    with qtbot.waitSignal(chat.answerShown, timeout=10_000):
         qtbot.keyClicks(chat.question, question)
     assert chat.start_tree.isVisible()
-    with qtbot.waitSignal(chat.tree_page.stepShown, timeout=5_000):
+    with qtbot.waitSignal(chat.tree_page.stepShown, timeout=10_000):
         qtbot.keyClick(chat.question, Qt.Key_Return)
     return chat, chat.tree_page
 
 
 def _click(qtbot, page, button, kind=None):
-    with qtbot.waitSignal(page.stepShown, timeout=5_000) as shown:
+    with qtbot.waitSignal(page.stepShown, timeout=10_000) as shown:
         qtbot.mouseClick(button, Qt.LeftButton)
     if kind:
         assert shown.args[0] == kind
@@ -38,7 +38,7 @@ def test_check_runs_off_thread_and_moves_on(qtbot, start_app):
     chat, page = _start_tree(qtbot, app)
     qtbot.mouseClick(page.options.itemAt(0).widget(), Qt.LeftButton)
     qtbot.waitUntil(lambda: page.walk is not None and page.walk.step.kind == "question"
-                    and bool(page.walk.check_detail), timeout=5_000)
+                    and bool(page.walk.check_detail), timeout=10_000)
     assert "fine" in page.detail.text()
 
 
@@ -63,11 +63,11 @@ def test_form_errors_inline_then_summary_then_ticket_number(qtbot, start_app, it
     form.set_value("problem", "Badge not recognised")
     form.set_value("error-photo", str(shot))
     qtbot.mouseClick(form.next_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: chat.stack.currentWidget() is chat.summary_page, timeout=5_000)
+    qtbot.waitUntil(lambda: chat.stack.currentWidget() is chat.summary_page, timeout=10_000)
     summary = chat.summary_page
     assert "PRN-PAR-3A" in summary.text.toPlainText() and "shot.png" in summary.text.toPlainText()
     summary.checks["ip"].setChecked(False)
-    with qtbot.waitSignal(chat.done_page.outcomeShown, timeout=5_000) as done:
+    with qtbot.waitSignal(chat.done_page.outcomeShown, timeout=10_000) as done:
         qtbot.mouseClick(summary.send_button, Qt.LeftButton)
     assert done.args[0] == "sent" and "Ticket 1 created" in chat.done_page.message.text()
     sent = itsm.tickets["1"]["ticket"]
@@ -83,11 +83,11 @@ def test_itsm_unreachable_ticket_is_queued_and_says_so(qtbot, start_app):
     form.set_value("subject", "Screen flickers")
     form.set_value("details", "Since this morning")
     qtbot.mouseClick(form.next_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: chat.stack.currentWidget() is chat.summary_page, timeout=5_000)
-    with qtbot.waitSignal(chat.done_page.outcomeShown, timeout=5_000) as done:
+    qtbot.waitUntil(lambda: chat.stack.currentWidget() is chat.summary_page, timeout=10_000)
+    with qtbot.waitSignal(chat.done_page.outcomeShown, timeout=10_000) as done:
         qtbot.mouseClick(chat.summary_page.send_button, Qt.LeftButton)
     assert done.args[0] == "queued" and "will be sent" in chat.done_page.message.text()
-    qtbot.waitUntil(lambda: bool(app.tickets) and app.tickets[0].status == "queued", timeout=5_000)
+    qtbot.waitUntil(lambda: bool(app.tickets) and app.tickets[0].status == "queued", timeout=10_000)
 
 
 def test_no_itsm_configured_gives_the_helpdesk_phone(qtbot, start_app):
@@ -97,8 +97,8 @@ def test_no_itsm_configured_gives_the_helpdesk_phone(qtbot, start_app):
     chat.form_page.set_value("subject", "Help")
     chat.form_page.set_value("details", "Please call me")
     qtbot.mouseClick(chat.form_page.next_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: chat.stack.currentWidget() is chat.summary_page, timeout=5_000)
-    with qtbot.waitSignal(chat.done_page.outcomeShown, timeout=5_000) as done:
+    qtbot.waitUntil(lambda: chat.stack.currentWidget() is chat.summary_page, timeout=10_000)
+    with qtbot.waitSignal(chat.done_page.outcomeShown, timeout=10_000) as done:
         qtbot.mouseClick(chat.summary_page.send_button, Qt.LeftButton)
     assert done.args[0] == "error" and "+33 1 23 45 67 89" in chat.done_page.message.text()
 
@@ -126,25 +126,25 @@ def test_keyboard_alone_from_question_to_ticket_form(qtbot, start_app):
     chat = app.show_chat()
     with qtbot.waitActive(chat):
         chat.activateWindow()
-    with qtbot.waitSignal(chat.answerShown, timeout=5_000):
+    with qtbot.waitSignal(chat.answerShown, timeout=10_000):
         qtbot.keyClicks(chat.question, "my printr wont print")
     page = chat.tree_page
-    with qtbot.waitSignal(page.stepShown, timeout=5_000):
+    with qtbot.waitSignal(page.stepShown, timeout=10_000):
         qtbot.keyClick(chat.question, Qt.Key_Return)                  # Enter starts the guided steps
-    qtbot.waitUntil(lambda: _focused() is page.options.itemAt(0).widget(), timeout=2_000)
+    qtbot.waitUntil(lambda: _focused() is page.options.itemAt(0).widget(), timeout=5_000)
     assert page.options.itemAt(2).widget().shortcut().toString() == "Alt+3"   # mnemonic too
     qtbot.keyClick(_focused(), Qt.Key_Tab)
     qtbot.keyClick(_focused(), Qt.Key_Tab)
-    with qtbot.waitSignal(page.stepShown, timeout=5_000) as shown:
+    with qtbot.waitSignal(page.stepShown, timeout=10_000) as shown:
         qtbot.keyClick(_focused(), Qt.Key_Space)                      # the third option
     assert shown.args[0] == "answer"
-    qtbot.waitUntil(lambda: _focused() is page.solved, timeout=2_000)
+    qtbot.waitUntil(lambda: _focused() is page.solved, timeout=5_000)
     qtbot.keyClick(_focused(), Qt.Key_Tab)
     assert _focused() is page.unsolved
-    with qtbot.waitSignal(page.stepShown, timeout=5_000) as shown:
+    with qtbot.waitSignal(page.stepShown, timeout=10_000) as shown:
         qtbot.keyClick(_focused(), Qt.Key_Space)                      # "Still not working"
     assert shown.args[0] == "ticket" and chat.stack.currentWidget() is chat.form_page
-    qtbot.waitUntil(lambda: _focused() is chat.form_page.editors["printer"][0], timeout=2_000)
+    qtbot.waitUntil(lambda: _focused() is chat.form_page.editors["printer"][0], timeout=5_000)
 
 
 def test_guided_steps_left_open_come_back_at_the_next_start(qtbot, start_app):
@@ -167,13 +167,13 @@ def test_booking_step_opens_the_booking_window_with_its_reason(qtbot, start_app)
     walk = app.assistant.choose(app.assistant.start_tree("laptop-no-start"), 0)     # no power
     walk = app.assistant.finish(walk, solved=False)                                   # need a laptop?
     chat.stack.setCurrentWidget(page)
-    with qtbot.waitSignal(page.stepShown, timeout=5_000):
+    with qtbot.waitSignal(page.stepShown, timeout=10_000):
         page.show_walk(walk)
         page.choose(0)                                                                 # yes, book
-    qtbot.waitUntil(lambda: page.walk.step.kind == "booking", timeout=5_000)
+    qtbot.waitUntil(lambda: page.walk.step.kind == "booking", timeout=10_000)
     booking = app.windows["booking"]
     assert booking.isVisible() and booking.topic.text().startswith("Laptop does not start")
-    qtbot.waitUntil(lambda: booking.list.count() == 1, timeout=5_000)
+    qtbot.waitUntil(lambda: booking.list.count() == 1, timeout=10_000)
     assert page.ticket_button.isVisible()                  # a ticket stays possible instead
 
 

@@ -35,7 +35,7 @@ def test_tray_menu_lists_the_actions_and_badges_unread_tickets(qtbot, start_app)
     _send_ticket(app)
     key = app.assistant.desk.tickets()[0].key
     app.assistant.desk.service.outbox.record_status(key, "open", 0, 60)
-    with qtbot.waitSignal(app.unreadChanged, timeout=5_000):
+    with qtbot.waitSignal(app.unreadChanged, timeout=10_000):
         app.tickets_changed()
     assert app.unread == 1 and "1 ticket update" in tray.toolTip()
     tray.rebuild()
@@ -48,13 +48,13 @@ def test_my_tickets_shows_status_marks_read_and_replies(qtbot, start_app, itsm):
     _send_ticket(app)
     key = app.assistant.desk.tickets()[0].key
     app.assistant.desk.service.outbox.record_status(key, "open", 0, 60)
-    with qtbot.waitSignal(app.unreadChanged, timeout=5_000):
+    with qtbot.waitSignal(app.unreadChanged, timeout=10_000):
         app.tickets_changed()
     window = app.show_tickets()
-    qtbot.waitUntil(lambda: app.unread == 0, timeout=5_000)
+    qtbot.waitUntil(lambda: app.unread == 0, timeout=10_000)
     assert window.table.item(0, 0).text() == "#1" and window.table.item(0, 2).text() == "in progress"
     window.reply.setPlainText("Still broken after a restart")
-    with qtbot.waitSignal(window.replied, timeout=5_000):
+    with qtbot.waitSignal(window.replied, timeout=10_000):
         qtbot.mouseClick(window.send, Qt.LeftButton)
     assert itsm.calls[-1] == "reply" and window.status.text() == "Reply sent."
 
@@ -82,10 +82,10 @@ def test_language_switch_to_french_retranslates_open_windows(qtbot, start_app):
     chat = app.show_chat()
     window = app.show_settings()
     window.language.setCurrentIndex(2)
-    qtbot.waitUntil(lambda: chat.helpful_label.text() == "Est-ce que cela vous a aidé ?", timeout=3_000)
+    qtbot.waitUntil(lambda: chat.helpful_label.text() == "Est-ce que cela vous a aidé ?", timeout=10_000)
     assert chat.windowTitle().startswith("Demander") and app.assistant.settings.language == "fr"
     window.language.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: chat.helpful_label.text() == "Was this helpful?", timeout=3_000)
+    qtbot.waitUntil(lambda: chat.helpful_label.text() == "Was this helpful?", timeout=10_000)
 
 
 def test_start_at_login_checkbox_writes_the_autostart_entry(qtbot, start_app):
@@ -106,15 +106,15 @@ def test_booking_pick_confirm_calendar_cancel(qtbot, start_app, board_client, mo
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
     app = start_app()
     window = app.show_booking("printer")
-    qtbot.waitUntil(lambda: window.list.count() == 1, timeout=5_000)
+    qtbot.waitUntil(lambda: window.list.count() == 1, timeout=10_000)
     window.contact.setText("ext. 4242")
-    with qtbot.waitSignal(window.booked, timeout=5_000):
+    with qtbot.waitSignal(window.booked, timeout=10_000):
         qtbot.mouseClick(window.book, Qt.LeftButton)
     assert board_client.booked == [(7, "ext. 4242")]
     qtbot.mouseClick(window.calendar, Qt.LeftButton)
     assert opened and "BEGIN:VEVENT" in open(opened[0], encoding="utf-8").read()
     qtbot.mouseClick(window.cancel, Qt.LeftButton)
-    qtbot.waitUntil(lambda: board_client.cancelled == [11], timeout=5_000)
+    qtbot.waitUntil(lambda: board_client.cancelled == [11], timeout=10_000)
 
 
 def test_second_launch_focuses_the_first(qtbot):
@@ -124,7 +124,7 @@ def test_second_launch_focuses_the_first(qtbot):
     first = SingleInstance(name)
     assert first.notify_running() is False
     second = SingleInstance(name)
-    with qtbot.waitSignal(first.activated, timeout=5_000):
+    with qtbot.waitSignal(first.activated, timeout=10_000):
         assert second.notify_running() is True
     qtbot.wait(50)
     first.close()
@@ -157,9 +157,9 @@ def test_ticket_status_change_becomes_a_notification_and_a_badge(qtbot, start_ap
     _send_ticket(app, "Noisy laptop")
     itsm.tickets["1"]["status"] = "resolved"
     app.assistant.desk.service.outbox.conn.execute("UPDATE itsm_outbox SET next_poll_at = 0")
-    with qtbot.waitSignal(app.ticketStatusChanged, timeout=5_000):
+    with qtbot.waitSignal(app.ticketStatusChanged, timeout=10_000):
         app.poll()
-    qtbot.waitUntil(lambda: app.unread == 1, timeout=5_000)
+    qtbot.waitUntil(lambda: app.unread == 1, timeout=10_000)
     assert shown == [("Ticket updated", "Noisy laptop: resolved")]
     tray.hide()
 
@@ -188,7 +188,7 @@ def test_a_broken_snapshot_is_said_in_the_chat(qtbot, make_assistant):
     def broken():
         raise SnapshotError("kb.sqlite: not a Helpdesk Assistant snapshot")
     app = HelpdeskApp(factory=broken, use_tray=False, poll_ms=3_600_000)
-    with qtbot.waitSignal(app.failed, timeout=5_000):
+    with qtbot.waitSignal(app.failed, timeout=10_000):
         app.start()
     chat = app.show_chat()
     assert "cannot be opened: kb.sqlite: not a Helpdesk Assistant snapshot" in chat.answer.toPlainText()
@@ -246,7 +246,7 @@ def test_why_tickets_are_not_sent_is_shown_in_my_tickets(qtbot, start_app):
     window = app.show_tickets()
     with qtbot.waitSignal(app.polled, timeout=20_000):
         app.poll()
-    qtbot.waitUntil(lambda: bool(app.itsm_problem), timeout=5_000)
+    qtbot.waitUntil(lambda: bool(app.itsm_problem), timeout=10_000)
     assert window.status.text().startswith("The helpdesk cannot be reached right now")
     assert window.table.item(0, 2).text() == "queued — will be sent"
 
