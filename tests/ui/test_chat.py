@@ -110,3 +110,27 @@ def test_keyboard_only_shortcuts_and_accessible_names(qtbot, start_app):
     assert chat.stack.currentWidget() is chat.form_page
     qtbot.keyClick(chat.form_page, Qt.Key_L, Qt.ControlModifier)
     assert chat.stack.currentWidget() is chat.answer_page
+
+
+def test_a_slow_engine_never_freezes_the_window(qtbot, start_app):
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    app = start_app()
+    original = app.assistant.preview
+
+    def slow(text, lang=None):
+        time.sleep(0.8)                                    # a busy machine, a huge KB
+        return original(text, lang)
+    app.assistant.preview = slow
+    chat = app.show_chat()
+    ticks = []
+    timer = QTimer(interval=20)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    with qtbot.waitSignal(chat.answerShown, timeout=10_000):
+        qtbot.keyClicks(chat.question, "I forgot my password")
+    timer.stop()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    assert len(ticks) > 20 and max(gaps) < 0.3            # the event loop kept turning
