@@ -133,4 +133,4 @@ def test_a_slow_engine_never_freezes_the_window(qtbot, start_app):
         qtbot.keyClicks(chat.question, "I forgot my password")
     timer.stop()
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
-    assert len(ticks) > 20 and max(gaps) < 0.3            # the event loop kept turning
+    assert len(ticks) > 10 and max(gaps) < 0.6            # turned while the engine took 0.8 s
