@@ -33,8 +33,8 @@ from desktop.itsm.sender import OutboxSender
 RT_SERVER = "/usr/share/request-tracker5/libexec/rt-server"
 
 
-def sample_ticket(n: int) -> Ticket:
-    return Ticket(subject=f"Bench ticket {n}: printer jams", team="workplace", queue="General",
+def sample_ticket(n: int, run: str = "") -> Ticket:
+    return Ticket(subject=f"Bench ticket {n}: printer jams {run}".strip(), team="workplace", queue="General",
                   description="Paper jams in tray 2 on the third floor since this morning.",
                   requestor="bench@example.com",
                   dialogue=(("user", "printer jams"), ("assistant", "Open tray 2 ...")),
@@ -126,6 +126,13 @@ def rt_keys_with_prefix(url: str, auth: tuple[str, str], prefix: str) -> list[st
         page += 1
 
 
+def rt_count(url: str, auth: tuple[str, str], query: str) -> int:
+    reply = requests.get(f"{url}/REST/2.0/tickets", auth=auth, timeout=120,
+                         params={"query": query, "per_page": 1})
+    reply.raise_for_status()
+    return int(reply.json()["total"])
+
+
 def bench_drain_with_restart(port: int, user: str, password: str, count: int, workers: int,
                              outage: float) -> dict[str, float]:
     server = RtProcess(port, user, password)
@@ -133,8 +140,8 @@ def bench_drain_with_restart(port: int, user: str, password: str, count: int, wo
     prefix = uuid.uuid4().hex[:8]
     with tempfile.TemporaryDirectory() as tmp:
         outbox = Outbox.open(Path(tmp) / "state.sqlite")
-        keys = [outbox.add(sample_ticket(n), itsm="rt bench", key=prefix + uuid.uuid4().hex[:24]).key
-                for n in range(count)]
+        keys = [outbox.add(sample_ticket(n, f"[run {prefix}]"), itsm="rt bench",
+                           key=prefix + uuid.uuid4().hex[:24]).key for n in range(count)]
         sender = OutboxSender(outbox, rt_backend(server.url, user, password), workers=workers,
                               backend_factory=lambda: rt_backend(server.url, user, password),
                               base_delay=0.5, max_delay=4.0)
@@ -153,8 +160,13 @@ def bench_drain_with_restart(port: int, user: str, password: str, count: int, wo
         chaos = threading.Thread(target=outage_midway)
         start = time.perf_counter()
         chaos.start()
+        errors: dict[str, int] = {}
+        messages: set[str] = set()
         while outbox.counts().get("queued") or not restarted.is_set():
             report = sender.send_due(limit=count)
+            for exc in report.errors.values():
+                errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+                messages.add(f"{type(exc).__name__}: {exc}")
             if not report.sent:
                 time.sleep(0.2)
         elapsed = time.perf_counter() - start
@@ -163,12 +175,16 @@ def bench_drain_with_restart(port: int, user: str, password: str, count: int, wo
         outbox.close()
     try:
         in_rt = rt_keys_with_prefix(server.url, (user, password), prefix)
+        created = rt_count(server.url, (user, password), f"Subject LIKE '[run {prefix}]'")
     finally:
         server.kill()
+    for message in sorted(messages)[:10]:
+        print("  seen:", message[:200], flush=True)
     lost = len(set(keys) - set(in_rt))
-    duplicated = len(in_rt) - len(set(in_rt))
+    # Every ticket the run created, keyed or not: more than `count` would be a duplicate.
+    duplicated = max(len(in_rt) - len(set(in_rt)), created - count)
     return {"seconds": elapsed, "lost": lost, "duplicated": duplicated,
-            "extra_attempts": attempts - count, "in_rt": len(in_rt)}
+            "extra_attempts": attempts - count, "in_rt": len(in_rt), "errors": errors}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,11 +201,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--drain-port", type=int, default=8981)
     parser.add_argument("--outage", type=float, default=10.0)
     parser.add_argument("--results", default=str(Path(__file__).with_name("RESULTS.md")))
+    parser.add_argument("--drain-only", action="store_true",
+                        help="only the restart scenario; print it, write nothing")
     args = parser.parse_args(argv)
     if not args.rt_url:
         parser.error("--rt-url (or HELPDESK_TEST_RT_URL) is required: run .ci/services/rt.sh")
     command = "python -m bench.itsm_outbox " + " ".join(argv if argv is not None else sys.argv[1:])
 
+    if args.drain_only:
+        print(bench_drain_with_restart(args.drain_port, args.user, args.password, args.drain,
+                                       args.workers, args.outage))
+        return 0
     writes = [bench_writes(args.writes) for _ in range(args.repeat)]
     print(f"outbox write: p99 {[round(w['p99_ms'], 2) for w in writes]} ms", flush=True)
     serial = [bench_throughput(args.rt_url, args.user, args.password,
@@ -225,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         f"| {args.drain} queued tickets drained, RT killed at half-way and restarted after "
         f"{args.outage:.0f} s | {drain['seconds']:.0f} s; lost {drain['lost']}, duplicated "
         f"{drain['duplicated']}, {drain['in_rt']} in RT, {drain['extra_attempts']} retried "
-        f"attempts |",
+        f"attempts (errors seen: {', '.join(f'{k} {v}' for k, v in drain['errors'].items())}) |",
         "",
         "RT checks the bcrypt password hash (cost 12) on every REST2 request, about 0.3 s of "
         "server CPU, so the outbox sends RT batches of 10 tickets through `POST /tickets/bulk` "
