@@ -97,6 +97,7 @@ def main(out_dir: str) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     qapp.setQuitOnLastWindowClosed(False)
+    qapp.setCursorFlashTime(0)             # a caret that does not blink: the same picture every run
     from desktop.ui.app import HelpdeskApp
     from desktop.ui.resources import set_language
 
@@ -154,6 +155,10 @@ def main(out_dir: str) -> dict:
     chat.summary_page.send()
     wait(until=lambda: chat.stack.currentWidget() is chat.done_page)
     shot("ticket-sent", chat)
+    fixed = 1795599000                     # a fixed "created at", so the screenshot does not change each run
+    app.assistant.desk.service.outbox.conn.execute(
+        "UPDATE itsm_outbox SET created_at = ? + rowid * 300, status_checked_at = 0", (fixed,))
+    app.tickets_changed()
     app.show_tickets().resize(640, 320)
     wait(until=lambda: len(app.tickets) == 2)
     shot("my-tickets", app.windows["tickets"])
