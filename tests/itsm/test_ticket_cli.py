@@ -161,3 +161,33 @@ def test_tickets_without_an_itsm_lists_nothing_and_says_so(home, tmp_path):
     (tmp_path / "empty.toml").write_text("")
     result = run_cli(["tickets"], env)
     assert result.returncode == 0 and result.stdout.strip() == "No tickets yet."
+
+
+def test_killed_after_rt_accepted_a_batch_then_restarted_sends_each_once(
+        home, tmp_path, write_policy, rt_url, logged_in):
+    """Tickets queued offline go to RT as one bulk request; the process dies right after
+    RT accepted it, before the outbox heard. The restart finds every one by its key."""
+    down = f"http://127.0.0.1:{_free_port()}"
+    stored = json.loads((tmp_path / "test-keyring.json").read_text())
+    stored[f"helpdesk-assistant:{down}\nroot"] = "password"
+    (tmp_path / "test-keyring.json").write_text(json.dumps(stored))
+    write_policy("rt", down)
+    (home / "itsm_account.json").write_text(json.dumps({"url": down, "username": "root"}))
+    for n in range(3):
+        queued = run_cli(["ticket", "new", "--subject", f"Batch {n}", "--description", "D",
+                          "--json"], logged_in)
+        assert json.loads(queued.stdout)["status"] == "queued"
+
+    write_policy("rt", rt_url)
+    (home / "itsm_account.json").write_text(json.dumps({"url": rt_url, "username": "root"}))
+    crashed = run_cli(["ticket", "send"], {**logged_in, "HELPDESK_ITSM_CRASH_AT": "after_send"})
+    assert crashed.returncode == 137
+    with sqlite3.connect(home / "state.sqlite") as db:
+        keys = [k for k, in db.execute("SELECT key FROM itsm_outbox WHERE state = 'queued'")]
+    assert len(keys) == 3
+    assert [len(rt_tickets_with_key(rt_url, k)) for k in keys] == [1, 1, 1]   # RT has them
+
+    restarted = run_cli(["ticket", "send", "--json"], logged_in)
+    assert restarted.returncode == 0, restarted.stderr
+    assert [len(rt_tickets_with_key(rt_url, k)) for k in keys] == [1, 1, 1]
+    assert json.loads(restarted.stdout)["queued"] == 0
