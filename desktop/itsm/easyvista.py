@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from desktop.itsm.errors import BadResponse, ConfigError
-from desktop.itsm.http import HttpClient
+from desktop.itsm.http import authenticated_client
 from desktop.itsm.model import Attachment, RemoteTicket, Ticket, TicketRef, normalise_status
 from desktop.itsm.protocol import BackendConfig, Credential
 
@@ -25,15 +25,8 @@ class EasyVistaBackend:
             raise ConfigError("EasyVista needs itsm.account (the number in /api/v1/{account})")
         self.config = config
         self.credential = credential
-        headers = {"Accept": "application/json"}
-        auth = None
-        if config.auth == "token":
-            headers["Authorization"] = f"Bearer {credential.secret}"
-        else:
-            auth = (credential.username, credential.secret)
-        self.http = HttpClient(f"{config.url}/api/v1/{config.account}", session,
-                               timeout=config.timeout, verify=config.verify_tls,
-                               headers=headers, auth=auth)
+        self.http = authenticated_client(config, credential, session, f"/api/v1/{config.account}",
+                                         "Bearer {token}")
 
     def check_credentials(self) -> str:
         self.http.json("GET", "/employees", params={"max_rows": 1})

@@ -63,6 +63,22 @@ class HttpClient:
         return parse_json(response, method, path)
 
 
+def authenticated_client(config: Any, credential: Any, session: Any, base_path: str,
+                         token_header: str) -> HttpClient:
+    """The client most back-ends need: basic auth, or `Authorization: <token_header>` with a token.
+
+    `token_header` is a template with `{token}`, e.g. `"Bearer {token}"` or `"token {token}"`.
+    """
+    headers = {"Accept": "application/json"}
+    auth = None
+    if config.auth == "token":
+        headers["Authorization"] = token_header.format(token=credential.secret)
+    else:
+        auth = (credential.username, credential.secret)
+    return HttpClient(f"{config.url}{base_path}", session, timeout=config.timeout,
+                      verify=config.verify_tls, headers=headers, auth=auth)
+
+
 def parse_json(response: requests.Response, method: str, url: str) -> Any:
     try:
         return response.json()

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from desktop.itsm.errors import BadResponse, ConfigError, ItsmError, NotFound, Rejected
-from desktop.itsm.http import HttpClient, parse_json
+from desktop.itsm.http import authenticated_client, parse_json
 from desktop.itsm.model import Attachment, RemoteTicket, Ticket, TicketRef
 from desktop.itsm.protocol import BackendConfig, Credential
 
@@ -35,14 +35,7 @@ class RtBackend:
     def __init__(self, config: BackendConfig, credential: Credential, session: Any = None):
         self.config = config
         self.credential = credential
-        headers = {"Accept": "application/json"}
-        auth = None
-        if config.auth == "token":
-            headers["Authorization"] = f"token {credential.secret}"
-        else:
-            auth = (credential.username, credential.secret)
-        self.http = HttpClient(f"{config.url}/REST/2.0", session, timeout=config.timeout,
-                               verify=config.verify_tls, headers=headers, auth=auth)
+        self.http = authenticated_client(config, credential, session, "/REST/2.0", "token {token}")
 
     def check_credentials(self) -> str:
         info = self.http.json("GET", "/rt")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from desktop.itsm.errors import AuthError, BadResponse
-from desktop.itsm.http import HttpClient
+from desktop.itsm.http import authenticated_client
 from desktop.itsm.model import Attachment, RemoteTicket, Ticket, TicketRef
 from desktop.itsm.protocol import BackendConfig, Credential
 
@@ -23,14 +23,7 @@ class ServiceNowBackend:
     def __init__(self, config: BackendConfig, credential: Credential, session: Any = None):
         self.config = config
         self.credential = credential
-        headers = {"Accept": "application/json"}
-        auth = None
-        if config.auth == "token":
-            headers["Authorization"] = f"Bearer {credential.secret}"
-        else:
-            auth = (credential.username, credential.secret)
-        self.http = HttpClient(f"{config.url}/api/now", session, timeout=config.timeout,
-                               verify=config.verify_tls, headers=headers, auth=auth)
+        self.http = authenticated_client(config, credential, session, "/api/now", "Bearer {token}")
 
     def check_credentials(self) -> str:
         found = self._result(self.http.json("GET", "/table/sys_user", params={

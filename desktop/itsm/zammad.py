@@ -11,7 +11,7 @@ import base64
 from typing import Any
 
 from desktop.itsm.errors import BadResponse
-from desktop.itsm.http import HttpClient
+from desktop.itsm.http import authenticated_client
 from desktop.itsm.model import Attachment, RemoteTicket, Ticket, TicketRef, normalise_status
 from desktop.itsm.protocol import BackendConfig, Credential
 
@@ -29,14 +29,7 @@ class ZammadBackend:
     def __init__(self, config: BackendConfig, credential: Credential, session: Any = None):
         self.config = config
         self.credential = credential
-        headers = {"Accept": "application/json"}
-        auth = None
-        if config.auth == "token":
-            headers["Authorization"] = f"Token token={credential.secret}"
-        else:
-            auth = (credential.username, credential.secret)
-        self.http = HttpClient(f"{config.url}/api/v1", session, timeout=config.timeout,
-                               verify=config.verify_tls, headers=headers, auth=auth)
+        self.http = authenticated_client(config, credential, session, "/api/v1", "Token token={token}")
 
     def check_credentials(self) -> str:
         me = self.http.json("GET", "/users/me")
