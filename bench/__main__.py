@@ -13,11 +13,12 @@ import os
 import resource
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from bench.generated_kb import build_generated
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # one core: no BLAS helper threads
+
+from bench.generated_kb import build_generated  # noqa: E402
 from bench.peers import Fts5Peer, RapidfuzzPeer
 from desktop.engine import KnowledgeBase
 from kb_snapshots.evaluate import Case, evaluate
