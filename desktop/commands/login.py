@@ -9,7 +9,7 @@ import argparse
 import getpass
 import sys
 
-from desktop.policy import PolicyError
+from desktop.commands import open_ticket_service
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,12 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from desktop.itsm import ItsmError
-    from desktop.itsm.service import TicketService
 
-    try:
-        service = TicketService.from_environment()
-    except PolicyError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    service = open_ticket_service()
+    if service is None:
         return 2
     username = args.username or service.policy.itsm.username
     if not username:
