@@ -144,6 +144,17 @@ def _backend_class(policy: Policy):
     return BACKENDS.get(policy.itsm.kind)
 
 
+def check_ui() -> Check:
+    """The tray app's modules import (Qt and its libraries, every window)."""
+    try:
+        from desktop.ui.app import WINDOW_MODULES, import_windows
+        import_windows()
+    except Exception as exc:  # noqa: BLE001 - ImportError, OSError from a missing Qt library...
+        return Check("ui", FAILED, f"the tray app cannot start: {type(exc).__name__}: {exc}")
+    return Check("ui", OK, f"the tray app's {len(WINDOW_MODULES)} window modules import",
+                 {"modules": list(WINDOW_MODULES)})
+
+
 def check_snapshot(policy: Policy, now: datetime | None = None) -> Check:
     """The snapshot in use opens; if sync installed it, its signed manifest still verifies."""
     from desktop.engine import KnowledgeBase, SnapshotError
@@ -309,7 +320,8 @@ def run_checks(timeout: float = 5.0, extra: list[Callable[[Policy], Check]] | No
 
         policy = parse_policy({})   # go on with the defaults so the other parts are still checked
     steps: list[tuple[str, Callable[[], Check]]] = [
-        ("keyring", lambda: check_keyring(policy, timeout)), ("snapshot", lambda: check_snapshot(policy)),
+        ("keyring", lambda: check_keyring(policy, timeout)), ("ui", check_ui),
+        ("snapshot", lambda: check_snapshot(policy)),
         ("sync", lambda: check_sync(policy, timeout)), ("itsm", lambda: check_itsm(policy, timeout)),
         ("disk", check_disk),
     ] + [(fn.__name__.removeprefix("check_"), lambda fn=fn: fn(policy)) for fn in extra or []]

@@ -11,11 +11,13 @@ step that does not exist in the tree).
 """
 from __future__ import annotations
 
-from desktop.engine.knowledge import Article, KnowledgeBase
-from desktop.engine.reply import Hit, Reply
-from desktop.engine.snapshot import SnapshotError, SnapshotInfo
-from desktop.engine.walker import TreeError, TreeWalker, WalkState
-from desktop.engine.dialogue import Dialogue
+from desktop.lazy_exports import exports_from
 
+_EXPORTS = {
+    "KnowledgeBase": "knowledge", "Article": "knowledge", "Hit": "reply", "Reply": "reply",
+    "SnapshotError": "snapshot", "SnapshotInfo": "snapshot",
+    "TreeError": "walker", "TreeWalker": "walker", "WalkState": "walker", "Dialogue": "dialogue",
+}
 __all__ = ["KnowledgeBase", "Article", "Hit", "Reply", "SnapshotError", "SnapshotInfo",
            "TreeError", "TreeWalker", "WalkState", "Dialogue"]
+__getattr__ = exports_from(__name__, _EXPORTS)

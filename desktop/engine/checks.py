@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Literal
 
-from desktop.engine import machine
+import desktop.engine.machine as machine
 
 Outcome = Literal["ok", "failed", "unknown"]
 

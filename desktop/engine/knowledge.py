@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from desktop.engine import matcher
+import desktop.engine.matcher as matcher
 from desktop.engine.embedder import Embedder, shared_embedder
 from desktop.engine.index import SearchIndex
 from desktop.engine.lexical import AnalysedQuery

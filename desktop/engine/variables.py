@@ -65,7 +65,7 @@ def _user_names() -> dict[str, str]:
 
 
 def _device() -> dict[str, str]:
-    from desktop.engine import machine  # noqa: PLC0415 - psutil only when asked
+    import desktop.engine.machine as machine  # noqa: PLC0415 - psutil only when asked
 
     facts = machine.facts()
     return {

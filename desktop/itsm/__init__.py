@@ -26,26 +26,19 @@ Errors (each carries `user_message`, and `method`/`url`/`status` when HTTP was i
 """
 from __future__ import annotations
 
-from desktop.itsm.errors import (
-    AuthError,
-    BadResponse,
-    ConfigError,
-    CredentialStoreError,
-    Forbidden,
-    ItsmError,
-    NotFound,
-    RateLimited,
-    Rejected,
-    TimedOut,
-    Unavailable,
-)
-from desktop.itsm.model import Attachment, Context, RemoteTicket, Ticket, TicketRef
-from desktop.itsm.protocol import Backend, BackendConfig, Credential
-from desktop.itsm.registry import BACKENDS, make_backend
+from desktop.lazy_exports import exports_from
 
+_EXPORTS = {
+    **dict.fromkeys(["AuthError", "BadResponse", "ConfigError", "CredentialStoreError", "Forbidden",
+                     "ItsmError", "NotFound", "RateLimited", "Rejected", "TimedOut", "Unavailable"], "errors"),
+    **dict.fromkeys(["Attachment", "Context", "RemoteTicket", "Ticket", "TicketRef"], "model"),
+    **dict.fromkeys(["Backend", "BackendConfig", "Credential"], "protocol"),
+    "BACKENDS": "registry", "make_backend": "registry",
+}
 __all__ = [
     "AuthError", "BadResponse", "ConfigError", "CredentialStoreError", "Forbidden",
     "ItsmError", "NotFound", "RateLimited", "Rejected", "TimedOut", "Unavailable",
     "Attachment", "Context", "RemoteTicket", "Ticket", "TicketRef",
     "BACKENDS", "Backend", "BackendConfig", "Credential", "make_backend",
 ]
+__getattr__ = exports_from(__name__, _EXPORTS)

@@ -12,8 +12,7 @@ for the tray app's start-up.
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from desktop.lazy_exports import exports_from
 
 _EXPORTS = {
     "SyncClient": "client", "SyncError": "client", "ServerUnreachable": "client", "ServerRefused": "client",
@@ -25,9 +24,4 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'desktop.sync' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"desktop.sync.{module}"), name)
+__getattr__ = exports_from(__name__, _EXPORTS)

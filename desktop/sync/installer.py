@@ -38,8 +38,8 @@ from typing import Callable, Iterable, Iterator
 import zstandard
 from nacl.signing import VerifyKey
 
-from desktop.sync import chunking
-from desktop.sync import manifest as mf
+import desktop.sync.chunking as chunking
+import desktop.sync.manifest as mf
 from desktop.sync.client import InstallFailed, ServerUnreachable, SyncClient, SyncError, VerificationFailed
 
 

@@ -22,7 +22,7 @@ import requests
 
 from desktop import paths
 from desktop.policy import Policy
-from desktop.sync import manifest as mf
+import desktop.sync.manifest as mf
 from desktop.sync.client import ServerRefused, ServerUnreachable, SyncClient, SyncError
 from desktop.sync.installer import SnapshotInstaller, UpdateResult, app_check
 

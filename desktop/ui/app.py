@@ -10,6 +10,7 @@ badge), announcements fetched.
 """
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -24,6 +25,19 @@ from desktop.ui.resources import set_language
 
 log = logging.getLogger(__name__)
 POLL_MS = 60_000
+
+
+WINDOW_MODULES = ("desktop.ui.facade", "desktop.ui.chat", "desktop.ui.tickets_view",
+                  "desktop.ui.settings_view", "desktop.ui.booking_view", "desktop.ui.sync_runner")
+
+
+def import_windows() -> None:
+    """Import every module a window or a worker job needs (on the GUI thread, at start-up).
+
+    Raises ImportError naming the module: `doctor` calls this too.
+    """
+    for name in WINDOW_MODULES:
+        importlib.import_module(name)
 
 
 def _default_factory():
@@ -84,6 +98,13 @@ class HelpdeskApp(QObject):
 
             self.fallback = FallbackWindow(self)
             self.fallback.show()
+        # The icon is drawn on the first turn of the event loop; the windows' modules are
+        # imported right after, on this thread, before any worker thread may import the
+        # same modules (two threads importing one package at once can see it half-made).
+        QTimer.singleShot(0, self._start_workers)
+
+    def _start_workers(self) -> None:
+        import_windows()
         self.workers.submit(self._build, self._on_ready, self._on_failed)
         self.timer.start()
 

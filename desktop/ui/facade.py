@@ -59,7 +59,7 @@ class Walk:
 
 
 def _is_online() -> bool:
-    from desktop.engine import machine  # noqa: PLC0415 - psutil only when asked
+    import desktop.engine.machine as machine  # noqa: PLC0415 - psutil only when asked
 
     try:
         return machine.facts().connected
