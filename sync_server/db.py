@@ -68,11 +68,16 @@ class Transaction:
         return tuple(row) if row is not None else None
 
     def insert_id(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run an INSERT and return the new row's integer id."""
-        if self.dialect == "postgresql":
-            row = self._conn.execute(self._sql(sql + " RETURNING id"), tuple(params)).fetchone()
-            return int(row[0])
-        cur = self._conn.execute(sql, tuple(params))
+        """Run an INSERT and return the new row's integer id (`IntegrityError` when a key is taken)."""
+        try:
+            if self.dialect == "postgresql":
+                row = self._conn.execute(self._sql(sql + " RETURNING id"), tuple(params)).fetchone()
+                return int(row[0])
+            cur = self._conn.execute(sql, tuple(params))
+        except Exception as exc:
+            if _is_integrity(exc):
+                raise IntegrityError(str(exc)) from None
+            raise
         return int(cur.lastrowid)
 
 

@@ -52,6 +52,16 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
            delta_sha256 TEXT NOT NULL, size BIGINT NOT NULL, created_at TEXT NOT NULL,
            PRIMARY KEY (kb, from_sha256, to_sha256))""",
     ]),
+    # One place per person and slot: who booked (a hash of the install's per-slot booker key)
+    # and the contact as typed, normalised. Earlier bookings keep '' and block nothing.
+    ("0006_one_booking_per_person", [
+        "ALTER TABLE bookings ADD COLUMN booker_hash TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE bookings ADD COLUMN contact_key TEXT NOT NULL DEFAULT ''",
+        """CREATE UNIQUE INDEX bookings_one_per_booker ON bookings (slot_id, booker_hash)
+           WHERE cancelled_at IS NULL AND booker_hash <> ''""",
+        """CREATE UNIQUE INDEX bookings_one_per_contact ON bookings (slot_id, contact_key)
+           WHERE cancelled_at IS NULL AND contact_key <> ''""",
+    ]),
 ]
 
 _SPELLING = {

@@ -6,27 +6,41 @@
     POST /v1/announcements/{id}/affected    device  count this install once
     POST /v1/admin/slots                    manage  open a slot with a capacity
     GET  /v1/slots                          device  future slots and places left
-    POST /v1/slots/{id}/bookings            device  book a place; 409 when full
+    POST /v1/slots/{id}/bookings            device  book a place (201); the same booker again: the
+                                                    same booking (200); 409 when full, started,
+                                                    or that contact already has a place
     POST /v1/bookings/{id}/cancel           device  cancel with the code given at booking
     GET  /v1/admin/slots/{id}/bookings      manage  who booked
 
 Booking is one conditional UPDATE (`booked < capacity`) in a transaction, so when
 clients race for the last place exactly one wins, on SQLite and PostgreSQL alike.
+
+One person, one place per slot. A client sends `booker`, a secret key of its own for
+that slot (the desktop derives it from a random key kept on the computer, never the
+statistics install id): booking again with it returns the same booking and the same
+cancel code, which is derived from the key, so a retry after a lost reply or a double
+click never takes a second place. Only the hash of the key is stored. A second booking
+for a contact that already has a place (spelled with other spaces or capitals too) is
+refused with 409 `already_booked`. Both rules are unique indexes, so racing requests
+of one person cannot both win either.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import json
 import secrets
 from datetime import datetime, timezone
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field, model_validator
 
 from sync_server.auth import require
+from sync_server.db import IntegrityError
 from sync_server.errors import ApiError
 
 router = APIRouter(tags=["announcements and appointments"])
@@ -87,12 +101,16 @@ class Slot(NewSlot):
 class NewBooking(BaseModel):
     contact: str = Field(min_length=1, max_length=200, description="how the helpdesk reaches the person")
     topic: str = Field(default="", max_length=500)
+    booker: str = Field(default="", pattern=r"^([0-9a-f]{32,128})?$",
+                        description="the booker's own secret key for this slot: booking again with it "
+                                    "returns the same booking")
 
 
 class Booking(BaseModel):
     booking_id: int
     cancel_code: str
     slot: Slot
+    already_booked: bool = Field(default=False, description="true: this booker's earlier booking, no new place")
 
 
 class Cancel(BaseModel):
@@ -175,26 +193,67 @@ def open_slots(request: Request, team: str = "") -> list[Slot]:
     return [_slot(r) for r in rows if not team or not r[4] or r[4] == team]
 
 
+def contact_key(contact: str) -> str:
+    """The contact as compared for "one place per person": an e-mail address without
+    spaces or capitals; a phone number or extension by its letters and digits only."""
+    folded = "".join(contact.split()).casefold()
+    return folded if "@" in folded else "".join(c for c in folded if c.isalnum())
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _cancel_code(booker: str, booking_id: int) -> str:
+    mac = hmac.new(booker.encode(), f"cancel booking {booking_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac[:12]).decode()
+
+
 @router.post("/v1/slots/{slot_id}/bookings", status_code=201,
-             responses={409: {"description": "the slot is full or has started"}})
-def book(slot_id: RowId, new: NewBooking, request: Request) -> Booking:
+             responses={200: {"description": "this booker already has a place: the same booking again"},
+                        409: {"description": "the slot is full or has started, or the contact already has a place"}})
+def book(slot_id: RowId, new: NewBooking, request: Request, response: Response) -> Booking:
     require(request, "device")
+    db = request.app.state.db
+    try:
+        with db.transaction() as tx:
+            booking = _book(tx, slot_id, new)
+    except IntegrityError:            # the same person's other request won the race: answer with it
+        with db.transaction() as tx:
+            booking = _book(tx, slot_id, new)
+    if booking.already_booked:
+        response.status_code = 200
+    return booking
+
+
+def _book(tx, slot_id: int, new: NewBooking) -> Booking:
+    booker_hash, key = (_digest(new.booker) if new.booker else ""), contact_key(new.contact)
+    if booker_hash:
+        mine = tx.one("SELECT id FROM bookings WHERE slot_id = ? AND booker_hash = ? AND cancelled_at IS NULL",
+                      (slot_id, booker_hash))
+        if mine is not None:
+            return Booking(booking_id=mine[0], cancel_code=_cancel_code(new.booker, mine[0]), already_booked=True,
+                           slot=_slot(tx.one(_SLOTS + "WHERE id = ?", (slot_id,))))
+    if key and tx.one("SELECT id FROM bookings WHERE slot_id = ? AND contact_key = ? AND cancelled_at IS NULL",
+                      (slot_id, key)) is not None:
+        raise ApiError(409, "already_booked", "this contact already has a place in this slot")
+    taken = tx.execute("UPDATE slots SET booked = booked + 1 WHERE id = ? AND booked < capacity AND starts_at > ?",
+                       (slot_id, _now()))
+    if not taken:
+        row = tx.one(_SLOTS + "WHERE id = ?", (slot_id,))
+        if row is None:
+            raise ApiError(404, "not_found", f"no slot {slot_id}")
+        if row[1] <= _now():
+            raise ApiError(409, "slot_started", "this slot has already started; pick a later one")
+        raise ApiError(409, "slot_full", "this slot was just taken; pick another one")
     code = secrets.token_urlsafe(12)
-    with request.app.state.db.transaction() as tx:
-        taken = tx.execute("UPDATE slots SET booked = booked + 1 WHERE id = ? AND booked < capacity AND starts_at > ?",
-                           (slot_id, _now()))
-        if not taken:
-            row = tx.one(_SLOTS + "WHERE id = ?", (slot_id,))
-            if row is None:
-                raise ApiError(404, "not_found", f"no slot {slot_id}")
-            if row[1] <= _now():
-                raise ApiError(409, "slot_started", "this slot has already started; pick a later one")
-            raise ApiError(409, "slot_full", "this slot was just taken; pick another one")
-        booking_id = tx.insert_id("INSERT INTO bookings (slot_id, cancel_hash, contact, topic, created_at) "
-                                  "VALUES (?, ?, ?, ?, ?)", (slot_id, hashlib.sha256(code.encode()).hexdigest(),
-                                                             new.contact, new.topic, _now()))
-        slot = _slot(tx.one(_SLOTS + "WHERE id = ?", (slot_id,)))
-    return Booking(booking_id=booking_id, cancel_code=code, slot=slot)
+    booking_id = tx.insert_id("INSERT INTO bookings (slot_id, cancel_hash, contact, topic, created_at, booker_hash, "
+                              "contact_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                              (slot_id, _digest(code), new.contact, new.topic, _now(), booker_hash, key))
+    if new.booker:
+        code = _cancel_code(new.booker, booking_id)
+        tx.execute("UPDATE bookings SET cancel_hash = ? WHERE id = ?", (_digest(code), booking_id))
+    return Booking(booking_id=booking_id, cancel_code=code, slot=_slot(tx.one(_SLOTS + "WHERE id = ?", (slot_id,))))
 
 
 @router.post("/v1/bookings/{booking_id}/cancel")

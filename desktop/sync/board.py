@@ -4,18 +4,32 @@
     for banner in board.announcements(team="network"): ...   # outage banners active now
     board.affected(banner["id"])            # "I'm affected too": counted once per install
     slots = board.slots()                   # future slots with places left
-    booking = board.book(slots[0]["id"], contact="ext. 4242", topic="new laptop")
+    booking = board.book(slots[0]["id"], contact="ext. 4242", topic="new laptop", booker=key)
     board.cancel(booking["booking_id"], booking["cancel_code"])
 
-A full slot raises `SlotTaken` (a `ServerRefused`), so the UI can offer another one.
+`booker` is the caller's own secret key for that slot: booking again with it returns the
+same booking (`already_booked` true) instead of a second place. A slot that cannot be
+booked raises `SlotTaken` (a `ServerRefused`) whose `reason` says why, so the UI can
+offer another one:
+
+    "taken"            someone booked the last place first
+    "started"          the slot has started
+    "already_booked"   this contact already has a place in the slot
 """
 from __future__ import annotations
 
 from desktop.sync.client import ServerRefused, SyncClient
 
+# The sync server's 409 messages (sync_server/routes_board.py), by reason.
+_REFUSALS = {"already has a place": "already_booked", "already started": "started", "just taken": "taken"}
+
 
 class SlotTaken(ServerRefused):
-    """Someone booked the last place first, or the slot has started."""
+    """The slot cannot be booked: `reason` is "taken", "started" or "already_booked"."""
+
+    def __init__(self, message: str, reason: str = "taken") -> None:
+        super().__init__(message, 409)
+        self.reason = reason
 
 
 class HelpdeskBoard:
@@ -32,12 +46,14 @@ class HelpdeskBoard:
     def slots(self, team: str = "") -> list[dict]:
         return [s for s in self.client.get_json("/v1/slots" + (f"?team={team}" if team else "")) if s["remaining"] > 0]
 
-    def book(self, slot_id: int, contact: str, topic: str = "") -> dict:
+    def book(self, slot_id: int, contact: str, topic: str = "", booker: str = "") -> dict:
+        payload = {"contact": contact, "topic": topic, **({"booker": booker} if booker else {})}
         try:
-            return self.client.post_json(f"/v1/slots/{slot_id}/bookings", {"contact": contact, "topic": topic})
+            return self.client.post_json(f"/v1/slots/{slot_id}/bookings", payload)
         except ServerRefused as exc:
-            if " 409 " in str(exc):
-                raise SlotTaken(str(exc)) from None
+            if getattr(exc, "status", None) == 409:
+                reason = next((r for text, r in _REFUSALS.items() if text in str(exc)), "taken")
+                raise SlotTaken(str(exc), reason) from None
             raise
 
     def cancel(self, booking_id: int, cancel_code: str) -> dict:

@@ -113,7 +113,101 @@ def test_desktop_board_books_and_reports_a_taken_slot(server):
         assert [s["id"] for s in board.slots()] == [opened["id"]]
         booking = board.book(opened["id"], contact="ext 4242")
         assert board.slots() == []
-        with pytest.raises(SlotTaken, match="just taken"):
+        with pytest.raises(SlotTaken, match="just taken") as refused:
             board.book(opened["id"], contact="ext 1111")
+        assert refused.value.reason == "taken"
         board.cancel(booking["booking_id"], booking["cancel_code"])
         assert board.slots()[0]["remaining"] == 1
+
+
+def book(harness, slot_id: int, contact: str = "ext 4242", booker: str = ""):
+    return harness.client.post(f"/v1/slots/{slot_id}/bookings", headers=harness.device,
+                               json={"contact": contact, **({"booker": booker} if booker else {})})
+
+
+def places_left(harness, slot_id: int) -> int:
+    return next(s["remaining"] for s in harness.client.get("/v1/slots", headers=harness.device).json()
+                if s["id"] == slot_id)
+
+
+def test_booking_again_with_the_same_booker_returns_the_same_place(any_server):
+    opened, booker = slot(any_server, capacity=3), secrets.token_hex(32)
+    first = book(any_server, opened["id"], booker=booker)
+    again = book(any_server, opened["id"], contact="jo@example.com", booker=booker)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["already_booked"] is True and first.json()["already_booked"] is False
+    assert again.json()["booking_id"] == first.json()["booking_id"]
+    assert again.json()["cancel_code"] == first.json()["cancel_code"]
+    assert places_left(any_server, opened["id"]) == 2 and again.json()["slot"]["remaining"] == 2
+    bookings = any_server.client.get(f"/v1/admin/slots/{opened['id']}/bookings", headers=any_server.admin).json()
+    assert [b["contact"] for b in bookings] == ["ext 4242"]
+    cancelled = any_server.client.post(f"/v1/bookings/{first.json()['booking_id']}/cancel", headers=any_server.device,
+                                       json={"cancel_code": again.json()["cancel_code"]})
+    assert cancelled.json()["remaining"] == 3
+    rebooked = book(any_server, opened["id"], booker=booker)       # cancelled: a new place may be taken
+    assert rebooked.status_code == 201 and rebooked.json()["booking_id"] != first.json()["booking_id"]
+    assert places_left(any_server, opened["id"]) == 2
+
+
+@pytest.mark.parametrize("first, second", [
+    ("ext 4242", "EXT. 42-42"),
+    ("Jo.Doe@Example.com", " jo.doe@example.COM "),
+    ("+33 1 23 45 67 89", "+33123456789"),
+])
+def test_a_contact_that_has_a_place_cannot_take_a_second_one(server, first, second):
+    opened = slot(server, capacity=3)
+    assert book(server, opened["id"], contact=first).status_code == 201
+    for booker in ("", secrets.token_hex(32)):                     # with or without a booker key
+        refused = book(server, opened["id"], contact=second, booker=booker)
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "already_booked"
+    assert places_left(server, opened["id"]) == 2
+    assert book(server, opened["id"], contact="ext 1111").status_code == 201   # someone else still can
+    assert places_left(server, opened["id"]) == 1
+
+
+def test_one_persons_racing_requests_take_one_place(any_server):
+    opened, booker = slot(any_server, capacity=5), secrets.token_hex(32)
+    racers = 6
+    barrier = threading.Barrier(racers)
+    replies: list[tuple[int, int]] = []
+
+    with LiveServer(any_server) as live:
+        def race() -> None:
+            session = requests.Session()
+            barrier.wait()
+            reply = session.post(f"{live.url}/v1/slots/{opened['id']}/bookings", headers=any_server.device,
+                                 json={"contact": "ext 4242", "booker": booker}, timeout=30)
+            replies.append((reply.status_code, reply.json().get("booking_id")))
+
+        threads = [threading.Thread(target=race) for _ in range(racers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert sorted(status for status, _ in replies) == [200] * (racers - 1) + [201]
+    assert len({booking_id for _, booking_id in replies}) == 1
+    assert places_left(any_server, opened["id"]) == 4
+
+
+def test_a_bad_booker_key_is_refused_naming_the_field(server):
+    opened = slot(server, capacity=1)
+    reply = book(server, opened["id"], booker="not hex")
+    assert reply.status_code == 422 and "booker" in reply.json()["error"]["message"]
+    assert places_left(server, opened["id"]) == 1
+
+
+def test_desktop_board_tells_why_a_slot_cannot_be_booked(server):
+    opened, started = slot(server, capacity=2), slot(server, capacity=2, start=-0.1)
+    with LiveServer(server) as live:
+        board = HelpdeskBoard(SyncClient(live.url, server.device_token), install_id=secrets.token_hex(16))
+        booker = secrets.token_hex(32)
+        first = board.book(opened["id"], contact="ext 4242", booker=booker)
+        again = board.book(opened["id"], contact="ext 4242", booker=booker)
+        assert again["booking_id"] == first["booking_id"] and again["already_booked"]
+        with pytest.raises(SlotTaken) as refused:
+            board.book(opened["id"], contact="ext 4242")
+        assert refused.value.reason == "already_booked"
+        with pytest.raises(SlotTaken) as refused:
+            board.book(started["id"], contact="ext 4242")
+        assert refused.value.reason == "started"
+        assert [s["remaining"] for s in board.slots()] == [1]
