@@ -2,8 +2,8 @@
 # Headless Chromium for the dashboard's browser test; its path goes to .ci/env.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export DEBIAN_FRONTEND=noninteractive
-command -v chromium >/dev/null || apt-get install -y -qq chromium >/dev/null
+. .ci/lib/apt.bash
+apt_install chromium
 chromium --version
 touch .ci/env
 grep -v '^HELPDESK_TEST_CHROMIUM=' .ci/env > .ci/env.tmp || true

@@ -3,8 +3,8 @@
 # role and database, its URL appended to .ci/env as HELPDESK_TEST_PG_URL.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export DEBIAN_FRONTEND=noninteractive
-command -v pg_ctlcluster >/dev/null || apt-get install -y -qq postgresql >/dev/null
+. .ci/lib/apt.bash
+apt_install postgresql
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 if ! pg_lsclusters -h | grep -q "^$version main"; then
   pg_createcluster "$version" main >/dev/null

@@ -7,7 +7,8 @@ cd "$(dirname "$0")/../.."
 RT_PORT="${RT_PORT:-8980}"
 RT_URL="http://127.0.0.1:${RT_PORT}"
 RT_LOG="${RT_LOG:-/tmp/rt-server.log}"
-export DEBIAN_FRONTEND=noninteractive
+. .ci/lib/apt.bash
+apt_install curl ca-certificates
 
 if ! dpkg -s request-tracker5 rt5-db-sqlite >/dev/null 2>&1; then
   # Preseed: SQLite through dbconfig-common, root password "password", no web server
@@ -27,8 +28,8 @@ request-tracker5 request-tracker5/handle-siteconfig-permissions boolean true
 request-tracker5 request-tracker5/install-cronjobs boolean false
 rt5-db-sqlite rt5-db-sqlite/available boolean true
 SEL
-  apt-get install -y --no-install-recommends -o Dpkg::Options::=--force-confdef \
-    -o Dpkg::Options::=--force-confold request-tracker5 rt5-db-sqlite
+  APT_OPTS="--no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold" \
+    apt_install request-tracker5 rt5-db-sqlite
 fi
 
 # Test-friendly site settings: the web base URL matches the loopback port, and RT does

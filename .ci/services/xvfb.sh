@@ -4,17 +4,16 @@
 # screenshot test and bench; the display goes to .ci/env as HELPDESK_TEST_XVFB_DISPLAY.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export DEBIAN_FRONTEND=noninteractive
+. .ci/lib/apt.bash
 DISPLAY_NUM="${HELPDESK_XVFB_DISPLAY_NUM:-99}"
 # Xvfb, the tray host, a window lister, and the X libraries Qt's xcb platform loads.
 packages="xvfb x11-utils libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1
           libxcb-render-util0 libxcb-image0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libegl1 libgl1
           libfontconfig1 libdbus-1-3 fonts-dejavu-core"
-missing=""
-for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
-[ -z "$missing" ] || apt-get install -y -qq $missing >/dev/null
+# shellcheck disable=SC2086 - one package name per word
+apt_install $packages
 if ! command -v stalonetray >/dev/null && ! command -v trayer >/dev/null; then
-  apt-get install -y -qq stalonetray >/dev/null 2>&1 || apt-get install -y -qq trayer >/dev/null
+  apt_install stalonetray 2>/dev/null || apt_install trayer
 fi
 export DISPLAY=":$DISPLAY_NUM"
 if ! xdpyinfo >/dev/null 2>&1; then
