@@ -101,10 +101,17 @@ class TreeWalker:
             self._node(node_id)
         return state
 
+    def _is_check(self, node_id: str) -> bool:
+        return "check" in self._node(node_id)
+
+    def can_go_back(self, state: WalkState) -> bool:
+        """Whether Back has a step to return to (automatic checks are not steps)."""
+        return any(not self._is_check(node_id) for node_id in state.path)
+
     def step(self, state: WalkState) -> Step:
         node = self._node(state.node)
         text = render(str(node.get("text", "")), self.values)
-        back = bool(state.path)
+        back = self.can_go_back(state)
         if state.outcome is not None:
             return Step("done", state.node, text, can_go_back=back)
         if "options" in node:
@@ -173,11 +180,16 @@ class TreeWalker:
         return new
 
     def back(self, state: WalkState) -> WalkState:
-        if not state.path:
+        """The step shown before this one. Automatic checks passed on the way are undone
+        too, never re-run: Back after "Checking…" lands on the step before the check."""
+        if not self.can_go_back(state):
             raise TreeError("already at the first step")
         new = WalkState.from_dict(state.to_dict())
-        new.node = new.path.pop()
         new.outcome = None
+        new.node = new.path.pop()
+        while self._is_check(new.node):
+            new.checks.pop(new.node, None)
+            new.node = new.path.pop()
         new.checks.pop(new.node, None)
         if "options" in self._node(new.node) and new.choices:
             new.choices.pop()          # the choice made there is undone too

@@ -190,14 +190,12 @@ def test_booking_step_carries_its_reason(kb):
     assert (step.kind, step.subject, step.text) == ("booking", "VPN problem", "A technician can look at it with you.")
 
 
-def test_back_returns_to_the_previous_step_and_forgets_its_check(printer):
+def test_back_skips_the_automatic_check_and_forgets_it(printer):
     state = _to_answer(printer)
     assert state.checks == {"check-network": "ok"}
-    back = printer.back(state)
-    assert back.node == "check-network"
-    assert back.checks == {}
-    back = printer.back(back)
-    assert back.node == "start" and not printer.step(back).can_go_back
+    back = printer.back(state)                    # not the check again: the step before it
+    assert back.node == "start" and back.checks == {} and back.choices == []
+    assert not printer.step(back).can_go_back
     with pytest.raises(TreeError, match="first step"):
         printer.back(back)
 
@@ -235,7 +233,7 @@ def test_saved_walk_resumes_in_a_fresh_walker_at_the_same_step(kb_path, printer)
     resumed = walker.resume(json.loads(saved))
     assert resumed == state
     assert walker.step(resumed) == printer.step(state)
-    assert walker.back(resumed).node == "check-network"
+    assert walker.back(resumed).node == "start"
 
 
 def test_resuming_a_walk_whose_node_no_longer_exists_raises_tree_error(printer):
