@@ -34,6 +34,7 @@ class ChatWindow(QWidget):
         super().__init__()
         self.app = app
         self.preview = None            # the Preview on screen
+        self.verdict: bool | None = None   # the answer to "Was this helpful?" for the answer shown
         self.in_flight = False
         self.waiting: str | None = None
         self.debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -126,7 +127,7 @@ class ChatWindow(QWidget):
         self.answer.setAccessibleName(self.tr("Answer"))
         self.choices_label.setText(self.tr("Did you mean:"))
         self.start_tree.setText(self.tr("&Start the guided steps"))
-        self.helpful_label.setText(self.tr("Was this helpful?"))
+        self._show_verdict()
         self.yes.setText(self.tr("&Yes"))
         self.no.setText(self.tr("&No"))
         self.yes.setAccessibleName(self.tr("Yes, this was helpful"))
@@ -230,9 +231,21 @@ class ChatWindow(QWidget):
         self.answerShown.emit(reply.kind)
 
     def _set_answer_controls(self, feedback: bool, offer_ticket: bool = False) -> None:
+        """Every new answer asks "Was this helpful?" afresh, whatever was said before."""
+        self.verdict = None
+        self._show_verdict()
         for widget in (self.helpful_label, self.yes, self.no):
             widget.setVisible(feedback)
         self.ticket_button.setVisible(feedback or offer_ticket)
+
+    def _show_verdict(self) -> None:
+        if self.verdict is None:
+            self.helpful_label.setText(self.tr("Was this helpful?"))
+        elif self.verdict:
+            self.helpful_label.setText(self.tr("Glad it helped!"))
+        else:
+            self.helpful_label.setText(self.tr("Sorry. Try other words, or open a ticket: "
+                                               "the helpdesk will see what you already tried."))
 
     def enter(self) -> None:
         """Return: the reply on screen becomes part of the conversation (or start its tree)."""
@@ -287,11 +300,9 @@ class ChatWindow(QWidget):
         self.app.workers.submit(lambda: assistant.feedback(helpful, hit), engine=True)
         self.yes.setVisible(False)
         self.no.setVisible(False)
-        if helpful:
-            self.helpful_label.setText(self.tr("Glad it helped!"))
-        else:
-            self.helpful_label.setText(self.tr("Sorry. Try other words, or open a ticket: "
-                                               "the helpdesk will see what you already tried."))
+        self.verdict = helpful
+        self._show_verdict()
+        if not helpful:
             focus_later(self.ticket_button)
 
     # -- banners ------------------------------------------------------------------------

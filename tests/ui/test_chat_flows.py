@@ -39,3 +39,19 @@ def test_back_after_an_automatic_check_returns_to_the_step_before_it(qtbot, star
     qtbot.wait(200)
     assert checks_run == ["network.connected"]                          # not run again
     assert page.walk.state.node == "start"
+
+
+def test_after_one_no_the_next_answer_asks_again_whether_it_helped(qtbot, start_app):
+    app = start_app()
+    chat = app.show_chat()
+    assert _type(qtbot, chat, "I forgot my password") == "answer"
+    qtbot.keyClick(chat.question, Qt.Key_Return)
+    qtbot.mouseClick(chat.no, Qt.LeftButton)
+    assert chat.helpful_label.text().startswith("Sorry")
+    assert _type(qtbot, chat, "how do I connect to the vpn") == "answer"
+    assert chat.helpful_label.text() == "Was this helpful?"
+    assert chat.yes.isVisible() and chat.no.isVisible()
+    qtbot.mouseClick(chat.yes, Qt.LeftButton)
+    assert chat.helpful_label.text() == "Glad it helped!"
+    assert _type(qtbot, chat, "I forgot my password") == "answer"
+    assert chat.helpful_label.text() == "Was this helpful?" and chat.no.isVisible()
