@@ -9,12 +9,22 @@
     board.bookings()                          # the ones still to come, kept across restarts
     board.cancel(booking)
 
-Network errors come out as `AssistantError`; call everything off the GUI thread.
+Network errors come out as `AssistantError`; call everything off the GUI thread. Booking
+errors are `BookingError`s, whose `reason` lets the window say what happened in the
+user's language (never a status code or a URL).
+
+One place per person and slot: each booking carries a booker key for that slot, derived
+from a random key kept in the data folder (not the statistics install id, so bookings
+and anonymous statistics cannot be joined). Booking the same slot again — a double
+click, a retry after a lost reply — gets the same booking back from the server.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
+import secrets
 import threading
 import uuid
 from datetime import datetime, timezone
@@ -55,6 +65,38 @@ def calendar_event(slot: dict[str, Any], summary: str, description: str = "") ->
 
 
 BOOKINGS_FILE = "bookings.json"
+BOOKER_KEY_FILE = "booking-key"
+
+# What each `BookingError.reason` means, in English (the window shows its translation).
+BOOKING_MESSAGES = {
+    "contact": "Say how the helpdesk can reach you (phone or e-mail).",
+    "taken": "This slot was just taken — pick another one.",
+    "started": "This slot has already started — pick a later one.",
+    "already_booked": "You already have a place in this slot (booked with this phone number or e-mail).",
+    "gone": "This slot is no longer offered — pick another one.",
+    "unreachable": "The helpdesk's booking service cannot be reached right now; try again in a few minutes.",
+    "refused": "The helpdesk's booking service did not accept this computer; please tell IT or call the helpdesk.",
+}
+
+
+class BookingError(AssistantError):
+    """A booking, a cancellation or the slot list did not work; `reason` is a key of
+    `BOOKING_MESSAGES` and `user_message` its English text."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(BOOKING_MESSAGES[reason])
+        self.reason = reason
+
+
+def _booking_reason(exc: Exception) -> str:
+    from desktop.sync.board import SlotTaken  # noqa: PLC0415 - lazy: start-up cost
+    from desktop.sync.client import ServerUnreachable  # noqa: PLC0415
+
+    if isinstance(exc, SlotTaken):
+        return exc.reason
+    if isinstance(exc, ServerUnreachable):
+        return "unreachable"
+    return "gone" if getattr(exc, "status", None) == 404 else "refused"
 
 
 class Board:
@@ -90,6 +132,23 @@ class Board:
             kept = [b for b in self._load() if _ics_time(b["slot"]["ends_at"]) >= _ics_time(now)]
         return sorted(kept, key=lambda b: b["slot"]["starts_at"])
 
+    def booker(self, slot_id: int) -> str:
+        """This computer's booker key for one slot (the same after a restart)."""
+        target = (self._home or paths.data_home()) / BOOKER_KEY_FILE
+        with self._lock:
+            try:
+                secret = target.read_text(encoding="ascii").strip()
+            except (OSError, ValueError):
+                secret = ""
+            if len(secret) < 32:
+                secret = secrets.token_hex(32)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_suffix(".tmp")
+                tmp.write_text(secret, encoding="ascii")
+                tmp.chmod(0o600)
+                os.replace(tmp, target)
+        return hmac.new(secret.encode(), f"helpdesk slot {slot_id}".encode(), hashlib.sha256).hexdigest()
+
     @property
     def available(self) -> bool:
         return self._client is not None or bool(self.policy.sync.url)
@@ -117,6 +176,18 @@ class Board:
         except SyncError as exc:
             raise AssistantError(str(exc)) from None
 
+    def _booking_call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        from desktop.sync import SyncError  # noqa: PLC0415
+
+        try:
+            board = self._board()
+        except AssistantError:
+            raise BookingError("refused") from None
+        try:
+            return getattr(board, name)(*args, **kwargs)
+        except SyncError as exc:
+            raise BookingError(_booking_reason(exc)) from None
+
     def announcements(self) -> list[dict]:
         if not self.available:
             return []
@@ -126,20 +197,30 @@ class Board:
         return self._call("affected", announcement_id)
 
     def slots(self) -> list[dict]:
+        """Future slots with places left (those this computer booked included)."""
         if not self.available:
             return []
-        return self._call("slots")
+        return self._booking_call("slots")
 
     def book(self, slot: dict, contact: str, topic: str = "") -> dict:
+        """A place in `slot`; booking a slot already booked here returns that booking."""
         if not contact.strip():
-            raise AssistantError("Say how the helpdesk can reach you (phone or e-mail).")
-        booking = self._call("book", slot["id"], contact=contact, topic=topic)
+            raise BookingError("contact")
+        booking = self._booking_call("book", slot["id"], contact=contact.strip(), topic=topic,
+                                     booker=self.booker(slot["id"]))
         with self._lock:
-            self._save([*self._load(), {**booking, "topic": topic}])
+            kept = [b for b in self._load() if b["booking_id"] != booking["booking_id"]]
+            self._save([*kept, {**booking, "topic": topic, "contact": contact.strip()}])
         return booking
 
     def cancel(self, booking: dict) -> dict:
-        result = self._call("cancel", booking["booking_id"], booking["cancel_code"])
+        """Cancel; an appointment the server no longer has is simply forgotten here."""
+        try:
+            result = self._booking_call("cancel", booking["booking_id"], booking["cancel_code"])
+        except BookingError as exc:
+            if exc.reason != "gone":
+                raise
+            result = dict(booking["slot"])
         with self._lock:
             self._save([b for b in self._load() if b["booking_id"] != booking["booking_id"]])
         return result

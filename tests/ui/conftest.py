@@ -89,14 +89,27 @@ def itsm() -> MemoryItsm:
     return MemoryItsm()
 
 
+def slot_at(days: int, hour: int = 9, minutes: int = 30) -> tuple[str, str]:
+    """A slot's (starts_at, ends_at) in UTC, `days` from today at `hour` UTC: never a fixed date."""
+    from datetime import datetime, timedelta, timezone
+
+    start = (datetime.now(timezone.utc) + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+    return tuple(t.strftime("%Y-%m-%dT%H:%M:%SZ") for t in (start, start + timedelta(minutes=minutes)))
+
+
 class FakeBoardClient:
-    """Stands in for `SyncClient`: the sync server's board endpoints, in memory."""
+    """Stands in for `SyncClient`: the sync server's board endpoints, in memory. Slots start
+    tomorrow and later (dates from now); booking again with the same booker key returns the
+    same booking, as the real server does. `posts` records every booking request."""
 
     def __init__(self):
         self.affected: list[int] = []
         self.booked: list[tuple[int, str]] = []
+        self.posts: list[dict] = []
         self.cancelled: list[int] = []
-        self.slot = {"id": 7, "starts_at": "2026-12-01T09:00:00Z", "ends_at": "2026-12-01T09:30:00Z",
+        self.by_booker: dict[str, dict] = {}
+        starts_at, ends_at = slot_at(days=1)
+        self.slot = {"id": 7, "starts_at": starts_at, "ends_at": ends_at,
                      "capacity": 2, "team": "", "location": "Desk 2", "booked": 0, "remaining": 2}
 
     def get_json(self, path):
@@ -113,10 +126,17 @@ class FakeBoardClient:
             self.affected.append(int(path.split("/")[3]))
             return {"id": 3, "affected": 5}
         if path.endswith("/bookings"):
+            self.posts.append(payload)
+            if payload.get("booker") in self.by_booker:
+                return {**self.by_booker[payload["booker"]], "already_booked": True}
             self.booked.append((int(path.split("/")[3]), payload["contact"]))
-            return {"booking_id": 11, "cancel_code": "c0de-c0de-c0de", "slot": self.slot}
+            booking = {"booking_id": 11, "cancel_code": "c0de-c0de-c0de", "already_booked": False,
+                       "slot": {**self.slot, "booked": 1, "remaining": 1}}
+            self.by_booker[payload.get("booker", "")] = booking
+            return booking
         if path.endswith("/cancel"):
             self.cancelled.append(int(path.split("/")[3]))
+            self.by_booker = {k: b for k, b in self.by_booker.items() if b["booking_id"] != int(path.split("/")[3])}
             return self.slot
         raise AssertionError(path)
 

@@ -152,7 +152,8 @@ def test_announcements_affected_and_booking(make_assistant, board_client):
     assert [s["id"] for s in slots] == [7]          # full slots are not offered
     booking = assistant.board.book(slots[0], contact="ext. 4242", topic="new laptop")
     ics = calendar_event(booking["slot"], "Helpdesk appointment")
-    assert "DTSTART:20261201T090000Z" in ics and "LOCATION:Desk 2" in ics
+    start = board_client.slot["starts_at"].replace("-", "").replace(":", "")      # tomorrow 09:00 UTC, from now
+    assert f"DTSTART:{start}" in ics and "LOCATION:Desk 2" in ics
     assistant.board.cancel(booking)
     assert board_client.cancelled == [11]
     with pytest.raises(AssistantError, match="reach you"):
@@ -197,7 +198,33 @@ def test_bookings_are_kept_across_restarts_until_cancelled(make_assistant, board
     booking = assistant.board.book(assistant.board.slots()[0], contact="ext. 4242", topic="new laptop")
     again = Board(make_policy(), client=board_client)          # the app restarted
     assert [b["booking_id"] for b in again.bookings()] == [booking["booking_id"]]
+    assert again.book(again.slots()[0], contact="ext. 4242")["booking_id"] == booking["booking_id"]
+    assert len(again.bookings()) == 1 and len(board_client.booked) == 1     # the same place, kept once
     again.cancel(again.bookings()[0])
+    assert assistant.board.bookings() == []
+
+
+def test_a_booking_error_is_said_in_plain_words(make_assistant, board_client, monkeypatch):
+    from desktop.sync.board import SlotTaken
+    from desktop.sync.client import ServerRefused, ServerUnreachable
+    from desktop.ui.board import BookingError
+
+    assistant = make_assistant()
+    slot = assistant.board.slots()[0]
+    for raised, reason, words in [
+        (ServerUnreachable("cannot reach the sync server http://127.0.0.1:9: ConnectError"), "unreachable",
+         "cannot be reached right now"),
+        (SlotTaken("sync server refused /v1/slots/7/bookings: 409 this slot was just taken", "taken"), "taken",
+         "This slot was just taken"),
+        (ServerRefused("sync server refused /v1/slots/7/bookings: 403 forbidden", 403), "refused", "tell IT"),
+    ]:
+        def refuse(path, payload, raised=raised):
+            raise raised
+        monkeypatch.setattr(board_client, "post_json", refuse)
+        with pytest.raises(BookingError) as error:
+            assistant.board.book(slot, contact="ext. 4242")
+        assert error.value.reason == reason and words in error.value.user_message
+        assert "/v1/" not in error.value.user_message and "409" not in error.value.user_message
     assert assistant.board.bookings() == []
 
 
