@@ -65,7 +65,7 @@ class ChatWindow(QWidget):
         self.yes.clicked.connect(lambda: self.feedback(True))
         self.no.clicked.connect(lambda: self.feedback(False))
         self.ticket_button = QPushButton(self)
-        self.ticket_button.clicked.connect(lambda: self.form_page.open_form(None))
+        self.ticket_button.clicked.connect(self.open_ticket)
         feedback = QHBoxLayout()
         for widget in (self.helpful_label, self.yes, self.no):
             feedback.addWidget(widget)
@@ -104,7 +104,7 @@ class ChatWindow(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.stack, 1)
         QShortcut(QKeySequence("Ctrl+L"), self, self.focus_question)
-        QShortcut(QKeySequence("Ctrl+T"), self, lambda: self.form_page.open_form(None))
+        QShortcut(QKeySequence("Ctrl+T"), self, self.open_ticket)
         QShortcut(QKeySequence(Qt.Key_Escape), self, self.hide)
         self.setTabOrder(self.question, self.ask_button)
         self.setTabOrder(self.ask_button, self.answer)
@@ -226,6 +226,9 @@ class ChatWindow(QWidget):
                 button.setAccessibleName(hit.title)
                 button.clicked.connect(lambda _=False, h=hit: self.pick(h))
                 self.choices.addWidget(button)
+            none = QPushButton(self.tr("None of these — open a ticket"), self)
+            none.clicked.connect(self.none_of_these)
+            self.choices.addWidget(none)
         self._set_answer_controls(feedback=reply.kind == "answer" and reply.hits[0].kind == "article",
                                   offer_ticket=reply.kind == "unknown")
         self.answerShown.emit(reply.kind)
@@ -292,6 +295,15 @@ class ChatWindow(QWidget):
             focus_later(self.answer)
             self.answerShown.emit("answer")
         self.app.workers.submit(load, show, self._engine_failed, engine=True)
+
+    def none_of_these(self) -> None:
+        """No candidate fits: a ticket whose subject is the question asked."""
+        self._record()
+        self.open_ticket()
+
+    def open_ticket(self) -> None:
+        """The generic ticket form, its subject prefilled with the question in the box."""
+        self.form_page.open_form(None, subject=self.question.text().strip())
 
     def feedback(self, helpful: bool) -> None:
         self._record()

@@ -97,8 +97,9 @@ class FormPage(QWidget):
                 FormField("details", self.tr("What happened?"), "long_text", True),
                 FormField("screenshot", self.tr("Screenshot or file (optional)"), "screenshot"))
 
-    def open_form(self, walk) -> None:
-        """Show the tree's ticket form, or the generic one (`walk=None`)."""
+    def open_form(self, walk, subject: str = "") -> None:
+        """Show the tree's ticket form, or the generic one (`walk=None`) with `subject`
+        (the question asked) already in its subject line."""
         self.walk = walk
         self.tried = False
         self.fields = walk.step.fields if walk is not None else self.generic_fields()
@@ -122,9 +123,13 @@ class FormPage(QWidget):
             form.addRow(label, cell)
             self.editors[f.id] = (editor, error)
         self.area.setWidget(body)
+        if walk is None and subject:
+            self.set_value("subject", " ".join(subject.split())[:200])
         self.chat.stack.setCurrentWidget(self)
         if self.editors:
-            first = next(iter(self.editors.values()))[0]
+            filled = self.values()
+            empty = [fid for fid in self.editors if not filled.get(fid)]
+            first = self.editors[(empty or list(self.editors))[0]][0]
             focus_later((first.path if isinstance(first, FileField) else first))
 
     def _editor(self, parent, f: FormField) -> QWidget:

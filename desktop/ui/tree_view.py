@@ -35,7 +35,7 @@ class TreePage(QWidget):
         self.back_button = QPushButton(self)
         self.back_button.clicked.connect(self.back)
         self.ticket_button = QPushButton(self, visible=False)
-        self.ticket_button.clicked.connect(lambda: self.chat.form_page.open_form(None))
+        self.ticket_button.clicked.connect(self.chat.open_ticket)
         verdict = QHBoxLayout()
         verdict.addWidget(self.solved)
         verdict.addWidget(self.unsolved)

@@ -55,3 +55,39 @@ def test_after_one_no_the_next_answer_asks_again_whether_it_helped(qtbot, start_
     assert chat.helpful_label.text() == "Glad it helped!"
     assert _type(qtbot, chat, "I forgot my password") == "answer"
     assert chat.helpful_label.text() == "Was this helpful?" and chat.no.isVisible()
+
+
+def _choose_among(kb, count):
+    """Pin a "did you mean" reply of `count` real candidates (the engine's tuning decides when)."""
+    from dataclasses import replace
+
+    ask = kb.ask
+
+    def choose(text, lang=None, **kwargs):
+        reply = ask("password", lang="en")
+        return replace(reply, kind="choose", hits=[h for h in reply.hits if h.kind == "article"][:count],
+                       message="Did you mean one of these?")
+    return choose
+
+
+def test_did_you_mean_always_offers_none_of_these_with_the_question_as_subject(qtbot, start_app, monkeypatch):
+    app = start_app()
+    monkeypatch.setattr(app.assistant.kb, "ask", _choose_among(app.assistant.kb, 1))
+    chat = app.show_chat()
+    assert _type(qtbot, chat, "my badge password thing") == "choose"
+    buttons = [chat.choices.itemAt(i).widget() for i in range(chat.choices.count())]
+    assert len(buttons) == 2                                            # the one candidate, and a way out
+    assert buttons[-1].text() == "None of these — open a ticket"
+    qtbot.mouseClick(buttons[-1], Qt.LeftButton)
+    assert chat.stack.currentWidget() is chat.form_page
+    assert chat.form_page.values()["subject"] == "my badge password thing"
+    qtbot.waitUntil(lambda: app.assistant.dialogue.current is not None
+                    and app.assistant.dialogue.current.question == "my badge password thing", timeout=10_000)
+
+
+def test_open_a_ticket_after_an_unknown_question_has_it_as_subject(qtbot, start_app):
+    app = start_app()
+    chat = app.show_chat()
+    assert _type(qtbot, chat, "zebra quantum banana") == "unknown"
+    qtbot.mouseClick(chat.ticket_button, Qt.LeftButton)
+    assert chat.form_page.values()["subject"] == "zebra quantum banana"
