@@ -43,6 +43,11 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any, tuple | None]]] 
         "email": (str, "", None),
         "hours": (str, "", None),
         "portal": (str, "", None),
+        "password_reset": (str, "", None),   # self-service password reset page
+    },
+    "directory": {                            # where the user's e-mail address comes from
+        "mail_domain": (str, "", None),       # "contoso.com": the address is login@contoso.com...
+        "mail_format": (str, "{login}", None),  # ...or "{first}.{last}" (from the account's full name)
     },
     "privacy": {
         "stats": (bool, True, None),
@@ -74,6 +79,7 @@ class Policy:
     sync: Section
     helpdesk: Section
     privacy: Section
+    directory: Section = field(default_factory=lambda: Section({"mail_domain": "", "mail_format": "{login}"}))
     teams: dict[str, str] = field(default_factory=dict)
     source: Path | None = None
 
@@ -141,6 +147,12 @@ def parse_policy(raw: dict[str, Any], source: Path | None = None) -> Policy:
         sections[name] = Section(values)
     if sections["itsm"].kind and not sections["itsm"].url:
         raise PolicyError(f"{where}itsm.url: required when itsm.kind is set")
+    mail_format = sections["directory"].mail_format
+    try:
+        mail_format.format(login="l", first="f", last="n")
+    except (KeyError, IndexError, ValueError):
+        raise PolicyError(f"{where}directory.mail_format: use {{login}}, {{first}} and {{last}}, "
+                          f"got {mail_format!r}") from None
     return Policy(teams=teams, source=source, **sections)
 
 

@@ -118,6 +118,7 @@ def build(src: Path, output: Path, version: int | None = None, embedder: Embedde
             "format": FORMAT, "schema_version": str(SCHEMA_VERSION),
             "kb_name": config["name"], "default_lang": config["default_lang"],
             "languages": json.dumps(config["languages"]), "teams": json.dumps(config["teams"]),
+            "variables": json.dumps(config.get("variables", {}), ensure_ascii=False, sort_keys=True),
             "content_hash": digest, "kb_version": str(version if version is not None else int(time.time())),
             "model": embedder.identity, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }

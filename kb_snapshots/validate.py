@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from desktop.engine.checks import CHECKS
-from desktop.engine.variables import KNOWN_VARIABLES, VARIABLE_RE, find_variables
+from desktop.engine.variables import KB_DEFAULTABLE, KNOWN_VARIABLES, VARIABLE_RE, find_variables
 from kb_snapshots.source import LineDict, Problem, Source, SourceFile
 
 ID_RE = re.compile(r"^[a-z0-9-]+$")
@@ -99,10 +99,34 @@ def validate_config(source: Source) -> tuple[dict[str, Any], list[Problem]]:
         if not isinstance(name, str):
             check.add(f"team '{key}' needs a display name", key, teams)
     config["teams"] = {str(k): str(v) for k, v in teams.items()}
+    defaults = _variable_defaults(check, data)
+    if defaults:
+        config["variables"] = defaults
     for key in data:
-        if key not in ("name", "default_lang", "languages", "teams"):
-            check.add(f"unknown key '{key}' (known: name, default_lang, languages, teams)", key)
+        if key not in CONFIG_KEYS:
+            check.add(f"unknown key '{key}' (known: {', '.join(CONFIG_KEYS)})", key)
     return config, problems
+
+
+CONFIG_KEYS = ("name", "default_lang", "languages", "teams", "variables")
+
+
+def _variable_defaults(check: Checker, data: LineDict) -> dict[str, str]:
+    """kb.yaml `variables`: the KB's own value for a helpdesk variable (the policy wins)."""
+    given = data.get("variables") or {}
+    if not isinstance(given, dict):
+        check.add("'variables' must map a variable name to its value", "variables")
+        return {}
+    defaults = {}
+    for name, value in given.items():
+        if str(name) not in KB_DEFAULTABLE:
+            check.add(f"variable '{name}' cannot have a knowledge-base value "
+                      f"(allowed: {', '.join(sorted(KB_DEFAULTABLE))})", name, given)
+        elif not isinstance(value, str) or not value.strip() or VARIABLE_RE.search(value):
+            check.add(f"variable '{name}' needs a plain text value", name, given)
+        else:
+            defaults[str(name)] = value.strip()
+    return defaults
 
 
 def _common(check: Checker, data: LineDict, config: dict[str, Any], kind: str) -> dict[str, Any]:

@@ -40,15 +40,26 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_reply(kb, reply) -> str:
-    """Plain-text rendering of a reply for the terminal."""
-    from desktop.engine.variables import gather_variables
+def _variables(kb) -> dict[str, str]:
+    """The same values the window fills in: this machine, the account and the policy."""
+    from desktop.engine.variables import policy_variables
+    from desktop.policy import PolicyError, load_policy
 
+    try:
+        policy = load_policy()
+    except PolicyError as exc:
+        print(f"warning: {exc}", file=sys.stderr)
+        policy = None
+    return policy_variables(kb, policy)
+
+
+def render_reply(kb, reply, values: dict[str, str] | None = None) -> str:
+    """Plain-text rendering of a reply for the terminal."""
     if reply.kind == "answer":
         hit = reply.hits[0]
         if hit.kind == "article":
             article = kb.article(hit.id)
-            body = kb.render(article.body, gather_variables(kb))
+            body = kb.render(article.body, _variables(kb) if values is None else values, lang=article.lang)
             return f"{article.title}\n{'=' * len(article.title)}\n\n{body}"
         return f"{hit.title}\n(guided troubleshooting: open the assistant to walk through it)"
     if reply.kind == "choose":
@@ -64,6 +75,7 @@ def interactive() -> int:
     if kb is None:
         return 2
     print(f"{kb.info.name} — ask an IT question (empty line or Ctrl-D to quit).")
+    values = _variables(kb)
     while True:
         try:
             text = input("> ").strip()
@@ -72,5 +84,5 @@ def interactive() -> int:
             return 0
         if not text:
             return 0
-        print(render_reply(kb, kb.ask(text)))
+        print(render_reply(kb, kb.ask(text), values))
         print()

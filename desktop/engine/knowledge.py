@@ -128,8 +128,11 @@ class KnowledgeBase:
         group = self.article(entry_id).group
         return self.search_index().members.get(group, {}).get(lang, entry_id)
 
-    def render(self, text: str, values: Mapping[str, str | None]) -> str:
-        return render(text, values)
+    def render(self, text: str, values: Mapping[str, str | None], lang: str | None = None,
+               markdown: bool = False) -> str:
+        """`text` with its variables filled (see `variables.render`); `lang` picks the
+        fallback wording, the KB's default language when not given."""
+        return render(text, values, lang=lang or self.info.default_lang, markdown=markdown)
 
     # -- asking ---------------------------------------------------------------------
     def warm_up(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -34,6 +34,7 @@ class SnapshotInfo:
     teams: dict[str, str]
     model: str
     built_at: str
+    variables: dict[str, str] = field(default_factory=dict)   # kb.yaml defaults, e.g. the portal
 
 
 def connect(path: str | Path) -> tuple[sqlite3.Connection, SnapshotInfo]:
@@ -73,7 +74,7 @@ def connect(path: str | Path) -> tuple[sqlite3.Connection, SnapshotInfo]:
             content_hash=meta.get("content_hash", ""), schema_version=schema,
             languages=json.loads(meta.get("languages", '["en"]')), default_lang=meta.get("default_lang", "en"),
             teams=json.loads(meta.get("teams", "{}")), model=meta.get("model", ""),
-            built_at=meta.get("built_at", ""),
+            built_at=meta.get("built_at", ""), variables=json.loads(meta.get("variables", "{}")),
         )
     except sqlite3.DatabaseError as exc:
         raise SnapshotError(f"{path}: damaged snapshot ({exc})") from None

@@ -28,6 +28,7 @@ from typing import Any, Callable, Mapping
 from desktop import paths
 from desktop.engine import Dialogue, KnowledgeBase, SnapshotError, TreeError, TreeWalker, WalkState
 from desktop.engine.dialogue import MISSES_BEFORE_TICKET, Turn
+from desktop.engine.problem import problem_turns
 from desktop.engine.walker import Step, validate_form
 from desktop.policy import Policy, load_policy
 from desktop.ui.board import Board
@@ -67,6 +68,12 @@ def _is_online() -> bool:
         return True
 
 
+def _kb_defaults(kb: KnowledgeBase, policy: Policy) -> dict[str, str]:
+    """The knowledge base's own variable values that the policy does not override."""
+    return {name: value for name, value in kb.info.variables.items()
+            if not policy.helpdesk.values.get(name.removeprefix("helpdesk."))}
+
+
 class Assistant:
     def __init__(self, kb: KnowledgeBase, policy: Policy, settings: Settings, desk: TicketDesk,
                  board: Board, values: Mapping[str, str] | None = None, stats: Any = None,
@@ -82,6 +89,7 @@ class Assistant:
         self._values = dict(values) if values is not None else None
         self._lock = threading.Lock()
         self.dialogue = Dialogue(kb)
+        self.problem_start = 0            # turns before this one went with a ticket already sent
 
     @classmethod
     def from_environment(cls, snapshot: Path | None = None) -> Assistant:
@@ -104,10 +112,9 @@ class Assistant:
         """Variables for articles and trees, gathered once (probes the machine)."""
         with self._lock:
             if self._values is None:
-                from desktop.engine.variables import gather_variables  # noqa: PLC0415
+                from desktop.engine.variables import policy_variables  # noqa: PLC0415
 
-                helpdesk = {k: v for k, v in self.policy.helpdesk.values.items() if v}
-                self._values = gather_variables(self.kb, helpdesk=helpdesk)
+                self._values = policy_variables(self.kb, self.policy)
             return self._values
 
     def online(self) -> bool:
@@ -135,8 +142,10 @@ class Assistant:
         with self._lock:
             self.kb = kb
             self.dialogue = Dialogue(kb)
+            self.problem_start = 0
             if self._values is not None:
                 self._values.update({"kb.name": kb.info.name, "kb.version": str(kb.info.version)})
+                self._values.update(_kb_defaults(kb, self.policy))
         self.desk.kb_version = str(kb.info.version)
         return str(kb.info.version)
 
@@ -196,7 +205,7 @@ class Assistant:
     def article_markdown(self, entry_id: str) -> str:
         """The article's title and body as Markdown, variables filled in."""
         article = self.kb.article(entry_id)
-        body = self.kb.render(article.body, self.values)
+        body = self.kb.render(article.body, self.values, lang=article.lang, markdown=True)
         return f"# {article.title}\n\n{body}"
 
     def pick(self, entry_id: str) -> None:
@@ -215,11 +224,16 @@ class Assistant:
         return offer
 
     # -- decision trees -------------------------------------------------------------------
-    def _walker(self, tree_id: str) -> TreeWalker:
+    def _walker(self, tree_id: str, markdown: bool = True) -> TreeWalker:
+        """A walker whose texts have every variable filled (escaped for the window's
+        Markdown; `markdown=False` for plain text such as a ticket's transcript)."""
+        from desktop.engine.variables import display_values  # noqa: PLC0415
+
         tree = self.kb.tree(tree_id)
+        values = display_values(self.values, tree.lang, markdown=markdown)
         if self.checker is not None:
-            return TreeWalker(tree, self.values, checker=self.checker)
-        return TreeWalker(tree, self.values)
+            return TreeWalker(tree, values, checker=self.checker)
+        return TreeWalker(tree, values)
 
     def _walk(self, state: WalkState, detail: str = "") -> Walk:
         walker = self._walker(state.tree_id)
@@ -257,21 +271,29 @@ class Assistant:
         return errors
 
     # -- tickets --------------------------------------------------------------------------
-    def draft_ticket(self, walk: Walk | None = None, values: Mapping[str, Any] | None = None,
-                     description: str = "", subject: str = "") -> Draft:
-        """What would be sent: subject, description, transcript and device context."""
-        override = subject
+    def problem_dialogue(self, anchor: str | None = None) -> Dialogue:
+        """The part of the conversation about this problem: since the last ticket sent, the
+        turns on the current topic (see `desktop.engine.problem`)."""
         with self._lock:
-            transcript = self.dialogue.transcript()
-            subject = self.dialogue.subject()
-            led_by = self.dialogue.led_by()
+            turns = list(self.dialogue.turns[self.problem_start:])
+        return Dialogue(self.kb, problem_turns(self.kb, turns, anchor))
+
+    def draft_ticket(self, walk: Walk | None = None, values: Mapping[str, Any] | None = None,
+                     description: str = "", subject: str = "", fields: tuple = ()) -> Draft:
+        """What would be sent: subject, description, what was tried about this problem
+        (each line removable in the summary) and device context. `fields` are the extra
+        fields of a form opened outside a tree (a screenshot)."""
+        override = subject
+        problem = self.problem_dialogue(walk.state.tree_id if walk is not None else None)
+        transcript = problem.transcript()
+        subject = problem.subject()
+        led_by = problem.led_by()
         team, origin = None, None
         if led_by:
             entry = self.kb.article(led_by)
             team, origin = entry.team, (entry.kind, entry.id, entry.title)
-        fields: tuple = ()
         if walk is not None:
-            walker = self._walker(walk.state.tree_id)
+            walker = self._walker(walk.state.tree_id, markdown=False)
             transcript += [f"Step: {line}" for line in walker.summary(walk.state)]
             team = walk.step.team or walker.tree.team
             subject = walk.step.subject or walk.title
@@ -282,6 +304,9 @@ class Assistant:
 
     def send(self, draft: Draft) -> SendOutcome:
         outcome = self.desk.send(draft)
+        if outcome.status != "error":
+            with self._lock:
+                self.problem_start = len(self.dialogue.turns)     # the next ticket starts afresh
         if self.stats is not None and self.stats.enabled and outcome.status != "error":
             self.stats.ticket_created(draft.team or "")
         return outcome
@@ -294,7 +319,8 @@ class Assistant:
         """Keep the conversation (and the guided steps in progress) for the next start."""
         with self._lock:
             data = {"saved_at": time.time(), "kb": self.kb.info.content_hash,
-                    "dialogue": self.dialogue.to_dict(), "walk": walk.state.to_dict() if walk else None}
+                    "dialogue": self.dialogue.to_dict(), "problem_start": self.problem_start,
+                    "walk": walk.state.to_dict() if walk else None}
         target = self._conversation_file()
         tmp = target.with_suffix(".tmp")
         tmp.write_text(json.dumps(data), encoding="utf-8")
@@ -322,9 +348,11 @@ class Assistant:
             return None
         with self._lock:
             self.dialogue = dialogue
+            self.problem_start = min(int(data.get("problem_start", 0) or 0), len(dialogue.turns))
         return walk
 
     def new_conversation(self) -> None:
         with self._lock:
             self.dialogue = Dialogue(self.kb)
+            self.problem_start = 0
 

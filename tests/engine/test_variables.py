@@ -16,19 +16,40 @@ VALUES = {"user.first_name": "Ann", "device.hostname": "PC-0042", "user.login": 
     ("Hello {{user.first_name}}!", "Hello Ann!"),
     ("{{user.first_name}} on {{device.hostname}}", "Ann on PC-0042"),
     ("Hello {{ user.first_name }}, spaces are fine", "Hello Ann, spaces are fine"),
-    ("Your IP: {{device.ip}}", "Your IP: [device.ip]"),                    # known name, no value
-    ("Call {{helpdesk.phone}}", "Call [helpdesk.phone]"),
+    ("Your IP: {{device.ip}}", "Your IP: your IP address"),                 # known name, no value
+    ("Call {{helpdesk.phone}}", "Call the helpdesk phone line"),
+    ("Write from {{user.email}} to {{helpdesk.portal}}", "Write from your e-mail address to the helpdesk portal"),
     ("No variables here.", "No variables here."),
     ("", ""),
     ("{single} braces and }} stray {{", "{single} braces and }} stray {{"),
 ])
-def test_render_fills_values_and_shows_placeholders_for_missing_ones(text, expected):
+def test_render_fills_values_and_reads_missing_ones_as_words(text, expected):
     assert render(text, VALUES) == expected
 
 
-def test_empty_value_shows_a_placeholder():
-    assert render("Hi {{user.first_name}}", {"user.first_name": ""}) == "Hi [user.first_name]"
-    assert render("Hi {{user.first_name}}", {"user.first_name": None}) == "Hi [user.first_name]"
+@pytest.mark.parametrize("text, expected", [
+    ("Hi {{user.first_name}}, welcome", "Hi, welcome"),
+    ("Welcome to Contoso, {{user.first_name}}! Here", "Welcome to Contoso! Here"),
+    ("Bienvenue chez Contoso, {{user.first_name}} ! Voici", "Bienvenue chez Contoso ! Voici"),
+    ("Windows ({{device.os}} {{device.os_version}}).", "Windows (your operating system)."),
+])
+def test_a_missing_name_is_left_out_without_stray_punctuation(text, expected):
+    assert render(text, {"user.first_name": ""}) == expected
+
+
+def test_missing_values_read_in_the_texts_language():
+    text = "Écrivez depuis {{user.email}} sur {{helpdesk.portal}} ({{device.network}}, {{device.uptime}})"
+    assert render(text, {}, lang="fr") == "Écrivez depuis votre adresse e-mail sur le portail du support (inconnu, inconnu)"
+    assert render(text, {"device.network": "connected", "device.uptime": "3 days 4 h"}, lang="fr") == \
+        "Écrivez depuis votre adresse e-mail sur le portail du support (connecté, 3 jours 4 h)"
+
+
+def test_no_rendered_text_ever_shows_a_variable_in_brackets():
+    every = " ".join(f"{{{{{name}}}}}" for name in sorted(KNOWN_VARIABLES))
+    for lang in ("en", "fr"):
+        out = render(every, {}, lang=lang)
+        assert "[" not in out and "{{" not in out
+        assert not any(name in out for name in KNOWN_VARIABLES)
 
 
 @pytest.mark.parametrize("template", [
@@ -46,7 +67,7 @@ def test_template_code_is_never_executed_and_shows_as_a_placeholder(tmp_path, te
     out = render(f"before {text} after", VALUES)
     assert not marker.exists()
     assert "{{" not in out and "}}" not in out
-    assert out.startswith("before [") and out.endswith("] after")
+    assert out == "before after"
 
 
 def test_values_are_not_rendered_recursively():
@@ -61,6 +82,17 @@ def test_values_with_markup_are_inserted_as_plain_text():
         "Hi <b>Ann</b> **x** \\1 \\g<0>"
 
 
+def test_values_shown_as_markdown_cannot_add_formatting_links_or_html():
+    from desktop.engine.variables import markdown_escape
+
+    hostile = "<img src=x onerror=alert(1)> **bold** [link](http://evil.example) `code`\n# Heading"
+    out = render("Call {{helpdesk.phone}}.", {"helpdesk.phone": hostile}, markdown=True)
+    assert out == f"Call {markdown_escape(hostile)}."
+    assert "\n" not in out and "\\<img" in out and "\\*\\*bold\\*\\*" in out and "\\[link\\]" in out
+    assert render("Mail {{user.email}}", {"user.email": "ann_smith@contoso.example"}, markdown=True) == \
+        "Mail ann\\_smith@contoso.example"
+
+
 def test_find_variables_lists_every_name_used():
     assert find_variables("{{a.b}} and {{ c.d }} and {{a.b}}") == ["a.b", "c.d", "a.b"]
     assert find_variables("") == [] and find_variables(None) == []
@@ -70,7 +102,7 @@ def test_every_documented_variable_is_known():
     documented = {"user.first_name", "user.last_name", "user.full_name", "user.email", "user.login",
                   "device.hostname", "device.os", "device.os_version", "device.ip", "device.free_disk_gb",
                   "device.uptime", "device.network", "device.vpn", "helpdesk.phone", "helpdesk.email",
-                  "helpdesk.hours", "helpdesk.portal", "app.version", "kb.name", "kb.version"}
+                  "helpdesk.hours", "helpdesk.portal", "helpdesk.password_reset", "app.version", "kb.name", "kb.version"}
     assert KNOWN_VARIABLES == documented
 
 
@@ -106,7 +138,7 @@ def test_gather_variables_never_raises_when_every_probe_fails(monkeypatch):
     values = gather_variables()
     assert values["app.version"] == __version__
     assert "device.hostname" not in values
-    assert render("on {{device.hostname}}", values) == "on [device.hostname]"
+    assert render("on {{device.hostname}}", values) == "on this computer"
 
 
 def test_machine_facts_probes_never_raise(monkeypatch):

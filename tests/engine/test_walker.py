@@ -74,9 +74,9 @@ def test_first_step_is_the_start_question_with_variables_rendered(printer):
     assert step.can_go_back is False
 
 
-def test_missing_variable_shows_a_placeholder_in_tree_text(kb):
+def test_missing_variable_is_left_out_of_tree_text(kb):
     walker = TreeWalker(kb.tree("printer-troubleshoot"), {})
-    assert walker.step(walker.start()).text == "Hello [user.first_name], which printer are you using?"
+    assert walker.step(walker.start()).text == "Hello, which printer are you using?"
 
 
 def test_choosing_an_option_moves_to_its_node_and_remembers_the_label(printer):
