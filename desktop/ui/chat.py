@@ -13,7 +13,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget,
                                QTextBrowser, QVBoxLayout, QWidget)
 
-from desktop.ui.form import DonePage, FormPage, SummaryPage
+from desktop.ui.form import FormPage
+from desktop.ui.ticket_summary import DonePage, SummaryPage
 from desktop.ui.tree_view import TreePage
 from desktop.ui.workers import focus_later
 

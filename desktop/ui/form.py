@@ -1,5 +1,5 @@
-"""Ticket forms in the chat: fields validated inline, a summary of what will be sent (the
-user may untick context items), then the ticket number or "queued — will be sent".
+"""Ticket forms in the chat: fields validated inline, then the summary of what will be
+sent (`desktop.ui.ticket_summary`).
 
 Field types come from the tree (`text`, `long_text`, `choice`, `date`, `file`,
 `screenshot`); a ticket opened outside a tree asks for a subject, details and an
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QDate, QEvent, Signal
+from PySide6.QtCore import QDate, QEvent
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QFileDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
-                               QTextBrowser, QVBoxLayout, QWidget)
+                               QVBoxLayout, QWidget)
 
 from desktop import paths
 from desktop.engine.walker import FormField
@@ -216,126 +216,8 @@ class FormPage(QWidget):
         if walk is None:
             subject, details = values.pop("subject"), values.pop("details")
             fields = tuple(f for f in self.fields if f.id not in ("subject", "details"))
-            job = lambda: assistant.desk.draft(subject, details, None, None,  # noqa: E731
-                                               assistant.dialogue.transcript(), fields, values)
+            job = lambda: assistant.draft_ticket(None, values, description=details,  # noqa: E731
+                                                 subject=subject, fields=fields)
         else:
             job = lambda: assistant.draft_ticket(walk, values)  # noqa: E731
         self.app.workers.submit(job, self.chat.summary_page.show_draft)
-
-
-class SummaryPage(QWidget):
-    def __init__(self, chat):
-        super().__init__(chat)
-        self.chat, self.app = chat, chat.app
-        self.draft = None
-        self.text = QTextBrowser(self)
-        self.context_label = QLabel(self, wordWrap=True)
-        self.context_box = QVBoxLayout()
-        self.checks: dict[str, QCheckBox] = {}
-        self.send_button = QPushButton(self)
-        self.send_button.clicked.connect(self.send)
-        self.edit_button = QPushButton(self)
-        self.edit_button.clicked.connect(lambda: chat.stack.setCurrentWidget(chat.form_page))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.edit_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.send_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(self.context_label)
-        layout.addLayout(self.context_box)
-        layout.addLayout(buttons)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.send_button.setText(self.tr("&Send to the helpdesk"))
-        self.edit_button.setText(self.tr("← &Edit"))
-        self.context_label.setText(self.tr("Details about this computer sent with the ticket "
-                                           "(untick what you do not want to share):"))
-        self.text.setAccessibleName(self.tr("Ticket summary"))
-
-    def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def show_draft(self, draft) -> None:
-        self.draft = draft
-        parts = [f"## {draft.subject}", draft.full_description().replace("\n", "  \n")]
-        if draft.attachments:
-            parts.append(self.tr("**Attached:** %s") % ", ".join(p.name for p in draft.attachments))
-        if draft.transcript:
-            parts.append(self.tr("**What you already tried:**") + "\n\n" +
-                         "\n".join(f"- {line}" for line in draft.transcript))
-        self.text.setMarkdown("\n\n".join(p for p in parts if p))
-        while self.context_box.count():
-            self.context_box.takeAt(0).widget().deleteLater()
-        self.checks = {}
-        for key, label, value in draft.context_labels():
-            box = QCheckBox(f"{label}: {value}", self, checked=True)
-            self.context_box.addWidget(box)
-            self.checks[key] = box
-        self.chat.stack.setCurrentWidget(self)
-        focus_later(self.send_button)
-
-    def send(self) -> None:
-        removed = [key for key, box in self.checks.items() if not box.isChecked()]
-        draft, assistant = self.draft.without(*removed), self.app.assistant
-        self.send_button.setEnabled(False)
-        self.app.workers.submit(lambda: assistant.send(draft), self._sent, self._failed)
-
-    def _sent(self, outcome) -> None:
-        self.send_button.setEnabled(True)
-        self.chat.done_page.show_outcome(outcome)
-        self.app.tickets_changed()
-
-    def _failed(self, exc: Exception) -> None:
-        self.send_button.setEnabled(True)
-        self.chat.done_page.show_error(getattr(exc, "user_message", str(exc)), self.app.helpdesk_contact())
-
-
-class DonePage(QWidget):
-    outcomeShown = Signal(str)
-
-    def __init__(self, chat):
-        super().__init__(chat)
-        self.chat = chat
-        self.message = QLabel(self, wordWrap=True)
-        self.message.setTextInteractionFlags(self.message.textInteractionFlags())
-        self.again = QPushButton(self)
-        self.again.clicked.connect(chat.focus_question)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.message)
-        layout.addWidget(self.again)
-        layout.addStretch(1)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.again.setText(self.tr("Ask &another question"))
-
-    def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
-    def show_outcome(self, outcome) -> None:
-        if outcome.status == "sent":
-            text = self.tr("Ticket %s created. The helpdesk will get back to you; "
-                           "follow it in My tickets.") % outcome.ticket_id
-        elif outcome.status == "queued":
-            text = self.tr("Ticket saved — queued, will be sent as soon as the helpdesk can be reached.")
-        else:
-            text = self.tr("The helpdesk refused the ticket: %s") % outcome.message
-        self._show(text, outcome.status)
-
-    def show_error(self, message: str, contact: str) -> None:
-        self._show(self.tr("The ticket could not be filed: %s") % message + (f"\n\n{contact}" if contact else ""),
-                   "error")
-
-    def _show(self, text: str, status: str) -> None:
-        self.message.setText(text)
-        self.message.setAccessibleName(text)
-        self.chat.stack.setCurrentWidget(self)
-        focus_later(self.again)
-        self.outcomeShown.emit(status)

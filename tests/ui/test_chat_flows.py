@@ -91,3 +91,59 @@ def test_open_a_ticket_after_an_unknown_question_has_it_as_subject(qtbot, start_
     assert _type(qtbot, chat, "zebra quantum banana") == "unknown"
     qtbot.mouseClick(chat.ticket_button, Qt.LeftButton)
     assert chat.form_page.values()["subject"] == "zebra quantum banana"
+
+
+def _ask_and_keep(qtbot, app, chat, text):
+    """Type a question and press Return: it becomes part of the conversation."""
+    count = len(app.assistant.dialogue.turns)
+    _type(qtbot, chat, text)
+    qtbot.keyClick(chat.question, Qt.Key_Return)
+    qtbot.waitUntil(lambda: len(app.assistant.dialogue.turns) == count + 1, timeout=10_000)
+
+
+def _summary_of_form(qtbot, chat, **values):
+    form = chat.form_page
+    for field_id, value in values.items():
+        form.set_value(field_id, value)
+    qtbot.mouseClick(form.next_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: chat.stack.currentWidget() is chat.summary_page, timeout=10_000)
+    return chat.summary_page
+
+
+def _send(qtbot, chat):
+    with qtbot.waitSignal(chat.done_page.outcomeShown, timeout=10_000) as done:
+        qtbot.mouseClick(chat.summary_page.send_button, Qt.LeftButton)
+    assert done.args[0] == "sent"
+
+
+def test_what_you_already_tried_holds_only_this_problem_and_each_line_can_be_removed(qtbot, start_app, itsm):
+    app = start_app()
+    chat = app.show_chat()
+    _ask_and_keep(qtbot, app, chat, "I forgot my password")            # this morning's other problems
+    _ask_and_keep(qtbot, app, chat, "how do I connect to the vpn")
+    chat, page = _start_tree(qtbot, app)                                # now the printer
+    with qtbot.waitSignal(page.stepShown, timeout=10_000):
+        qtbot.mouseClick(page.options.itemAt(2).widget(), Qt.LeftButton)    # badge not recognised
+    with qtbot.waitSignal(page.stepShown, timeout=10_000):
+        qtbot.mouseClick(page.unsolved, Qt.LeftButton)
+    summary = _summary_of_form(qtbot, chat, printer="PRN-PAR-3A", problem="Badge not recognised")
+    tried = [item.text() for item in summary.tried]
+    assert all(item.isVisible() and item.isChecked() for item in summary.tried)
+    assert "Asked: my printr wont print" in tried
+    assert any(line.startswith("Step: ") and "badge" in line for line in tried)
+    assert not any("forgot my password" in line or "vpn" in line.lower() for line in tried), tried
+    step_line = next(item for item in summary.tried if item.text().startswith("Step: "))
+    qtbot.mouseClick(step_line.box, Qt.LeftButton)                      # "not about this problem"
+    assert not step_line.isChecked()
+    _send(qtbot, chat)
+    sent = itsm.tickets["1"]["ticket"]
+    said = [text for _, text in sent.dialogue]
+    assert "my printr wont print" in said and step_line.text() not in said
+    assert not any("forgot my password" in text for text in said)
+
+    _ask_and_keep(qtbot, app, chat, "printer paper jam")                # the same topic, after the ticket
+    chat.open_ticket()
+    summary = _summary_of_form(qtbot, chat, details="Paper stuck in tray 2")
+    tried = [item.text() for item in summary.tried]
+    assert tried[0] == "Asked: printer paper jam"
+    assert not any("printr wont print" in line or line.startswith("Step: ") for line in tried)
