@@ -28,6 +28,7 @@ from typing import Any, Callable, Mapping
 from desktop import paths
 from desktop.engine import Dialogue, KnowledgeBase, SnapshotError, TreeError, TreeWalker, WalkState
 from desktop.engine.dialogue import MISSES_BEFORE_TICKET, Turn
+from desktop.engine.outages import outages_about
 from desktop.engine.problem import problem_turns
 from desktop.engine.walker import Step, validate_form
 from desktop.policy import Policy, load_policy
@@ -47,6 +48,7 @@ class Preview:
 
     turn: Turn
     markdown: str = ""
+    outages: tuple[dict, ...] = ()     # active announcements about the answer, said first
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Walk:
     state: WalkState
     step: Step
     check_detail: str = ""        # what the last check found, shown above the next step
+    outages: tuple[dict, ...] = ()   # active announcements about this tree, said first
 
 
 def _is_online() -> bool:
@@ -90,6 +93,7 @@ class Assistant:
         self._lock = threading.Lock()
         self.dialogue = Dialogue(kb)
         self.problem_start = 0            # turns before this one went with a ticket already sent
+        self.announcements: tuple[dict, ...] = ()   # active banners, set by the window that shows them
 
     @classmethod
     def from_environment(cls, snapshot: Path | None = None) -> Assistant:
@@ -180,7 +184,23 @@ class Assistant:
             markdown = self.article_markdown(reply.hits[0].id)
         elif reply.kind in ("unknown", "smalltalk", "choose"):
             markdown = reply.message
-        return Preview(turn, markdown)
+        about = self.outages_for(reply.hits[0].id) if reply.kind == "answer" and reply.hits else ()
+        return Preview(turn, markdown, about)
+
+    # -- announcements --------------------------------------------------------------------
+    def set_announcements(self, banners) -> None:
+        """The banners active now (from the board); answers on their topic mention them."""
+        self.announcements = tuple(dict(b) for b in banners)
+
+    def outages_for(self, entry_id: str) -> tuple[dict, ...]:
+        """Active announcements about this article or tree (e-mail outage -> Outlook)."""
+        banners = self.announcements
+        if not banners:
+            return ()
+        try:
+            return tuple(outages_about(self.kb.article(entry_id), banners))
+        except KeyError:                 # an entry gone from the knowledge base
+            return ()
 
     def record(self, turn: Turn) -> Turn:
         """Keep an as-you-type reply in the conversation (the user acted on it)."""
@@ -237,7 +257,7 @@ class Assistant:
 
     def _walk(self, state: WalkState, detail: str = "") -> Walk:
         walker = self._walker(state.tree_id)
-        return Walk(walker.tree.title, state, walker.step(state), detail)
+        return Walk(walker.tree.title, state, walker.step(state), detail, self.outages_for(state.tree_id))
 
     def start_tree(self, tree_id: str) -> Walk:
         if self.stats is not None and self.stats.enabled:
