@@ -6,8 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . .ci/lib/apt.bash
 DISPLAY_NUM="${HELPDESK_XVFB_DISPLAY_NUM:-99}"
-# Xvfb, the tray host, a window lister, and the X libraries Qt's xcb platform loads.
-packages="xvfb x11-utils libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1
+# Xvfb, the tray host, a window lister, the X libraries Qt's xcb platform loads, and what
+# the first-launch test uses to act and read like a person: xdotool types, imagemagick
+# takes the screenshot, tesseract reads it.
+packages="xvfb x11-utils xdotool imagemagick tesseract-ocr tesseract-ocr-eng libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1
           libxcb-render-util0 libxcb-image0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libegl1 libgl1
           libfontconfig1 libdbus-1-3 fonts-dejavu-core"
 # shellcheck disable=SC2086 - one package name per word

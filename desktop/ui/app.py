@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import signal
 import sys
 import time
 from typing import Callable
@@ -298,11 +299,24 @@ def run(argv: list[str] | None = None, minimised: bool = False) -> int:
         app.trayShown.connect(lambda: _note(timings, "tray_shown", started))
         app.ready.connect(lambda: _note(timings, "ready", started))
     app.start(minimised)
+    quit_on_signals(qapp, app.quit)
     if not minimised and app.use_tray:
         app.show_chat()                        # launched by hand: show the window at once
     code = qapp.exec()
     guard.close()
     return code
+
+
+def quit_on_signals(qapp: QApplication, quit_app: Callable[[], None]) -> QTimer:
+    """End as Quit does (conversation saved, tray icon removed) on SIGTERM (logout, `kill`)
+    and SIGINT (Ctrl+C in a terminal), instead of dying mid-write. Python runs signal
+    handlers only between bytecodes, so a timer wakes it while Qt waits for events."""
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: quit_app())
+    wake = QTimer(qapp)
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+    return wake
 
 
 def _note(path: str, event: str, started: float) -> None:
