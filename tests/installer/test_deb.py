@@ -141,6 +141,38 @@ def test_installed_tray_app_starts_and_gets_ready(installed, tmp_path):
         proc.wait(10)
 
 
+@pytest.mark.parametrize("run", range(1, 11))
+def test_installed_command_shows_the_window_and_answers_every_time(installed, run, tmp_path):
+    """First contact with the installed app: `helpdesk-assistant` typed by a new user on a real
+    screen with a tray, fresh data folder, ten times: the window shows, a typed question is
+    answered on screen, Quit ends it, nothing printed says Traceback or Error."""
+    from tests.ui.screen import QUESTIONS, Screen, expected_words, launch_and_ask
+
+    display = require_service("HELPDESK_TEST_XVFB_DISPLAY", "Xvfb with a tray host")
+    kb = _sample_kb()
+    question = QUESTIONS[(run - 1) % len(QUESTIONS)]
+    (tmp_path / "user").mkdir()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "user"), "HELPDESK_HOME": str(tmp_path / "data"),
+           "LANG": "C.UTF-8", "DISPLAY": display}
+    how, code, printed, seen = launch_and_ask(["helpdesk-assistant"], env, tmp_path, Screen(display, tmp_path),
+                                              "Ask IT — Helpdesk Assistant", question, expected_words(kb, question),
+                                              f"answer-{run}", tmp_path / "output.txt")
+    assert "cannot be opened" not in seen
+    assert "Traceback" not in printed and "Error" not in printed, printed
+    assert (how, code) == ("quit from the tray menu", 0), printed
+
+
+_KB: list = []
+
+
+def _sample_kb():
+    from desktop.engine.knowledge import KnowledgeBase
+
+    if not _KB:
+        _KB.append(KnowledgeBase.open(Path(__file__).resolve().parents[2] / "build" / "sample_kb.sqlite"))
+    return _KB[0]
+
+
 def test_policy_template_is_valid_and_kept_on_reinstall(installed):
     from desktop.policy import load_policy
 

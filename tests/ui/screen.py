@@ -18,6 +18,8 @@ import subprocess
 import time
 from pathlib import Path
 
+QUESTIONS = ["my printer does not print", "i forgot my password", "the vpn keeps disconnecting",
+             "outlook does not open", "no sound from my headset"]
 ANSWER_TOP = 45        # the chat window's question box and Ask button, above the answer
 TOOLS = ("xdotool", "import", "convert", "tesseract", "xwininfo")
 
@@ -132,3 +134,11 @@ def launch_and_ask(command: list[str], env: dict[str, str], cwd, screen: Screen,
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(5)
     return how, process.returncode, log_path.read_text(errors="replace"), seen
+
+
+def expected_words(kb, question: str) -> list[str]:
+    """Words of the answer's title that the answer area must show (those OCR reads reliably)."""
+    reply = kb.ask(question, lang="en")
+    assert reply.hits, question
+    words = [w for w in re.findall(r"[a-z]+", reply.hits[0].title.lower()) if len(w) >= 4]
+    return words[:3]

@@ -6,7 +6,6 @@ screenshot), the app quits from its tray menu, and nothing printed says "Traceba
 from __future__ import annotations
 
 import os
-import re
 
 import pytest
 
@@ -15,8 +14,6 @@ from tests.ui.conftest import REPO
 
 RUNS = 10
 WINDOW = "Ask IT — Helpdesk Assistant"
-QUESTIONS = ["my printer does not print", "i forgot my password", "the vpn keeps disconnecting",
-             "outlook does not open", "no sound from my headset"]
 
 
 def make_run_command() -> list[str]:
@@ -33,17 +30,9 @@ def user_environment(display: str, root) -> dict[str, str]:
     return env
 
 
-def expected_words(kb, question: str) -> list[str]:
-    """Words of the answer's title that the answer area must show (those OCR reads reliably)."""
-    reply = kb.ask(question, lang="en")
-    assert reply.hits, question
-    words = [w for w in re.findall(r"[a-z]+", reply.hits[0].title.lower()) if len(w) >= 4]
-    return words[:3]
-
-
 @pytest.mark.parametrize("run", range(1, RUNS + 1))
 def test_make_run_shows_the_window_and_answers_every_time(run, tmp_path, kb, snapshot_path):
-    from tests.ui.screen import Screen, launch_and_ask
+    from tests.ui.screen import QUESTIONS, Screen, expected_words, launch_and_ask
 
     display = require_service("HELPDESK_TEST_XVFB_DISPLAY", "Xvfb with a tray host")
     screen = Screen(display, shots=tmp_path)
