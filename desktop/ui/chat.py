@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget,
                                QTextBrowser, QVBoxLayout, QWidget)
 
+from desktop.ui.announcements import AnnouncementBanner, OutageNotice
 from desktop.ui.form import FormPage
 from desktop.ui.ticket_summary import DonePage, SummaryPage
 from desktop.ui.tree_view import TreePage
@@ -35,6 +36,7 @@ class ChatWindow(QWidget):
         super().__init__()
         self.app = app
         self.preview = None            # the Preview on screen
+        self.banners: list = []
         self.verdict: bool | None = None   # the answer to "Was this helpful?" for the answer shown
         self.in_flight = False
         self.waiting: str | None = None
@@ -45,16 +47,18 @@ class ChatWindow(QWidget):
 
         self.offline = QLabel(self, wordWrap=True, visible=False)
         self.offline.setFrameShape(QFrame.StyledPanel)
-        self.banner = QLabel(self, wordWrap=True, visible=False)
-        self.banner.setFrameShape(QFrame.StyledPanel)
+        self.banner = AnnouncementBanner(self)
+        self.banner.current.connect(self._banner_shown)
         self.affected = QPushButton(self, visible=False)
         self.affected.clicked.connect(self.report_affected)
+        self.reported: set = set()          # announcements this user said they are affected by
         self.question = QLineEdit(self, clearButtonEnabled=True)
         self.question.textChanged.connect(lambda _: self.debounce.start())
         self.question.returnPressed.connect(self.enter)
         self.ask_button = QPushButton(self)
         self.ask_button.clicked.connect(self.enter)
 
+        self.outage = OutageNotice(self)
         self.answer = QTextBrowser(self, openExternalLinks=True)
         self.choices_label = QLabel(self, visible=False)
         self.choices = QVBoxLayout()
@@ -78,6 +82,7 @@ class ChatWindow(QWidget):
         answer_page = QWidget(self)
         page = QVBoxLayout(answer_page)
         page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(self.outage)
         page.addWidget(self.answer, 1)
         page.addWidget(self.choices_label)
         page.addLayout(self.choices)
@@ -134,7 +139,10 @@ class ChatWindow(QWidget):
         self.yes.setAccessibleName(self.tr("Yes, this was helpful"))
         self.no.setAccessibleName(self.tr("No, this did not help"))
         self.ticket_button.setText(self.tr("Open a &ticket"))
-        self.affected.setText(self.tr("I'm a&ffected too"))
+        if self.banners:
+            self._banner_shown(self.banner.index)
+        else:
+            self.affected.setText(self.tr("I'm a&ffected too"))
         self.offline.setText(self.tr("You are offline. Answers and guided steps still work; "
                                      "tickets wait on this computer and are sent when you are back online."))
 
@@ -165,6 +173,7 @@ class ChatWindow(QWidget):
             self.tree_page.show_walk(walk)
 
     def _on_ready(self) -> None:
+        self.app.assistant.set_announcements(self.banners)
         self.resume()
         if self.stack.currentWidget() is not self.answer_page:
             return
@@ -184,6 +193,7 @@ class ChatWindow(QWidget):
         self.stack.setCurrentWidget(self.answer_page)
         if not text:
             self.preview = None
+            self.show_outages(())
             self.welcome()
             return
         if self.app.assistant is None:
@@ -212,6 +222,7 @@ class ChatWindow(QWidget):
             return                                      # stale: the user kept typing
         self.preview = preview
         reply = preview.turn.reply
+        self.show_outages(preview.outages)
         clear_layout(self.choices)
         self.choices_label.setVisible(reply.kind == "choose" and not preview.markdown.strip())
         self.start_tree.setVisible(False)
@@ -286,9 +297,11 @@ class ChatWindow(QWidget):
 
         def load():
             assistant.pick(hit.id)
-            return assistant.article_markdown(hit.id)
+            return assistant.article_markdown(hit.id), assistant.outages_for(hit.id)
 
-        def show(markdown: str) -> None:
+        def show(loaded) -> None:
+            markdown, outages = loaded
+            self.show_outages(outages)
             clear_layout(self.choices)
             self.choices_label.setVisible(False)
             self.answer.setMarkdown(markdown)
@@ -324,20 +337,30 @@ class ChatWindow(QWidget):
 
     def set_announcements(self, banners: list) -> None:
         self.banners = list(banners)
-        if banners:
-            first = banners[0]
-            self.banner.setText(f"<b>{first['title']}</b><br>{first.get('body', '')}")
-            self.banner.setAccessibleName(self.tr("Announcement: %s") % first["title"])
-        self.banner.setVisible(bool(banners))
-        self.affected.setVisible(bool(banners))
+        if self.app.assistant is not None:
+            self.app.assistant.set_announcements(self.banners)
+        self.banner.set_announcements(self.banners)
+        self.affected.setVisible(bool(self.banners))
+
+    def _banner_shown(self, index: int) -> None:
+        if not self.banners:
+            return
+        done = self.banners[index]["id"] in self.reported
+        self.affected.setEnabled(not done)
+        self.affected.setText(self.tr("Thanks, we counted you") if done else self.tr("I'm a&ffected too"))
+
+    def show_outages(self, outages) -> None:
+        """Known problems about what is shown, said before the answer itself."""
+        self.outage.set_outages(outages)
 
     def report_affected(self) -> None:
         if not self.banners or self.app.assistant is None:
             return
-        banner, assistant = self.banners[0], self.app.assistant
+        banner, assistant = self.banners[self.banner.index], self.app.assistant
         self.affected.setEnabled(False)
 
         def done(_):
-            self.affected.setText(self.tr("Thanks, we counted you"))
+            self.reported.add(banner["id"])
+            self._banner_shown(self.banner.index)
         self.app.workers.submit(lambda: assistant.board.affected(banner["id"]), done,
                                 lambda exc: self.affected.setEnabled(True))

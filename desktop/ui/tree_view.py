@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from desktop.ui.announcements import OutageNotice
 from desktop.ui.workers import focus_later
 
 
@@ -26,6 +27,7 @@ class TreePage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.title.setFont(font)
         self.text = QTextBrowser(self, openExternalLinks=True)
+        self.outage = OutageNotice(self)
         self.detail = QLabel(self, wordWrap=True, visible=False)
         self.options = QVBoxLayout()
         self.solved = QPushButton(self)
@@ -46,6 +48,7 @@ class TreePage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
+        layout.addWidget(self.outage)
         layout.addWidget(self.detail)
         layout.addWidget(self.text, 1)
         layout.addLayout(self.options)
@@ -104,6 +107,7 @@ class TreePage(QWidget):
         step = walk.step
         self._clear()
         self.title.setText(walk.title)
+        self.outage.set_outages(walk.outages)
         self.detail.setText(walk.check_detail)
         self.detail.setVisible(bool(walk.check_detail))
         self.text.setMarkdown(step.text)

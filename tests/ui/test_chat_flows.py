@@ -147,3 +147,41 @@ def test_what_you_already_tried_holds_only_this_problem_and_each_line_can_be_rem
     tried = [item.text() for item in summary.tried]
     assert tried[0] == "Asked: printer paper jam"
     assert not any("printr wont print" in line or line.startswith("Step: ") for line in tried)
+
+
+def test_every_active_announcement_is_reachable_as_plain_text_and_outages_come_first(qtbot, start_app, board_client):
+    app = start_app()
+    chat = app.show_chat()
+    vpn = {"id": 9, "title": "VPN outage <b>now</b>", "body": "GlobalProtect refuses <i>new</i> connections."}
+    app.announcementsChanged.emit([*app.announcements, vpn])
+    banner = chat.banner
+    assert banner.isVisible() and banner.position.text() == "1 of 2"
+    assert banner.text().startswith("E-mail outage")
+    qtbot.mouseClick(banner.next, Qt.LeftButton)
+    assert banner.position.text() == "2 of 2"
+    assert banner.title.text() == "VPN outage <b>now</b>"                 # shown as written, not as markup
+    assert banner.title.textFormat() == Qt.PlainText and banner.body.textFormat() == Qt.PlainText
+    qtbot.mouseClick(chat.affected, Qt.LeftButton)                       # affected by the one shown
+    qtbot.waitUntil(lambda: board_client.affected == [9], timeout=10_000)
+    qtbot.mouseClick(banner.next, Qt.LeftButton)
+    assert banner.position.text() == "1 of 2" and chat.affected.isEnabled()
+
+    assert _type(qtbot, chat, "how do I connect to the vpn") == "answer"
+    assert chat.outage.isVisible() and chat.outage.text().startswith("⚠ Known problem right now: VPN outage")
+    assert "E-mail" not in chat.outage.text()
+    assert _type(qtbot, chat, "I forgot my password") == "answer"
+    assert not chat.outage.isVisible()                                   # nothing known about passwords
+
+    chat, page = _start_tree(qtbot, app, "outlook does not open")
+    assert page.outage.isVisible() and "E-mail outage" in page.outage.text()
+    layout = page.layout()
+    assert layout.indexOf(page.outage) < layout.indexOf(page.text)      # said before the first step
+    chat, page = _start_tree(qtbot, app, "my printr wont print")
+    assert not page.outage.isVisible()
+
+
+def test_one_announcement_has_no_arrows(qtbot, start_app):
+    app = start_app()
+    chat = app.show_chat()
+    assert chat.banner.isVisible() and not chat.banner.next.isVisible()
+    assert "Outlook is down" in chat.banner.text()
