@@ -197,7 +197,7 @@ class KnowledgeBase:
         lexical = index.lexical.score(analysed.terms)
         n = len(index.group_ids)
         if index.semantic:
-            query = self._embedder.embed([question])[0]
+            query = self._embedder.embed([analysed.meaning or question])[0]
             sims = index.vectors @ query
             semantic = np.maximum.reduceat(sims, index.starts)
             neighbours = matcher.neighbour_vote(sims, index.doc_groups, n, self.tuning)

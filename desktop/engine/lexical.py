@@ -95,14 +95,30 @@ class LexicalIndex:
 class AnalysedQuery:
     """A question after synonyms and typo correction."""
 
-    text: str                  # corrected text, fed to the semantic tier
+    text: str                  # corrected text with synonyms mapped to their canonical form
     terms: list[str]           # stemmed content terms, fed to BM25
     corrections: dict[str, str]
     content_words: int         # words of the question that carry meaning
     unknown_words: int         # of those, how many the KB's vocabulary does not have as typed
+    meaning: str = ""          # the question as typed with typos fixed and abbreviations spelt
+                               # out, fed to the semantic tier (other synonyms stay as typed:
+                               # the model knows them, and a canonical word can shift the sense)
 
 
 _TOKEN_RE = re.compile(r"[\w']+|[^\w\s]", re.UNICODE)
+
+
+def is_abbreviation(short: str, long: str) -> bool:
+    """Whether `short` is a shortened or misspelt way of writing `long`: one word, same
+    first letter, and its letters are the initials of `long`'s words ("mdp", "mot de
+    passe") or appear in `long` in order ("pwd", "password"; "printr", "printer")."""
+    letters = long.replace(" ", "").replace("-", "")
+    if " " in short or not short or len(short) >= len(letters) or short[0] != letters[0]:
+        return False
+    if short == "".join(word[0] for word in long.split() if word):
+        return True
+    rest = iter(letters)
+    return all(ch in rest for ch in short)
 
 
 class QueryAnalyser:
@@ -110,30 +126,45 @@ class QueryAnalyser:
 
     Synonyms are per language (`{"fr": {"mdp": "mot de passe"}}`): "pc" may mean one
     thing in an English group and another in a French one. Typo correction only maps a
-    word the KB has never seen to a KB word with the same first letter, one edit away (a swap of two letters is one edit)
-    (two for words of eight letters or more), the most frequent first.
+    word the KB has never seen to a KB word with the same first letter, one edit away
+    (a swap of two letters is one edit; two for words of eight letters or more), never to
+    a stop word. Among equally close words, one that forms a known phrase with its
+    neighbours wins ("mot de pase" → "passe", from "mot de passe"), then the most frequent.
+    Every word of a question is corrected, so several typos at once are all mended.
     """
 
     def __init__(self, vocabulary: dict[str, int], synonyms: dict[str, dict[str, str]]):
         self.vocabulary = vocabulary
-        self._words = list(vocabulary)
+        self._words = [w for w in vocabulary if w not in STOPWORDS]
         self.synonyms = synonyms
         self._max_phrase = max((p.count(" ") + 1 for table in synonyms.values() for p in table), default=1)
-        self._cache: dict[str, str | None] = {}
+        self._pairs = {pair for table in synonyms.values() for phrase in (*table, *table.values())
+                       for pair in zip(phrase.split(), phrase.split()[1:])}
+        self._cache: dict[str, list[tuple[str, int]]] = {}
 
-    def correct(self, word: str) -> str | None:
-        """The vocabulary word `word` was probably meant to be, or None."""
+    def _candidates(self, word: str) -> list[tuple[str, int]]:
+        """Vocabulary words `word` may be a typo of, with their edit distance."""
         if word in self._cache:
             return self._cache[word]
-        best = None
+        found: list[tuple[str, int]] = []
         if len(word) >= 4 and not word.isdigit():
             limit = 1 if len(word) <= 7 else 2
-            candidates = [c for c in process.extract(word, self._words, scorer=OSA.distance,
-                                                     score_cutoff=limit, limit=12) if c[0][0] == word[0]]
-            if candidates:
-                best = min(candidates, key=lambda c: (c[1], -self.vocabulary[c[0]]))[0]
-        self._cache[word] = best
-        return best
+            found = [(c[0], int(c[1])) for c in process.extract(word, self._words, scorer=OSA.distance,
+                                                               score_cutoff=limit, limit=12) if c[0][0] == word[0]]
+        self._cache[word] = found
+        return found
+
+    def correct(self, word: str, before: str = "", after: str = "") -> str | None:
+        """The vocabulary word `word` was probably meant to be (between the words `before`
+        and `after`), or None."""
+        candidates = self._candidates(word)
+        if not candidates:
+            return None
+
+        def rank(candidate: tuple[str, int]) -> tuple[int, bool, int]:
+            known_phrase = (before, candidate[0]) in self._pairs or (candidate[0], after) in self._pairs
+            return candidate[1], not known_phrase, -self.vocabulary[candidate[0]]
+        return min(candidates, key=rank)[0]
 
     def canonical(self, text: str, lang: str | None) -> str:
         """`text` with synonym phrases replaced by their canonical form (no typo correction)."""
@@ -141,18 +172,22 @@ class QueryAnalyser:
 
     def analyse(self, question: str, lang: str | None = None, correct: bool = True) -> AnalysedQuery:
         table = self.synonyms.get(lang or "", {}) if lang else {k: v for t in self.synonyms.values() for k, v in t.items()}
-        raw = [t for t in _TOKEN_RE.findall(question) if t.strip()]
+        matches = [m for m in _TOKEN_RE.finditer(question) if m.group().strip()]
+        raw = [m.group() for m in matches]
         folded = [" ".join(re.findall(r"[a-z0-9]+", fold(t))) for t in raw]
         out: list[str] = []
         corrections: dict[str, str] = {}
+        spelt: list[tuple[int, int, str]] = []      # (start, end, replacement) in `question`
         content = unknown = 0
         i = 0
         while i < len(raw):
             for size in range(min(self._max_phrase, len(raw) - i), 0, -1):
                 phrase = " ".join(f for f in folded[i:i + size] if f)
-                if phrase and phrase in table:
+                if phrase and folded[i + size - 1] and phrase in table:   # never ends on punctuation
                     out.append(table[phrase])
                     corrections[" ".join(raw[i:i + size])] = table[phrase]
+                    if is_abbreviation(phrase, table[phrase]):
+                        spelt.append((matches[i].start(), matches[i + size - 1].end(), table[phrase]))
                     content += 1
                     i += size
                     break
@@ -162,13 +197,18 @@ class QueryAnalyser:
                 content += meaningful
                 if meaningful and " " not in word and word not in self.vocabulary:
                     unknown += 1
-                    fixed = self.correct(word) if correct else None
+                    fixed = self.correct(word, folded[i - 1] if i else "",
+                                         folded[i + 1] if i + 1 < len(folded) else "") if correct else None
                     if fixed:
+                        spelt.append((matches[i].start(), matches[i].end(), fixed))
                         fixed = table.get(fixed, fixed)
                         corrections[token] = fixed
                         token = fixed
                 out.append(token)
                 i += 1
         text = " ".join(out)
+        meaning = question
+        for start, end, replacement in reversed(spelt):
+            meaning = meaning[:start] + replacement + meaning[end:]
         return AnalysedQuery(text=text, terms=terms(text), corrections=corrections,
-                             content_words=content, unknown_words=unknown)
+                             content_words=content, unknown_words=unknown, meaning=meaning)

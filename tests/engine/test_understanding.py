@@ -1,0 +1,78 @@
+"""Typos in several words at once, abbreviations, expiry vs lockout: mended by the
+engine's mechanisms (typo correction reaches both tiers, abbreviations are spelt out for
+the semantic tier), checked on the sample knowledge base."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.engine import KnowledgeBase
+from desktop.engine.lexical import QueryAnalyser, is_abbreviation
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "build" / "sample_kb.sqlite"
+
+
+@pytest.fixture(scope="module")
+def sample() -> KnowledgeBase:
+    if not SAMPLE.exists():
+        SAMPLE.parent.mkdir(exist_ok=True)
+        subprocess.run([sys.executable, "-m", "kb_snapshots", "build", str(REPO / "kb_snapshots/sample_kb"),
+                        "--output", str(SAMPLE)], check=True, cwd=REPO)
+    return KnowledgeBase.open(SAMPLE)
+
+
+@pytest.mark.parametrize("question, lang, expected", [
+    ("my pasword expird", None, "password-reset"),
+    ("pasword expird this morning", None, "password-reset"),
+    ("mdp expiré", None, "password-reset-fr"),
+    ("mon mdp a expiré", "fr", "password-reset-fr"),
+    ("mot de pase expiré", "fr", "password-reset-fr"),
+    ("my acount is lockd", None, "account-locked"),
+])
+def test_typos_and_abbreviations_find_the_right_answer(sample, question, lang, expected):
+    reply = sample.ask(question, lang=lang)
+    assert reply.kind == "answer", reply
+    assert reply.hits[0].id == expected
+
+
+def test_an_expired_password_is_not_taken_for_a_locked_account(sample):
+    reply = sample.ask("mdp expiré")
+    scores = {hit.id: hit.score for hit in reply.hits}
+    assert reply.hits[0].id == "password-reset-fr"
+    assert scores.get("account-locked-fr", 0.0) < 0.5
+
+
+@pytest.mark.parametrize("short, long, expected", [
+    ("mdp", "mot de passe", True),        # initials
+    ("pwd", "password", True),            # letters in order
+    ("printr", "printer", True),          # a misspelling
+    ("appli", "logiciel", False),         # another word for it: not spelt out
+    ("dossier partage", "lecteur reseau", False),
+    ("mail", "e-mail", False),            # another first letter
+    ("password", "pwd", False),           # longer than what it would stand for
+])
+def test_abbreviations_are_told_from_other_synonyms(short, long, expected):
+    assert is_abbreviation(short, long) is expected
+
+
+def test_the_semantic_tier_reads_the_question_with_typos_fixed_and_abbreviations_spelt_out():
+    analyser = QueryAnalyser({"password": 9, "expire": 3, "passe": 5, "pas": 50, "mot": 5, "dossier": 2},
+                             {"fr": {"mdp": "mot de passe", "dossier partage": "lecteur reseau"},
+                              "en": {"pwd": "password"}})
+    assert analyser.analyse("my pasword expird", "en").meaning == "my password expire"
+    assert analyser.analyse("mdp expiré !", "fr").meaning == "mot de passe expiré !"
+    assert analyser.analyse("pwd, expird", "en").meaning == "password, expire"
+    # another word for the same thing stays as typed: the model knows it
+    assert analyser.analyse("mon dossier partage", "fr").meaning == "mon dossier partage"
+
+
+def test_typos_are_never_corrected_into_stop_words_and_prefer_known_phrases():
+    analyser = QueryAnalyser({"pas": 100, "page": 40, "passe": 5, "mot": 5},
+                             {"fr": {"mdp": "mot de passe"}})
+    assert analyser.correct("pase") == "page"                              # no context: most frequent
+    assert analyser.correct("pase", before="de", after="") == "passe"      # "mot de passe"
+    assert analyser.analyse("mot de pase", "fr").corrections == {"pase": "passe"}
