@@ -37,8 +37,12 @@ class Dialogue:
     turns: list[Turn] = field(default_factory=list)
     misses: int = 0
 
-    def ask(self, text: str, lang: str | None = None) -> Turn:
-        reply = self.kb.ask(text, lang=lang)
+    def ask(self, text: str, lang: str | None = None, prefer: str | None = None) -> Turn:
+        """Answer `text`; a question too short to tell its language is read in `prefer`
+        (the session's language), else in the language of the conversation so far."""
+        if prefer is None and self.current is not None:
+            prefer = self.current.reply.lang
+        reply = self.kb.ask(text, lang=lang, prefer=prefer)
         if reply.kind == "unknown" and str(text or "").strip():   # an empty message is not a miss
             self.misses += 1
         elif reply.kind == "answer":

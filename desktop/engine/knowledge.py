@@ -155,13 +155,19 @@ class KnowledgeBase:
                     self._index = index
         return self._index
 
-    def ask(self, text: str, lang: str | None = None, limit: int = 5) -> Reply:
-        """Understand a question: see `Reply` for the kinds of answer."""
+    def ask(self, text: str, lang: str | None = None, limit: int = 5, prefer: str | None = None) -> Reply:
+        """Understand a question: see `Reply` for the kinds of answer.
+
+        `lang` forces the language; otherwise it is detected, and `prefer` (the language
+        the employee uses the app in) decides when the question says too little to tell,
+        as "wifi" or "VPN" do; without it the KB's default language does.
+        """
         question = _clean(text)
         lang = lang if lang in self.info.languages else None
         index = self.search_index()
         if not lang:
-            hint = detect_language(question, self.info.languages, self.info.default_lang)
+            default = prefer if prefer in self.info.languages else self.info.default_lang
+            hint = detect_language(question, self.info.languages, default)
             lang = index.languages.guess(question, default=hint)
         messages = MESSAGES.get(lang, MESSAGES["en"])
         if not question:

@@ -20,9 +20,9 @@ class ScriptedKB:
         self.replies = list(replies)
         self.asked: list[tuple[str, str | None]] = []
 
-    def ask(self, text, lang=None):
+    def ask(self, text, lang=None, prefer=None):
         self.asked.append((text, lang))
-        return self.replies.pop(0) if self.replies else self.real.ask(text, lang=lang)
+        return self.replies.pop(0) if self.replies else self.real.ask(text, lang=lang, prefer=prefer)
 
     def article(self, entry_id):
         return self.real.article(entry_id)
