@@ -9,7 +9,7 @@ latest waiting one replaces any older), so fast typing never piles up work.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget,
                                QTextBrowser, QVBoxLayout, QWidget)
 
@@ -20,6 +20,8 @@ from desktop.ui.tree_view import TreePage
 from desktop.ui.workers import focus_later
 
 DEBOUNCE_MS = 250
+DEFAULT_SIZE = (560, 640)
+MINIMUM_SIZE = (380, 420)          # a ticket form still fits; below that the text would be cut
 
 
 def clear_layout(layout) -> None:
@@ -43,7 +45,8 @@ class ChatWindow(QWidget):
         self.debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self.debounce.timeout.connect(self.ask_now)
         self.setWindowIcon(app.icon)
-        self.resize(560, 640)
+        self.setMinimumSize(*MINIMUM_SIZE)
+        self.resize(*DEFAULT_SIZE)
 
         self.offline = QLabel(self, wordWrap=True, visible=False)
         self.offline.setFrameShape(QFrame.StyledPanel)
@@ -145,6 +148,21 @@ class ChatWindow(QWidget):
             self.affected.setText(self.tr("I'm a&ffected too"))
         self.offline.setText(self.tr("You are offline. Answers and guided steps still work; "
                                      "tickets wait on this computer and are sent when you are back online."))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.fit_to_screen()
+        super().showEvent(event)
+
+    def fit_to_screen(self) -> None:
+        """Never wider or taller than the screen's free area (panels and docks excluded)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        free = screen.availableGeometry().size()
+        self.setMinimumSize(min(MINIMUM_SIZE[0], free.width()), min(MINIMUM_SIZE[1], free.height()))
+        self.setMaximumSize(free)
+        if self.width() > free.width() or self.height() > free.height():
+            self.resize(min(self.width(), free.width()), min(self.height(), free.height()))
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.LanguageChange:

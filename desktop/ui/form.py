@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QDate, QEvent
+from PySide6.QtCore import QDate, QEvent, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QHBoxLayout,
                                QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
-                               QVBoxLayout, QWidget)
+                               QSizePolicy, QVBoxLayout, QWidget)
 
 from desktop import paths
 from desktop.engine.walker import FormField
 from desktop.ui.workers import focus_later
 
 NO_DATE = QDate(2000, 1, 1)
+
+
+def wrapping_label(parent: QWidget, text: str = "") -> QLabel:
+    """A plain-text label that wraps at the form's width instead of widening it."""
+    label = QLabel(text, parent, wordWrap=True, textFormat=Qt.PlainText)
+    label.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+    return label
 
 
 class FileField(QWidget):
@@ -31,14 +38,17 @@ class FileField(QWidget):
         self.path.setAccessibleName(label)
         self.choose = QPushButton(self.tr("Choose…"), self)
         self.choose.clicked.connect(self._choose)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.path, 1)
+        column = QVBoxLayout(self)                 # buttons under the path: fits a narrow window
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.path)
+        row = QHBoxLayout()
         row.addWidget(self.choose)
         if screenshot:
             self.shoot = QPushButton(self.tr("Take a screenshot"), self)
             self.shoot.clicked.connect(self.take_screenshot)
             row.addWidget(self.shoot)
+        row.addStretch(1)
+        column.addLayout(row)
 
     def _choose(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, self.tr("Attach a file"))
@@ -67,6 +77,7 @@ class FormPage(QWidget):
         self.editors: dict[str, tuple[QWidget, QLabel]] = {}
         self.intro = QLabel(self, wordWrap=True)
         self.area = QScrollArea(self, widgetResizable=True)
+        self.area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)     # the form fits the width
         self.next_button = QPushButton(self)
         self.next_button.clicked.connect(self.submit)
         self.cancel_button = QPushButton(self)
@@ -107,21 +118,25 @@ class FormPage(QWidget):
                            self.tr("Tell the helpdesk what is wrong. You will see everything "
                                    "before it is sent."))
         body = QWidget()
-        form = QFormLayout(body)
+        form = QVBoxLayout(body)                 # each label above its field, across the whole width
         self.editors = {}
         for f in self.fields:
             editor = self._editor(body, f)
-            error = QLabel(body, visible=False)
+            error = wrapping_label(body)
+            error.setVisible(False)
             error.setStyleSheet("color: #d1242f")
             cell = QWidget(body)
             column = QVBoxLayout(cell)
             column.setContentsMargins(0, 0, 0, 0)
             column.addWidget(editor)
             column.addWidget(error)
-            label = QLabel(f.label + (" *" if f.required else ""), body)
+            label = wrapping_label(body, f.label + (" *" if f.required else ""))
             label.setBuddy(editor)
-            form.addRow(label, cell)
+            form.addWidget(label)
+            form.addWidget(cell)
+            form.addSpacing(6)
             self.editors[f.id] = (editor, error)
+        form.addStretch(1)
         self.area.setWidget(body)
         if walk is None and subject:
             self.set_value("subject", " ".join(subject.split())[:200])
@@ -138,6 +153,8 @@ class FormPage(QWidget):
             editor.setTabChangesFocus(True)
         elif f.type == "choice":
             editor = QComboBox(parent)
+            editor.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            editor.setMinimumContentsLength(12)           # long choices never widen the form
             editor.addItem("")
             editor.addItems(list(f.choices))
         elif f.type == "date":

@@ -185,3 +185,58 @@ def test_one_announcement_has_no_arrows(qtbot, start_app):
     chat = app.show_chat()
     assert chat.banner.isVisible() and not chat.banner.next.isVisible()
     assert "Outlook is down" in chat.banner.text()
+
+
+def _focused():
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.focusWidget()
+
+
+def _french_printer_form(app):
+    walk = app.assistant.choose(app.assistant.start_tree("printer-troubleshoot-fr"), 2)
+    return app.assistant.finish(walk, solved=False)              # "toujours en panne" → the ticket form
+
+
+def _labels_whole(form):
+    """Every field label inside the visible width, with room for all its wrapped lines."""
+    viewport = form.area.viewport()
+    for label in form.area.widget().findChildren(type(form.intro)):
+        if not label.isVisible() or not label.text():
+            continue
+        left = label.mapTo(viewport, label.rect().topLeft()).x()
+        assert left >= 0 and left + label.width() <= viewport.width(), label.text()
+        assert label.heightForWidth(label.width()) <= label.height(), label.text()
+
+
+def test_ticket_form_fits_the_window_and_labels_are_never_cut(qtbot, start_app):
+    app = start_app()
+    chat = app.show_chat()
+    with qtbot.waitActive(chat):
+        chat.activateWindow()
+    chat.form_page.open_form(_french_printer_form(app))
+    form = chat.form_page
+    qtbot.waitUntil(lambda: form.area.widget().isVisible(), timeout=5_000)
+    assert chat.size().width() <= 560
+    bar = form.area.horizontalScrollBar()
+    assert bar.maximum() == 0 and not bar.isVisible()
+    _labels_whole(form)
+    qtbot.mouseClick(form.next_button, Qt.LeftButton)             # the error messages under fields too
+    for _ in range(12):                                           # Tab through every field
+        qtbot.keyClick(_focused(), Qt.Key_Tab)
+        assert bar.value() == 0
+        _labels_whole(form)
+    chat.resize(chat.minimumSize())                               # the smallest the window goes
+    qtbot.wait(50)
+    assert bar.maximum() == 0
+    _labels_whole(form)
+
+
+def test_chat_window_has_a_usable_minimum_and_never_outgrows_the_screen(qtbot, start_app):
+    app = start_app()
+    chat = app.show_chat()
+    free = chat.screen().availableGeometry()
+    assert chat.minimumWidth() >= min(360, free.width()) and chat.minimumHeight() >= min(400, free.height())
+    assert chat.width() <= free.width() and chat.height() <= free.height()
+    chat.resize(free.width() + 500, free.height() + 500)
+    assert chat.width() <= free.width() and chat.height() <= free.height()
