@@ -129,7 +129,7 @@ def parse_policy(raw: dict[str, Any], source: Path | None = None) -> Policy:
             if dotted in FREE_SECTIONS:
                 teams = _free_table(dotted, value, where)
                 continue
-            if any(word in key.lower() for word in FORBIDDEN_WORDS):
+            if key not in keys and any(word in key.lower() for word in FORBIDDEN_WORDS):   # declared keys are not secrets
                 raise PolicyError(f"{where}{dotted}: secrets do not belong in the policy file; "
                                   "use `python -m desktop login` to store them in the keyring")
             if key not in keys:
