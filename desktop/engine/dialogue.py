@@ -7,6 +7,7 @@
     dialogue.pick("printer-troubleshoot")      # the user chose a "did you mean" button
     dialogue.feedback(helpful=False)           # "Was this helpful?" -> No
     dialogue.transcript()                      # what the user already tried, for a ticket
+                                               # ("Asked: …", or "Question : …" in French)
 
 The state is plain data (`to_dict` / `from_dict`) so it survives a restart.
 """
@@ -19,6 +20,29 @@ from typing import Any, Mapping
 from desktop.engine.reply import Reply
 
 MISSES_BEFORE_TICKET = 2
+# The transcript's lines, shown to the employee in the ticket summary: in the conversation's language.
+TRANSCRIPT_LABELS = {
+    "en": {"asked": "Asked: {}", "shown": "Shown: {} ({})", "suggested": "Suggested: {}",
+           "not_understood": "Not understood", "picked": "Picked: {}", "helpful": "Helpful: yes",
+           "not_helpful": "Helpful: no", "step": "Step: {}"},
+    "fr": {"asked": "Question : {}", "shown": "Réponse affichée : {} ({})", "suggested": "Suggestions : {}",
+           "not_understood": "Question non comprise", "picked": "Choisi : {}", "helpful": "Utile : oui",
+           "not_helpful": "Utile : non", "step": "Étape : {}"},
+}
+
+
+def transcript_line(label: str, lang: str | None, *values: str) -> str:
+    """One transcript line (`label` of TRANSCRIPT_LABELS) in `lang`, English if unknown."""
+    return TRANSCRIPT_LABELS.get(lang or "en", TRANSCRIPT_LABELS["en"])[label].format(*values)
+
+
+def asked_question(line: str) -> str | None:
+    """The question of an "Asked: …" line in any language; None for other lines."""
+    for labels in TRANSCRIPT_LABELS.values():
+        prefix = labels["asked"].split("{}")[0]
+        if line.startswith(prefix):
+            return line[len(prefix):]
+    return None
 
 
 @dataclass
@@ -88,20 +112,27 @@ class Dialogue:
                 return chosen
         return None
 
-    def transcript(self) -> list[str]:
+    @property
+    def language(self) -> str | None:
+        """The conversation's language: that of its latest reply (None before any)."""
+        return self.current.reply.lang if self.current is not None else None
+
+    def transcript(self, lang: str | None = None) -> list[str]:
+        """What was asked and shown, one line each, in `lang` (default: the conversation's)."""
+        lang = lang or self.language
         lines = []
         for turn in self.turns:
-            lines.append(f"Asked: {turn.question}")
+            lines.append(transcript_line("asked", lang, turn.question))
             if turn.reply.kind == "answer":
-                lines.append(f"Shown: {turn.reply.hits[0].title} ({turn.reply.hits[0].id})")
+                lines.append(transcript_line("shown", lang, turn.reply.hits[0].title, turn.reply.hits[0].id))
             elif turn.reply.kind == "choose":
-                lines.append("Suggested: " + "; ".join(h.title for h in turn.reply.hits))
+                lines.append(transcript_line("suggested", lang, "; ".join(h.title for h in turn.reply.hits)))
             elif turn.reply.kind == "unknown":
-                lines.append("Not understood")
+                lines.append(transcript_line("not_understood", lang))
             if turn.picked:
-                lines.append(f"Picked: {turn.picked}")
+                lines.append(transcript_line("picked", lang, turn.picked))
             if turn.helpful is not None:
-                lines.append("Helpful: yes" if turn.helpful else "Helpful: no")
+                lines.append(transcript_line("helpful" if turn.helpful else "not_helpful", lang))
         return lines
 
     def to_dict(self) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from typing import Any, Callable, Mapping
 
 from desktop import paths
 from desktop.engine import Dialogue, KnowledgeBase, SnapshotError, TreeError, TreeWalker, WalkState
-from desktop.engine.dialogue import MISSES_BEFORE_TICKET, Turn
+from desktop.engine.dialogue import MISSES_BEFORE_TICKET, Turn, transcript_line
 from desktop.engine.outages import outages_about
 from desktop.engine.problem import problem_turns
 from desktop.engine.walker import Step, validate_form
@@ -293,8 +293,9 @@ class Assistant:
 
     def run_check(self, walk: Walk) -> Walk:
         """Run the step's built-in check (may take a second or two) and move on."""
-        state, result = self._walker(walk.state.tree_id).run_check(walk.state)
-        return self._walk(state, result.detail)
+        walker = self._walker(walk.state.tree_id)
+        state, result = walker.run_check(walk.state)
+        return self._walk(state, result.in_language(walker.tree.lang))    # said in the step's language
 
     def finish(self, walk: Walk, solved: bool) -> Walk:
         state = self._walker(walk.state.tree_id).finish(walk.state, solved)
@@ -335,7 +336,7 @@ class Assistant:
             team, origin = entry.team, (entry.kind, entry.id, entry.title)
         if walk is not None:
             walker = self._walker(walk.state.tree_id, markdown=False)
-            transcript += [f"Step: {line}" for line in walker.summary(walk.state)]
+            transcript += [transcript_line("step", walker.tree.lang, line) for line in walker.summary(walk.state)]
             team = walk.step.team or walker.tree.team
             subject = walk.step.subject or walk.title
             origin = ("tree", walk.state.tree_id, walk.title)
