@@ -1,84 +1,199 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
+<context>
+    <name>AnnouncementBanner</name>
+    <message>
+        <location filename="../announcements.py" line="55"/>
+        <source>Previous announcement</source>
+        <translation>Annonce précédente</translation>
+    </message>
+    <message>
+        <location filename="../announcements.py" line="56"/>
+        <source>Next announcement</source>
+        <translation>Annonce suivante</translation>
+    </message>
+    <message>
+        <location filename="../announcements.py" line="81"/>
+        <source>Announcement: %s</source>
+        <translation>Annonce : %s</translation>
+    </message>
+    <message>
+        <location filename="../announcements.py" line="89"/>
+        <source>%1 of %2</source>
+        <translation>%1 sur %2</translation>
+    </message>
+</context>
 <context>
     <name>BookingWindow</name>
     <message>
-        <location filename="../booking_view.py" line="53" />
+        <location filename="../booking_view.py" line="72"/>
         <source>Book a helpdesk appointment</source>
         <translation>Prendre rendez-vous avec le support</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="54" />
+        <location filename="../booking_view.py" line="73"/>
         <source>Pick a time; the helpdesk will call you or meet you there.</source>
         <translation>Choisissez un horaire ; le support vous appellera ou vous recevra.</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="55" />
+        <location filename="../booking_view.py" line="74"/>
         <source>Free slots</source>
         <translation>Créneaux libres</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="56" />
+        <location filename="../booking_view.py" line="75"/>
         <source>How can we reach you? (phone or e-mail)</source>
         <translation>Comment vous joindre ? (téléphone ou e-mail)</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="57" />
+        <location filename="../booking_view.py" line="76"/>
         <source>Contact</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="58" />
+        <location filename="../booking_view.py" line="77"/>
         <source>What is it about?</source>
-        <translation>De quoi s'agit-il ?</translation>
+        <translation>De quoi s&apos;agit-il ?</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="59" />
+        <location filename="../booking_view.py" line="78"/>
         <source>Topic</source>
         <translation>Sujet</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="60" />
+        <location filename="../booking_view.py" line="79"/>
         <source>&amp;Book</source>
         <translation>&amp;Réserver</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="61" />
+        <location filename="../booking_view.py" line="80"/>
         <source>Add to &amp;calendar</source>
         <translation>Ajouter au &amp;calendrier</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="62" />
+        <location filename="../booking_view.py" line="81"/>
         <source>Ca&amp;ncel the appointment</source>
         <translation>A&amp;nnuler le rendez-vous</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="74" />
+        <location filename="../booking_view.py" line="99"/>
+        <source>%1, %2–%3 (%4)</source>
+        <translation>%1, %2–%3 (%4)</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="103"/>
+        <source>1 place left</source>
+        <translation>1 place restante</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="103"/>
+        <source>%1 places left</source>
+        <translation>%1 places restantes</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="114"/>
+        <source>✓ Booked: %1</source>
+        <translation>✓ Réservé : %1</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="118"/>
+        <source>Say how the helpdesk can reach you (phone or e-mail).</source>
+        <translation>Indiquez comment le support peut vous joindre (téléphone ou e-mail).</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="119"/>
+        <source>This slot was just taken — pick another one.</source>
+        <translation>Ce créneau vient d&apos;être pris — choisissez-en un autre.</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="120"/>
+        <source>This slot has already started — pick a later one.</source>
+        <translation>Ce créneau a déjà commencé — choisissez-en un plus tard.</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="121"/>
+        <source>You already have a place in this slot (booked with this phone number or e-mail).</source>
+        <translation>Vous avez déjà une place sur ce créneau (réservée avec ce numéro de téléphone ou cet e-mail).</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="123"/>
+        <source>This slot is no longer offered — pick another one.</source>
+        <translation>Ce créneau n&apos;est plus proposé — choisissez-en un autre.</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="124"/>
+        <source>The helpdesk&apos;s booking service cannot be reached right now; try again in a few minutes.</source>
+        <translation>Le service de rendez-vous du support est injoignable pour le moment ; réessayez dans quelques minutes.</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="126"/>
+        <source>The helpdesk&apos;s booking service did not accept this computer; please tell IT or call the helpdesk.</source>
+        <translation>Le service de rendez-vous du support n&apos;a pas accepté cet ordinateur ; prévenez l&apos;informatique ou appelez le support.</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="136"/>
         <source>Appointments are not available on this computer.</source>
         <translation>Les rendez-vous ne sont pas disponibles sur cet ordinateur.</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="76" />
+        <location filename="../booking_view.py" line="138"/>
         <source>Loading free slots…</source>
         <translation>Chargement des créneaux libres…</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="87" />
+        <location filename="../booking_view.py" line="158"/>
         <source>No free slot at the moment.</source>
         <translation>Aucun créneau libre pour le moment.</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="106" />
-        <source>Booked for %s.</source>
-        <translation>Réservé pour le %s.</translation>
+        <location filename="../booking_view.py" line="194"/>
+        <source>That did not work; try again, or call the helpdesk.</source>
+        <translation>Cela n&apos;a pas fonctionné ; réessayez, ou appelez le support.</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="117" />
+        <location filename="../booking_view.py" line="197"/>
+        <source>Helpdesk: %1</source>
+        <translation>Support : %1</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="210"/>
+        <source>Booking…</source>
+        <translation>Réservation…</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="220"/>
+        <source>You already had this appointment: %1.</source>
+        <translation>Vous aviez déjà ce rendez-vous : %1.</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="221"/>
+        <source>Booked for %1.</source>
+        <translation>Réservé pour le %1.</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="235"/>
         <source>Helpdesk appointment</source>
         <translation>Rendez-vous avec le support</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="128" />
+        <location filename="../booking_view.py" line="238"/>
+        <source>The calendar file could not be saved in %1.</source>
+        <translation>Le fichier de calendrier n&apos;a pas pu être enregistré dans %1.</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="241"/>
+        <source>Opened in your calendar app (also saved as %1).</source>
+        <translation>Ouvert dans votre application de calendrier (également enregistré sous %1).</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="243"/>
+        <source>No app on this computer opened the calendar file. It is saved as %1: open it from your calendar (Import).</source>
+        <translation>Aucune application de cet ordinateur n&apos;a ouvert le fichier de calendrier. Il est enregistré sous %1 : ouvrez-le depuis votre calendrier (Importer).</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="255"/>
+        <location filename="../booking_view.py" line="256"/>
         <source>Appointment cancelled.</source>
         <translation>Rendez-vous annulé.</translation>
     </message>
@@ -86,198 +201,202 @@
 <context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat.py" line="121" />
+        <location filename="../chat.py" line="132"/>
         <source>Ask IT — Helpdesk Assistant</source>
-        <translation>Demander à l'informatique — Assistant support</translation>
+        <translation>Demander à l&apos;informatique — Assistant support</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="122" />
+        <location filename="../chat.py" line="133"/>
         <source>Describe your problem in your own words…</source>
         <translation>Décrivez votre problème avec vos mots…</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="123" />
+        <location filename="../chat.py" line="134"/>
         <source>Your question</source>
         <translation>Votre question</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="124" />
+        <location filename="../chat.py" line="135"/>
         <source>&amp;Ask</source>
         <translation>&amp;Demander</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="125" />
+        <location filename="../chat.py" line="136"/>
         <source>Answer</source>
         <translation>Réponse</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="126" />
+        <location filename="../chat.py" line="137"/>
         <source>Did you mean:</source>
         <translation>Vouliez-vous dire :</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="127" />
+        <location filename="../chat.py" line="138"/>
         <source>&amp;Start the guided steps</source>
         <translation>&amp;Commencer le pas-à-pas</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="128" />
+        <location filename="../chat.py" line="276"/>
         <source>Was this helpful?</source>
         <translation>Est-ce que cela vous a aidé ?</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="129" />
+        <location filename="../chat.py" line="140"/>
         <source>&amp;Yes</source>
         <translation>&amp;Oui</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="130" />
+        <location filename="../chat.py" line="141"/>
         <source>&amp;No</source>
         <translation>&amp;Non</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="131" />
+        <location filename="../chat.py" line="142"/>
         <source>Yes, this was helpful</source>
-        <translation>Oui, cela m'a aidé</translation>
+        <translation>Oui, cela m&apos;a aidé</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="132" />
+        <location filename="../chat.py" line="143"/>
         <source>No, this did not help</source>
-        <translation>Non, cela ne m'a pas aidé</translation>
+        <translation>Non, cela ne m&apos;a pas aidé</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="133" />
+        <location filename="../chat.py" line="144"/>
         <source>Open a &amp;ticket</source>
         <translation>Ouvrir un &amp;ticket</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="134" />
-        <source>I'm a&amp;ffected too</source>
+        <location filename="../chat.py" line="148"/>
+        <location filename="../chat.py" line="368"/>
+        <source>I&apos;m a&amp;ffected too</source>
         <translation>Je suis aussi &amp;concerné</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="135" />
+        <location filename="../chat.py" line="149"/>
         <source>You are offline. Answers and guided steps still work; tickets wait on this computer and are sent when you are back online.</source>
         <translation>Vous êtes hors ligne. Les réponses et le pas-à-pas fonctionnent ; les tickets attendent sur cet ordinateur et partiront au retour de la connexion.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="149" />
+        <location filename="../chat.py" line="178"/>
         <source>Getting ready…</source>
         <translation>Préparation…</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="151" />
+        <location filename="../chat.py" line="180"/>
         <source>Type your IT question: answers appear as you type.</source>
-        <translation>Posez votre question informatique : les réponses s'affichent pendant la saisie.</translation>
+        <translation>Posez votre question informatique : les réponses s&apos;affichent pendant la saisie.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="155" />
+        <location filename="../chat.py" line="184"/>
         <source>The knowledge base cannot be opened: %s</source>
         <translation>La base de connaissances ne peut pas être ouverte : %s</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="188" />
+        <location filename="../chat.py" line="229"/>
         <source>Sorry, something went wrong: %s</source>
-        <translation>Désolé, une erreur s'est produite : %s</translation>
+        <translation>Désolé, une erreur s&apos;est produite : %s</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="207" />
+        <location filename="../chat.py" line="249"/>
         <source>I can walk you through this step by step.</source>
         <translation>Je peux vous guider pas à pas.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="280" />
+        <location filename="../chat.py" line="259"/>
+        <source>None of these — open a ticket</source>
+        <translation>Aucun de ceux-ci — ouvrir un ticket</translation>
+    </message>
+    <message>
+        <location filename="../chat.py" line="278"/>
         <source>Glad it helped!</source>
-        <translation>Ravi d'avoir pu aider !</translation>
+        <translation>Ravi d&apos;avoir pu aider !</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="282" />
+        <location filename="../chat.py" line="280"/>
         <source>Sorry. Try other words, or open a ticket: the helpdesk will see what you already tried.</source>
-        <translation>Désolé. Essayez d'autres mots, ou ouvrez un ticket : le support verra ce que vous avez déjà essayé.</translation>
+        <translation>Désolé. Essayez d&apos;autres mots, ou ouvrez un ticket : le support verra ce que vous avez déjà essayé.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="295" />
-        <source>Announcement: %s</source>
-        <translation>Annonce : %s</translation>
-    </message>
-    <message>
-        <location filename="../chat.py" line="306" />
+        <location filename="../chat.py" line="368"/>
         <source>Thanks, we counted you</source>
-        <translation>Merci, c'est noté</translation>
+        <translation>Merci, c&apos;est noté</translation>
     </message>
 </context>
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../form.py" line="291" />
+        <location filename="../ticket_summary.py" line="160"/>
         <source>Ask &amp;another question</source>
         <translation>Poser une &amp;autre question</translation>
     </message>
     <message>
-        <location filename="../form.py" line="300" />
+        <location filename="../ticket_summary.py" line="169"/>
         <source>Ticket %s created. The helpdesk will get back to you; follow it in My tickets.</source>
         <translation>Ticket %s créé. Le support vous répondra ; suivez-le dans Mes tickets.</translation>
     </message>
     <message>
-        <location filename="../form.py" line="303" />
+        <location filename="../ticket_summary.py" line="172"/>
         <source>Ticket saved — queued, will be sent as soon as the helpdesk can be reached.</source>
         <translation>Ticket enregistré — en attente, il sera envoyé dès que le support sera joignable.</translation>
     </message>
     <message>
-        <location filename="../form.py" line="305" />
+        <location filename="../ticket_summary.py" line="174"/>
         <source>The helpdesk refused the ticket: %s</source>
         <translation>Le support a refusé le ticket : %s</translation>
     </message>
     <message>
-        <location filename="../form.py" line="309" />
+        <location filename="../ticket_summary.py" line="178"/>
         <source>The ticket could not be filed: %s</source>
-        <translation>Le ticket n'a pas pu être créé : %s</translation>
+        <translation>Le ticket n&apos;a pas pu être créé : %s</translation>
     </message>
 </context>
 <context>
     <name>FallbackWindow</name>
     <message>
-        <location filename="../fallback.py" line="35" />
+        <location filename="../fallback.py" line="35"/>
         <source>Helpdesk Assistant</source>
         <translation>Assistant support</translation>
     </message>
     <message>
-        <location filename="../fallback.py" line="36" />
+        <location filename="../fallback.py" line="36"/>
         <source>This desktop has no system tray, so Helpdesk Assistant runs in this window instead. Closing it quits the assistant.</source>
-        <translation>Ce bureau n'a pas de zone de notification : l'Assistant support s'ouvre donc dans cette fenêtre. La fermer quitte l'assistant.</translation>
+        <translation>Ce bureau n&apos;a pas de zone de notification : l&apos;Assistant support s&apos;ouvre donc dans cette fenêtre. La fermer quitte l&apos;assistant.</translation>
     </message>
     <message>
-        <location filename="../fallback.py" line="40" />
+        <location filename="../fallback.py" line="40"/>
         <source>The knowledge base cannot be opened: %s</source>
         <translation>La base de connaissances ne peut pas être ouverte : %s</translation>
     </message>
     <message>
-        <location filename="../fallback.py" line="42" />
+        <location filename="../fallback.py" line="42"/>
         <source>You are offline: answers still work, tickets will wait.</source>
         <translation>Vous êtes hors ligne : les réponses fonctionnent, les tickets attendront.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../fallback.py" line="44" />
+        <location filename="../fallback.py" line="44"/>
         <source>%n ticket update(s)</source>
-        <translation><numerusform>%n mise à jour de ticket</numerusform><numerusform>%n mises à jour de tickets</numerusform></translation>
+        <translation>
+            <numerusform>%n mise à jour de ticket</numerusform>
+            <numerusform>%n mises à jour de tickets</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../fallback.py" line="47" />
+        <location filename="../fallback.py" line="47"/>
         <source>&amp;Ask IT…</source>
-        <translation>&amp;Demander à l'informatique…</translation>
+        <translation>&amp;Demander à l&apos;informatique…</translation>
     </message>
     <message>
-        <location filename="../fallback.py" line="48" />
+        <location filename="../fallback.py" line="48"/>
         <source>&amp;My tickets</source>
         <translation>&amp;Mes tickets</translation>
     </message>
     <message>
-        <location filename="../fallback.py" line="49" />
+        <location filename="../fallback.py" line="49"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Paramètres…</translation>
     </message>
     <message>
-        <location filename="../fallback.py" line="50" />
+        <location filename="../fallback.py" line="50"/>
         <source>&amp;Quit</source>
         <translation>&amp;Quitter</translation>
     </message>
@@ -285,17 +404,17 @@
 <context>
     <name>FileField</name>
     <message>
-        <location filename="../form.py" line="32" />
+        <location filename="../form.py" line="39"/>
         <source>Choose…</source>
         <translation>Choisir…</translation>
     </message>
     <message>
-        <location filename="../form.py" line="39" />
+        <location filename="../form.py" line="47"/>
         <source>Take a screenshot</source>
-        <translation>Faire une capture d'écran</translation>
+        <translation>Faire une capture d&apos;écran</translation>
     </message>
     <message>
-        <location filename="../form.py" line="44" />
+        <location filename="../form.py" line="54"/>
         <source>Attach a file</source>
         <translation>Joindre un fichier</translation>
     </message>
@@ -303,281 +422,438 @@
 <context>
     <name>FormPage</name>
     <message>
-        <location filename="../form.py" line="85" />
+        <location filename="../form.py" line="97"/>
         <source>&amp;Review and send…</source>
         <translation>&amp;Vérifier et envoyer…</translation>
     </message>
     <message>
-        <location filename="../form.py" line="86" />
+        <location filename="../form.py" line="98"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Annuler</translation>
     </message>
     <message>
-        <location filename="../form.py" line="95" />
+        <location filename="../form.py" line="107"/>
         <source>Subject (one line)</source>
         <translation>Objet (une ligne)</translation>
     </message>
     <message>
-        <location filename="../form.py" line="96" />
+        <location filename="../form.py" line="108"/>
         <source>What happened?</source>
-        <translation>Que s'est-il passé ?</translation>
+        <translation>Que s&apos;est-il passé ?</translation>
     </message>
     <message>
-        <location filename="../form.py" line="97" />
+        <location filename="../form.py" line="109"/>
         <source>Screenshot or file (optional)</source>
-        <translation>Capture d'écran ou fichier (facultatif)</translation>
+        <translation>Capture d&apos;écran ou fichier (facultatif)</translation>
     </message>
     <message>
-        <location filename="../form.py" line="104" />
+        <location filename="../form.py" line="118"/>
         <source>Tell the helpdesk what is wrong. You will see everything before it is sent.</source>
-        <translation>Expliquez au support ce qui ne va pas. Vous verrez tout avant l'envoi.</translation>
+        <translation>Expliquez au support ce qui ne va pas. Vous verrez tout avant l&apos;envoi.</translation>
     </message>
     <message>
-        <location filename="../form.py" line="180" />
+        <location filename="../form.py" line="210"/>
         <source>Required</source>
         <translation>Obligatoire</translation>
     </message>
     <message>
-        <location filename="../form.py" line="180" />
+        <location filename="../form.py" line="210"/>
         <source>File not found</source>
         <translation>Fichier introuvable</translation>
     </message>
     <message>
-        <location filename="../form.py" line="181" />
+        <location filename="../form.py" line="211"/>
         <source>Too long</source>
         <translation>Trop long</translation>
     </message>
 </context>
 <context>
+    <name>HelpdeskWords</name>
+    <message>
+        <location filename="../helpdesk_words.py" line="20"/>
+        <source>queued — will be sent</source>
+        <translation>en attente — sera envoyé</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="21"/>
+        <source>refused</source>
+        <translation>refusé</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="22"/>
+        <source>new</source>
+        <translation>nouveau</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="23"/>
+        <source>in progress</source>
+        <translation>en cours</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="24"/>
+        <source>waiting</source>
+        <translation>en attente</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="25"/>
+        <source>resolved</source>
+        <translation>résolu</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="26"/>
+        <source>closed</source>
+        <translation>fermé</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="27"/>
+        <source>rejected</source>
+        <translation>rejeté</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="28"/>
+        <source>deleted</source>
+        <translation>supprimé</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="30"/>
+        <source>Something went wrong while talking to the helpdesk. Try again later.</source>
+        <translation>Une erreur s&apos;est produite en échangeant avec le support. Réessayez plus tard.</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="31"/>
+        <source>The helpdesk connection is not set up on this computer; please tell IT.</source>
+        <translation>La connexion au support n&apos;est pas configurée sur cet ordinateur ; prévenez l&apos;informatique.</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="32"/>
+        <source>The helpdesk did not accept this user name or password.</source>
+        <translation>Le support n&apos;a pas accepté ce nom d&apos;utilisateur ou ce mot de passe.</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="33"/>
+        <source>Sign in to the helpdesk (Settings → Helpdesk account).</source>
+        <translation>Connectez-vous au support (Paramètres → Compte du support).</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="34"/>
+        <source>Your helpdesk account is not allowed to do this; please tell IT.</source>
+        <translation>Votre compte du support n&apos;a pas le droit de faire cela ; prévenez l&apos;informatique.</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="35"/>
+        <source>The helpdesk does not know this ticket (any more).</source>
+        <translation>Le support ne connaît pas (ou plus) ce ticket.</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="36"/>
+        <source>The helpdesk is busy; the app tries again in a moment.</source>
+        <translation>Le support est occupé ; l&apos;application réessaie dans un instant.</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="37"/>
+        <source>The helpdesk cannot be reached right now.</source>
+        <translation>Le support est injoignable pour le moment.</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="38"/>
+        <source>The helpdesk did not answer in time.</source>
+        <translation>Le support n&apos;a pas répondu à temps.</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="39"/>
+        <source>The helpdesk gave an answer the app does not understand; please tell IT.</source>
+        <translation>Le support a donné une réponse que l&apos;application ne comprend pas ; prévenez l&apos;informatique.</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="40"/>
+        <source>The helpdesk refused this request; please tell IT.</source>
+        <translation>Le support a refusé cette demande ; prévenez l&apos;informatique.</translation>
+    </message>
+    <message>
+        <location filename="../helpdesk_words.py" line="41"/>
+        <source>The system keyring could not keep or read your password.</source>
+        <translation>Le trousseau du système n&apos;a pas pu conserver ou lire votre mot de passe.</translation>
+    </message>
+</context>
+<context>
+    <name>OutageNotice</name>
+    <message>
+        <location filename="../announcements.py" line="111"/>
+        <source>⚠ Known problem right now: %s</source>
+        <translation>⚠ Problème connu en ce moment : %s</translation>
+    </message>
+</context>
+<context>
     <name>SettingsWindow</name>
     <message>
-        <location filename="../settings_view.py" line="61" />
+        <location filename="../settings_view.py" line="68"/>
         <source>Settings — Helpdesk Assistant</source>
         <translation>Paramètres — Assistant support</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="62" />
-        <source>Helpdesk account (ITSM)</source>
-        <translation>Compte du support (ITSM)</translation>
-    </message>
-    <message>
-        <location filename="../settings_view.py" line="63" />
+        <location filename="../settings_view.py" line="70"/>
         <source>&amp;User name:</source>
-        <translation>&amp;Nom d'utilisateur :</translation>
+        <translation>&amp;Nom d&apos;utilisateur :</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="64" />
+        <location filename="../settings_view.py" line="71"/>
         <source>&amp;Password or token:</source>
         <translation>&amp;Mot de passe ou jeton :</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="65" />
-        <source>&amp;Log in</source>
-        <translation>Se &amp;connecter</translation>
+        <location filename="../settings_view.py" line="69"/>
+        <source>Helpdesk account</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="66" />
+        <location filename="../settings_view.py" line="72"/>
+        <source>&amp;Sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="73"/>
         <source>User name</source>
-        <translation>Nom d'utilisateur</translation>
+        <translation>Nom d&apos;utilisateur</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="67" />
+        <location filename="../settings_view.py" line="74"/>
         <source>Password or token</source>
         <translation>Mot de passe ou jeton</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="68" />
+        <location filename="../settings_view.py" line="75"/>
         <source>Language</source>
         <translation>Langue</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="69" />
+        <location filename="../settings_view.py" line="76"/>
         <source>Share anonymous usage &amp;statistics</source>
-        <translation>Partager des &amp;statistiques d'utilisation anonymes</translation>
+        <translation>Partager des &amp;statistiques d&apos;utilisation anonymes</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="70" />
+        <location filename="../settings_view.py" line="77"/>
         <source>&amp;Language:</source>
         <translation>&amp;Langue :</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="71" />
+        <location filename="../settings_view.py" line="78"/>
         <source>Start at &amp;login</source>
-        <translation>Lancer à l'&amp;ouverture de session</translation>
+        <translation>Lancer à l&apos;&amp;ouverture de session</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="72" />
+        <location filename="../settings_view.py" line="79"/>
         <source>&amp;Close</source>
         <translation>&amp;Fermer</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="76" />
+        <location filename="../settings_view.py" line="83"/>
         <source>System language</source>
         <translation>Langue du système</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="95" />
-        <source>No ITSM is configured on this computer; ask IT.</source>
-        <translation>Aucun outil de tickets n'est configuré sur cet ordinateur ; contactez l'informatique.</translation>
+        <location filename="../settings_view.py" line="102"/>
+        <source>No helpdesk account is set up on this computer; ask IT.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="99" />
+        <location filename="../settings_view.py" line="141"/>
+        <source>This computer has no secure keyring: the password is kept until you quit the app, not saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="145"/>
+        <source>The password is kept in the system keyring.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="151"/>
+        <source>Sign-in failed: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="109"/>
         <source>Your organisation has turned statistics off.</source>
         <translation>Votre organisation a désactivé les statistiques.</translation>
     </message>
     <message>
-        <location filename="../settings_view.py" line="110" />
+        <location filename="../settings_view.py" line="119"/>
+        <location filename="../settings_view.py" line="138"/>
+        <source>Signed in as %s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="121"/>
+        <source>Not signed in. Enter your helpdesk user name and password, then press Enter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="130"/>
+        <source>Enter your user name and your password or token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../settings_view.py" line="133"/>
         <source>Checking…</source>
         <translation>Vérification…</translation>
-    </message>
-    <message>
-        <location filename="../settings_view.py" line="115" />
-        <source>Logged in; the password is kept in the system keyring.</source>
-        <translation>Connecté ; le mot de passe est conservé dans le trousseau du système.</translation>
-    </message>
-    <message>
-        <location filename="../settings_view.py" line="120" />
-        <source>Login failed: %s</source>
-        <translation>Échec de la connexion : %s</translation>
     </message>
 </context>
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../form.py" line="228" />
+        <location filename="../ticket_summary.py" line="90"/>
         <source>&amp;Send to the helpdesk</source>
         <translation>&amp;Envoyer au support</translation>
     </message>
     <message>
-        <location filename="../form.py" line="229" />
+        <location filename="../ticket_summary.py" line="91"/>
         <source>← &amp;Edit</source>
         <translation>← &amp;Modifier</translation>
     </message>
     <message>
-        <location filename="../form.py" line="230" />
+        <location filename="../ticket_summary.py" line="92"/>
+        <source>What you already tried, sent with the ticket (untick what is not about this problem):</source>
+        <translation>Ce que vous avez déjà essayé, envoyé avec le ticket (décochez ce qui ne concerne pas ce problème) :</translation>
+    </message>
+    <message>
+        <location filename="../ticket_summary.py" line="94"/>
         <source>Details about this computer sent with the ticket (untick what you do not want to share):</source>
         <translation>Informations sur cet ordinateur envoyées avec le ticket (décochez ce que vous ne voulez pas partager) :</translation>
     </message>
     <message>
-        <location filename="../form.py" line="232" />
+        <location filename="../ticket_summary.py" line="96"/>
         <source>Ticket summary</source>
         <translation>Résumé du ticket</translation>
     </message>
     <message>
-        <location filename="../form.py" line="243" />
+        <location filename="../ticket_summary.py" line="107"/>
         <source>**Attached:** %s</source>
         <translation>**Pièces jointes :** %s</translation>
-    </message>
-    <message>
-        <location filename="../form.py" line="245" />
-        <source>**What you already tried:**</source>
-        <translation>**Ce que vous avez déjà essayé :**</translation>
     </message>
 </context>
 <context>
     <name>TicketsWindow</name>
     <message>
-        <location filename="../tickets_view.py" line="54" />
+        <location filename="../tickets_view.py" line="86"/>
         <source>My tickets — Helpdesk Assistant</source>
         <translation>Mes tickets — Assistant support</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="55" />
+        <location filename="../tickets_view.py" line="87"/>
         <source>Number</source>
         <translation>Numéro</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="55" />
+        <location filename="../tickets_view.py" line="87"/>
         <source>Subject</source>
         <translation>Objet</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="55" />
+        <location filename="../tickets_view.py" line="87"/>
         <source>Status</source>
         <translation>État</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="56" />
+        <location filename="../tickets_view.py" line="88"/>
         <source>Last update</source>
         <translation>Dernière mise à jour</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="57" />
+        <location filename="../tickets_view.py" line="89"/>
         <source>Your tickets</source>
         <translation>Vos tickets</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="58" />
+        <location filename="../tickets_view.py" line="90"/>
+        <source>&amp;Conversation with the helpdesk:</source>
+        <translation>&amp;Conversation avec le support :</translation>
+    </message>
+    <message>
+        <location filename="../tickets_view.py" line="91"/>
+        <source>Conversation with the helpdesk</source>
+        <translation>Conversation avec le support</translation>
+    </message>
+    <message>
+        <location filename="../tickets_view.py" line="92"/>
+        <source>Select a ticket to see its conversation.</source>
+        <translation>Sélectionnez un ticket pour voir sa conversation.</translation>
+    </message>
+    <message>
+        <location filename="../tickets_view.py" line="93"/>
         <source>Reply to the selected ticket…</source>
         <translation>Répondre au ticket sélectionné…</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="59" />
+        <location filename="../tickets_view.py" line="94"/>
         <source>Reply</source>
         <translation>Réponse</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="60" />
+        <location filename="../tickets_view.py" line="95"/>
         <source>Send &amp;reply</source>
         <translation>Envoyer la &amp;réponse</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="61" />
+        <location filename="../tickets_view.py" line="96"/>
         <source>Re&amp;fresh</source>
         <translation>Actua&amp;liser</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="62" />
+        <location filename="../tickets_view.py" line="97"/>
+        <source>&amp;Sign in…</source>
+        <translation>Se &amp;connecter…</translation>
+    </message>
+    <message>
+        <location filename="../tickets_view.py" line="98"/>
+        <source>Sign in to the helpdesk</source>
+        <translation>Se connecter au support</translation>
+    </message>
+    <message>
+        <location filename="../tickets_view.py" line="99"/>
         <source>No tickets yet. Ask IT from the tray; if the answer does not help, you can open a ticket from there.</source>
-        <translation>Aucun ticket pour l'instant. Posez votre question depuis la barre des tâches ; si la réponse ne suffit pas, vous pourrez ouvrir un ticket.</translation>
+        <translation>Aucun ticket pour l&apos;instant. Posez votre question depuis la barre des tâches ; si la réponse ne suffit pas, vous pourrez ouvrir un ticket.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="76" />
-        <source>queued — will be sent</source>
-        <translation>en attente — sera envoyé</translation>
+        <location filename="../tickets_view.py" line="145"/>
+        <source>Tickets as of %s (helpdesk unreachable)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="76" />
-        <source>refused</source>
-        <translation>refusé</translation>
+        <location filename="../tickets_view.py" line="161"/>
+        <source>Sign in to the helpdesk (Settings → Helpdesk account) to send your tickets and follow the helpdesk&apos;s answers.</source>
+        <translation>Connectez-vous au support (Paramètres → Compte du support) pour envoyer vos tickets et suivre les réponses du support.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="77" />
-        <source>new</source>
-        <translation>nouveau</translation>
+        <location filename="../tickets_view.py" line="168"/>
+        <source>Queued tickets will be sent as soon as it answers.</source>
+        <translation>Les tickets en attente seront envoyés dès qu&apos;il répondra.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="77" />
-        <source>in progress</source>
-        <translation>en cours</translation>
+        <location filename="../tickets_view.py" line="180"/>
+        <source>This ticket has not reached the helpdesk yet.</source>
+        <translation>Ce ticket n&apos;est pas encore parvenu au support.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="77" />
-        <source>waiting</source>
-        <translation>en attente</translation>
+        <location filename="../tickets_view.py" line="197"/>
+        <source>Helpdesk — %s</source>
+        <translation>Support — %s</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="78" />
-        <source>resolved</source>
-        <translation>résolu</translation>
+        <location filename="../tickets_view.py" line="197"/>
+        <source>Helpdesk</source>
+        <translation>Support</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="78" />
-        <source>closed</source>
-        <translation>fermé</translation>
+        <location filename="../tickets_view.py" line="198"/>
+        <source>You</source>
+        <translation>Vous</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="79" />
-        <source>rejected</source>
-        <translation>rejeté</translation>
+        <location filename="../tickets_view.py" line="200"/>
+        <source>No messages yet.</source>
+        <translation>Aucun message pour l&apos;instant.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="100" />
-        <source>The helpdesk cannot be reached right now: %s. Queued tickets will be sent later.</source>
-        <translation>Le support est injoignable pour le moment : %s. Les tickets en attente seront envoyés plus tard.</translation>
-    </message>
-    <message>
-        <location filename="../tickets_view.py" line="112" />
+        <location filename="../tickets_view.py" line="216"/>
         <source>Reply sent.</source>
         <translation>Réponse envoyée.</translation>
     </message>
@@ -585,107 +861,118 @@
 <context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../tray.py" line="26" />
+        <location filename="../tray.py" line="31"/>
         <source>Ask IT…</source>
-        <translation>Demander à l'informatique…</translation>
+        <translation>Demander à l&apos;informatique…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../tray.py" line="28" />
+        <location filename="../tray.py" line="33"/>
         <source>My tickets (%n new)</source>
-        <translation><numerusform>Mes tickets (%n nouveau)</numerusform><numerusform>Mes tickets (%n nouveaux)</numerusform></translation>
+        <translation>
+            <numerusform>Mes tickets (%n nouveau)</numerusform>
+            <numerusform>Mes tickets (%n nouveaux)</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../tray.py" line="28" />
+        <location filename="../tray.py" line="33"/>
         <source>My tickets</source>
         <translation>Mes tickets</translation>
     </message>
     <message>
-        <location filename="../tray.py" line="31" />
+        <location filename="../tray.py" line="36"/>
         <source>Book a helpdesk appointment…</source>
         <translation>Prendre rendez-vous avec le support…</translation>
     </message>
     <message>
-        <location filename="../tray.py" line="35" />
+        <location filename="../tray.py" line="40"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../tray.py" line="36" />
+        <location filename="../tray.py" line="41"/>
         <source>Quit</source>
         <translation>Quitter</translation>
     </message>
     <message>
-        <location filename="../tray.py" line="49" />
+        <location filename="../tray.py" line="54"/>
         <source>Helpdesk Assistant</source>
         <translation>Assistant support</translation>
     </message>
     <message numerus="yes">
-        <location filename="../tray.py" line="51" />
+        <location filename="../tray.py" line="56"/>
         <source>%n ticket update(s)</source>
-        <translation><numerusform>%n mise à jour de ticket</numerusform><numerusform>%n mises à jour de tickets</numerusform></translation>
+        <translation>
+            <numerusform>%n mise à jour de ticket</numerusform>
+            <numerusform>%n mises à jour de tickets</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../tray.py" line="53" />
+        <location filename="../tray.py" line="58"/>
         <source>offline</source>
         <translation>hors ligne</translation>
     </message>
     <message>
-        <location filename="../tray.py" line="57" />
+        <location filename="../tray.py" line="69"/>
         <source>Ticket updated</source>
         <translation>Ticket mis à jour</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="77"/>
+        <source>New reply from the helpdesk</source>
+        <translation>Nouvelle réponse du support</translation>
     </message>
 </context>
 <context>
     <name>TreePage</name>
     <message>
-        <location filename="../tree_view.py" line="58" />
+        <location filename="../tree_view.py" line="61"/>
         <source>It &amp;works now</source>
         <translation>Ça &amp;marche maintenant</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="59" />
+        <location filename="../tree_view.py" line="62"/>
         <source>S&amp;till not working</source>
         <translation>&amp;Toujours en panne</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="60" />
+        <location filename="../tree_view.py" line="63"/>
         <source>← &amp;Back</source>
         <translation>← &amp;Retour</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="61" />
+        <location filename="../tree_view.py" line="64"/>
         <source>Back to the previous step</source>
-        <translation>Revenir à l'étape précédente</translation>
+        <translation>Revenir à l&apos;étape précédente</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="62" />
+        <location filename="../tree_view.py" line="65"/>
         <source>Open a &amp;ticket</source>
         <translation>Ouvrir un &amp;ticket</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="63" />
+        <location filename="../tree_view.py" line="66"/>
         <source>Step</source>
         <translation>Étape</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="74" />
+        <location filename="../tree_view.py" line="77"/>
         <source>This step cannot be shown: %s</source>
         <translation>Cette étape ne peut pas être affichée : %s</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="125" />
+        <location filename="../tree_view.py" line="129"/>
         <source>Checking…</source>
         <translation>Vérification…</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="136" />
+        <location filename="../tree_view.py" line="140"/>
         <source>Glad it is fixed!</source>
         <translation>Content que ce soit réglé !</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="138" />
+        <location filename="../tree_view.py" line="142"/>
         <source>Sorry this did not solve it. Open a ticket and the helpdesk will see the steps you already tried.</source>
-        <translation>Désolé, cela n'a pas suffi. Ouvrez un ticket : le support verra les étapes déjà essayées.</translation>
+        <translation>Désolé, cela n&apos;a pas suffi. Ouvrez un ticket : le support verra les étapes déjà essayées.</translation>
     </message>
 </context>
 </TS>
