@@ -603,12 +603,12 @@
     <message>
         <location filename="../settings_view.py" line="69"/>
         <source>Helpdesk account</source>
-        <translation type="unfinished"></translation>
+        <translation>Compte du support</translation>
     </message>
     <message>
         <location filename="../settings_view.py" line="72"/>
         <source>&amp;Sign in</source>
-        <translation type="unfinished"></translation>
+        <translation>Se &amp;connecter</translation>
     </message>
     <message>
         <location filename="../settings_view.py" line="73"/>
@@ -653,22 +653,22 @@
     <message>
         <location filename="../settings_view.py" line="102"/>
         <source>No helpdesk account is set up on this computer; ask IT.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun compte du support n&apos;est configuré sur cet ordinateur ; contactez l&apos;informatique.</translation>
     </message>
     <message>
         <location filename="../settings_view.py" line="141"/>
         <source>This computer has no secure keyring: the password is kept until you quit the app, not saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cet ordinateur n&apos;a pas de trousseau sécurisé : le mot de passe est gardé jusqu&apos;à ce que vous quittiez l&apos;application, sans être enregistré.</translation>
     </message>
     <message>
         <location filename="../settings_view.py" line="145"/>
         <source>The password is kept in the system keyring.</source>
-        <translation type="unfinished"></translation>
+        <translation>Le mot de passe est conservé dans le trousseau du système.</translation>
     </message>
     <message>
         <location filename="../settings_view.py" line="151"/>
         <source>Sign-in failed: %s</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec de la connexion : %s</translation>
     </message>
     <message>
         <location filename="../settings_view.py" line="109"/>
@@ -679,17 +679,17 @@
         <location filename="../settings_view.py" line="119"/>
         <location filename="../settings_view.py" line="138"/>
         <source>Signed in as %s.</source>
-        <translation type="unfinished"></translation>
+        <translation>Connecté en tant que %s.</translation>
     </message>
     <message>
         <location filename="../settings_view.py" line="121"/>
         <source>Not signed in. Enter your helpdesk user name and password, then press Enter.</source>
-        <translation type="unfinished"></translation>
+        <translation>Non connecté. Saisissez votre nom d&apos;utilisateur et votre mot de passe du support, puis appuyez sur Entrée.</translation>
     </message>
     <message>
         <location filename="../settings_view.py" line="130"/>
         <source>Enter your user name and your password or token.</source>
-        <translation type="unfinished"></translation>
+        <translation>Saisissez votre nom d&apos;utilisateur et votre mot de passe ou jeton.</translation>
     </message>
     <message>
         <location filename="../settings_view.py" line="133"/>
@@ -815,7 +815,7 @@
     <message>
         <location filename="../tickets_view.py" line="145"/>
         <source>Tickets as of %s (helpdesk unreachable)</source>
-        <translation type="unfinished"></translation>
+        <translation>État des tickets à %s (support injoignable)</translation>
     </message>
     <message>
         <location filename="../tickets_view.py" line="161"/>
