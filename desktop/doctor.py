@@ -107,6 +107,7 @@ def check_keyring(policy: Policy, timeout: float = 5.0) -> Check:
     import keyring
 
     from desktop.itsm.credentials import CredentialStore
+    from desktop.itsm.errors import LOGIN_COMMAND
 
     try:
         store = CredentialStore(keyring.get_keyring())
@@ -124,7 +125,7 @@ def check_keyring(policy: Policy, timeout: float = 5.0) -> Check:
     details["username"] = username or None
     if not username:
         return Check("keyring", WARNING, f"{name} (secure); nobody has logged in to the ITSM yet: "
-                     "run `helpdesk-assistant login`", details)
+                     f"run `{LOGIN_COMMAND}`", details)
     try:
         stored = within(timeout, lambda: store.load(policy.itsm.url.rstrip("/"), username)) is not None
     except TimedOut as exc:
@@ -134,7 +135,7 @@ def check_keyring(policy: Policy, timeout: float = 5.0) -> Check:
     details["credential_stored"] = stored
     if not stored:
         return Check("keyring", WARNING, f"{name} (secure); no credential stored for {username}: "
-                     "run `helpdesk-assistant login`", details)
+                     f"run `{LOGIN_COMMAND}`", details)
     return Check("keyring", OK, f"{name} (secure); a credential is stored for {username}", details)
 
 

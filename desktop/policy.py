@@ -131,7 +131,7 @@ def parse_policy(raw: dict[str, Any], source: Path | None = None) -> Policy:
                 continue
             if key not in keys and any(word in key.lower() for word in FORBIDDEN_WORDS):   # declared keys are not secrets
                 raise PolicyError(f"{where}{dotted}: secrets do not belong in the policy file; "
-                                  "use `python -m desktop login` to store them in the keyring")
+                                  "use `helpdesk-assistant login` to store them in the keyring")
             if key not in keys:
                 raise PolicyError(f"{where}{dotted}: unknown key (known: {', '.join(keys)})")
             kind, _, allowed = keys[key]

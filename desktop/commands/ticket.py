@@ -2,6 +2,7 @@
 
 The ticket is written to the outbox first, then sent; if the ITSM cannot be reached it
 stays queued and is sent later, exactly once. `ticket send` retries queued tickets now.
+Its context records the version of the knowledge base in use, as the window does.
 """
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def run_new(args: argparse.Namespace) -> int:
         print("error: --subject is empty", file=sys.stderr)
         return 2
     try:
-        context = Context.gather().without(*args.no_context)
+        context = Context.gather(kb_version=knowledge_base_version()).without(*args.no_context)
     except KeyError as exc:
         print(f"error: --no-context: {exc.args[0]}", file=sys.stderr)
         return 2
@@ -73,6 +74,20 @@ def run_new(args: argparse.Namespace) -> int:
         print(f"error: the ITSM refused the ticket: {entry.last_error}", file=sys.stderr)
         return 1
     return 0
+
+
+def knowledge_base_version() -> str:
+    """The version of the snapshot the app answers from (as `kb.info.version` in the
+    window), or "" when there is none or it cannot be read."""
+    from desktop import paths
+    from desktop.engine.snapshot import SnapshotError, connect
+
+    try:
+        db, info = connect(paths.snapshot_path())
+    except (SnapshotError, OSError):
+        return ""
+    db.close()
+    return str(info.version)
 
 
 def _read_attachment(path: str):

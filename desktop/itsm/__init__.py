@@ -14,7 +14,8 @@ Errors (each carries `user_message`, and `method`/`url`/`status` when HTTP was i
 
     ItsmError
      ├── ConfigError            policy incomplete or unknown ITSM kind
-     ├── AuthError              401, or no credential stored: run `login`
+     ├── AuthError              401: the ITSM refused the credential
+     │    ├── NotSignedIn       no credential stored: sign in (Settings, or `login`)
      │    └── Forbidden         403: valid credential, missing right
      ├── NotFound               404
      ├── RateLimited            429; .retry_after seconds (retryable)
@@ -30,14 +31,15 @@ from desktop.lazy_exports import exports_from
 
 _EXPORTS = {
     **dict.fromkeys(["AuthError", "BadResponse", "ConfigError", "CredentialStoreError", "Forbidden",
-                     "ItsmError", "NotFound", "RateLimited", "Rejected", "TimedOut", "Unavailable"], "errors"),
+                     "ItsmError", "NotFound", "NotSignedIn", "RateLimited", "Rejected", "TimedOut",
+                     "Unavailable"], "errors"),
     **dict.fromkeys(["Attachment", "Context", "RemoteTicket", "Ticket", "TicketRef"], "model"),
     **dict.fromkeys(["Backend", "BackendConfig", "Credential"], "protocol"),
     "BACKENDS": "registry", "make_backend": "registry",
 }
 __all__ = [
     "AuthError", "BadResponse", "ConfigError", "CredentialStoreError", "Forbidden",
-    "ItsmError", "NotFound", "RateLimited", "Rejected", "TimedOut", "Unavailable",
+    "ItsmError", "NotFound", "NotSignedIn", "RateLimited", "Rejected", "TimedOut", "Unavailable",
     "Attachment", "Context", "RemoteTicket", "Ticket", "TicketRef",
     "BACKENDS", "Backend", "BackendConfig", "Credential", "make_backend",
 ]

@@ -39,6 +39,23 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0004_remote_version", """
         ALTER TABLE itsm_outbox ADD COLUMN remote_version TEXT NOT NULL DEFAULT '';  -- ETag
     """),
+    # What the ITSM says (its own last-update time, how many helpdesk replies) is kept
+    # apart from what the user was told (notified_*): whoever fetches a change first (the
+    # app or the `tickets` command), the tray still tells it once.
+    ("0005_replies_and_notices", """
+        ALTER TABLE itsm_outbox ADD COLUMN remote_updated TEXT NOT NULL DEFAULT '';
+        ALTER TABLE itsm_outbox ADD COLUMN helpdesk_replies INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE itsm_outbox ADD COLUMN last_reply TEXT NOT NULL DEFAULT '';
+        ALTER TABLE itsm_outbox ADD COLUMN notified_status TEXT NOT NULL DEFAULT '';
+        ALTER TABLE itsm_outbox ADD COLUMN notified_replies INTEGER NOT NULL DEFAULT 0;
+        UPDATE itsm_outbox SET notified_status = remote_status;
+        CREATE TABLE itsm_contact (
+            id          INTEGER PRIMARY KEY CHECK (id = 1),
+            ok_at       REAL NOT NULL DEFAULT 0,   -- last time the ITSM answered
+            failed_at   REAL NOT NULL DEFAULT 0,   -- last time it could not be reached
+            error       TEXT NOT NULL DEFAULT ''
+        );
+    """),
 ]
 
 

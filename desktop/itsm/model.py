@@ -10,12 +10,46 @@
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from desktop.itsm.context import Context
 
 FINAL_STATUSES = frozenset({"resolved", "closed", "rejected", "deleted"})
+
+# The one vocabulary for a ticket's status, in the window and on the command line: the
+# normalised status (or the outbox state while it is not sent) -> the words people read.
+STATUS_WORDS = {
+    "queued": "queued — will be sent",
+    "failed": "refused",
+    "new": "new",
+    "open": "in progress",
+    "pending": "waiting",
+    "resolved": "resolved",
+    "closed": "closed",
+    "rejected": "rejected",
+    "deleted": "deleted",
+}
+
+
+def status_words(status: str) -> str:
+    """What a person reads for a status: `status_words("open") == "in progress"`."""
+    return STATUS_WORDS.get(status, status)
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as an agent reads it in a plain-text ticket: no `**`, `__`, backticks or
+    `#` headings; `[text](url)` becomes `text (url)`; list items and line breaks stay."""
+    text = re.sub(r"!?\[([^\]]*)\]\(([^)\s]+)\)", lambda m: f"{m[1]} ({m[2]})" if m[1] else m[2],
+                  markdown)
+    text = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])", r"\1", text)
+    text = re.sub(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])", r"\1", text)
+    text = re.sub(r"`+([^`\n]+)`+", r"\1", text)
+    text = re.sub(r"(?m)^\s{0,3}#{1,6}\s+", "", text)
+    text = re.sub(r"(?m)^(\s*)[*+]\s+", r"\1- ", text)
+    return text.replace("**", "")
 
 
 @dataclass(frozen=True)
@@ -67,13 +101,13 @@ class Ticket:
 
     def body(self) -> str:
         """Description, then where it came from, what was tried, and the context block."""
-        parts = [self.description.strip()]
+        parts = [plain_text(self.description.strip())]
         if self.origin:
             label = "Decision tree" if self.origin.kind == "tree" else "Article"
             parts.append(f"{label} that led here: {self.origin.title or self.origin.id} "
                          f"({self.origin.id})")
         if self.dialogue:
-            lines = [f"{who}: {text}" for who, text in self.dialogue]
+            lines = [f"{who}: {plain_text(text)}" for who, text in self.dialogue]
             parts.append("What the user already tried:\n" + "\n".join(lines))
         if self.context.items:
             parts.append("Context:\n" + self.context.render())
@@ -126,6 +160,17 @@ class RemoteTicket:
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message of a ticket's conversation: the ticket's first text, a reply from the
+    helpdesk (`from_helpdesk`) or one of the user's own replies. `when` is ISO 8601 UTC."""
+
+    author: str
+    when: str
+    text: str
+    from_helpdesk: bool
 
 
 def normalise_status(raw: str) -> str:

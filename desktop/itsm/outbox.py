@@ -42,13 +42,24 @@ class OutboxEntry:
     poll_interval: float
     remote_version: str = ""          # the ITSM's ETag for the ticket, when it has one
     status_checked_at: float = 0.0
+    remote_updated: str = ""          # the ITSM's own last-update time (ISO 8601)
+    helpdesk_replies: int = 0         # replies from the helpdesk seen in the conversation
+    last_reply: str = ""              # the latest of them, for the notification
+    notified_status: str = ""         # what the user was last told (tray notification)
+    notified_replies: int = 0
+
+    @property
+    def status(self) -> str:
+        """The ITSM's status once sent, else the outbox state (queued, failed)."""
+        return (self.remote_status or "new") if self.state == "sent" else self.state
 
     def to_dict(self) -> dict:
         return {"key": self.key, "id": self.remote_id, "status": self.state,
                 "subject": self.ticket.subject, "queue": self.ticket.queue,
                 "team": self.ticket.team, "created_at": self.created_at,
                 "attempts": self.attempts, "last_error": self.last_error,
-                "remote_status": self.remote_status, "url": self.remote_url}
+                "remote_status": self.remote_status, "url": self.remote_url,
+                "updated": self.remote_updated, "helpdesk_replies": self.helpdesk_replies}
 
 
 class Outbox:
@@ -135,7 +146,8 @@ class Outbox:
             "UPDATE itsm_outbox SET state = 'sent', remote_id = ?, remote_url = ?, sent_at = ?, "
             "lease_owner = '', "
             "last_error = '', remote_status = CASE remote_status WHEN '' THEN 'new' "
-            "ELSE remote_status END WHERE key = ?", (remote_id, remote_url, time.time(), key))
+            "ELSE remote_status END, notified_status = CASE notified_status WHEN '' THEN 'new' "
+            "ELSE notified_status END WHERE key = ?", (remote_id, remote_url, time.time(), key))
 
     def mark_retry(self, key: str, error: str, next_attempt_at: float) -> None:
         self.conn.execute("UPDATE itsm_outbox SET last_error = ?, next_attempt_at = ?, "
@@ -164,12 +176,49 @@ class Outbox:
             "ORDER BY next_poll_at", (now,))]
 
     def record_status(self, key: str, status: str, next_poll_at: float, interval: float,
-                      version: str | None = None) -> None:
-        """Note the status read from the ITSM (and its version tag, if it gave one)."""
+                      version: str | None = None, updated: str | None = None) -> None:
+        """Note the status read from the ITSM (and its version tag and last-update time,
+        if it gave them)."""
         self.conn.execute(
             "UPDATE itsm_outbox SET remote_status = ?, status_checked_at = ?, next_poll_at = ?, "
-            "poll_interval = ?, remote_version = coalesce(?, remote_version) WHERE key = ?",
-            (status, time.time(), next_poll_at, interval, version, key))
+            "poll_interval = ?, remote_version = coalesce(?, remote_version), "
+            "remote_updated = coalesce(nullif(?, ''), remote_updated) WHERE key = ?",
+            (status, time.time(), next_poll_at, interval, version, updated, key))
+
+    def postpone_poll(self, key: str, next_poll_at: float, interval: float) -> None:
+        """The status could not be read: try again later, changing nothing else."""
+        self.conn.execute("UPDATE itsm_outbox SET next_poll_at = ?, poll_interval = ? WHERE key = ?",
+                          (next_poll_at, interval, key))
+
+    def record_replies(self, key: str, count: int, last_reply: str) -> None:
+        """Note how many replies from the helpdesk the conversation holds, and the latest."""
+        self.conn.execute("UPDATE itsm_outbox SET helpdesk_replies = ?, last_reply = ? WHERE key = ?",
+                          (count, last_reply, key))
+
+    def to_notify(self) -> list[OutboxEntry]:
+        """Sent tickets whose status or replies changed since the user was last told."""
+        return [_entry(r) for r in self.conn.execute(
+            "SELECT * FROM itsm_outbox WHERE state = 'sent' AND (remote_status != notified_status "
+            "OR helpdesk_replies > notified_replies) ORDER BY created_at, key")]
+
+    def mark_notified(self, key: str, status: str, replies: int) -> None:
+        self.conn.execute("UPDATE itsm_outbox SET notified_status = ?, notified_replies = ? "
+                          "WHERE key = ?", (status, replies, key))
+
+    def record_contact(self, error: str = "", now: float | None = None) -> None:
+        """Note that the ITSM answered (`error` empty) or could not be reached."""
+        now = time.time() if now is None else now
+        self.conn.execute("INSERT OR IGNORE INTO itsm_contact (id) VALUES (1)")
+        if error:
+            self.conn.execute("UPDATE itsm_contact SET failed_at = ?, error = ? WHERE id = 1",
+                              (now, error))
+        else:
+            self.conn.execute("UPDATE itsm_contact SET ok_at = ?, error = '' WHERE id = 1", (now,))
+
+    def contact(self) -> tuple[float, float, str]:
+        """(last time the ITSM answered, last time it could not be reached, why), 0 = never."""
+        row = self.conn.execute("SELECT ok_at, failed_at, error FROM itsm_contact").fetchone()
+        return (row[0], row[1], row[2]) if row else (0.0, 0.0, "")
 
 
 def lease_owner_id(thread_id: int) -> str:
@@ -201,4 +250,6 @@ def _entry(row: sqlite3.Row) -> OutboxEntry:
         last_error=row["last_error"], remote_id=row["remote_id"], remote_url=row["remote_url"],
         remote_status=row["remote_status"], next_poll_at=row["next_poll_at"],
         poll_interval=row["poll_interval"], remote_version=row["remote_version"],
-        status_checked_at=row["status_checked_at"])
+        status_checked_at=row["status_checked_at"], remote_updated=row["remote_updated"],
+        helpdesk_replies=row["helpdesk_replies"], last_reply=row["last_reply"],
+        notified_status=row["notified_status"], notified_replies=row["notified_replies"])

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from desktop.itsm.easyvista import EasyVistaBackend
-from desktop.itsm.errors import AuthError, ConfigError
+from desktop.itsm.errors import LOGIN_COMMAND, ConfigError, NotSignedIn
 from desktop.itsm.glpi import GlpiBackend
 from desktop.itsm.jsm import JsmBackend
 from desktop.itsm.protocol import Backend, BackendConfig, Credential
@@ -33,5 +33,5 @@ def make_backend(config: BackendConfig, credential: Credential | None, session=N
         raise ConfigError(f"unknown ITSM kind {config.kind!r} "
                           f"(known: {', '.join(BACKENDS)})") from None
     if credential is None and getattr(cls, "needs_credential", True):
-        raise AuthError(f"not logged in to {config.url}: run `python -m desktop login`")
+        raise NotSignedIn(f"not logged in to {config.url}: run `{LOGIN_COMMAND}`")
     return cls(config, credential, session=session)

@@ -4,16 +4,24 @@ Exactly-once needs a ticket custom field (default name `HelpdeskIdempotencyKey`,
 by `rt_initialdata.pm`): the key is stored in it at creation, and a retry first asks
 TicketSQL `'CF.{HelpdeskIdempotencyKey}' = 'key'` for a ticket already created.
 Queues are support teams; RT statuses map to the common ones (stalled -> pending).
+
+The conversation is the ticket's history (`/ticket/{id}/history`): its Create and
+Correspond transactions, each with the text of its attachments (`/ticket/{id}/attachments`,
+text/plain preferred, else text/html made plain). A message is the helpdesk's when
+someone other than the signed-in user wrote it. Comments are internal and never shown.
 """
 from __future__ import annotations
 
 import base64
+import binascii
+import html
+import re
 from dataclasses import replace
 from typing import Any
 
 from desktop.itsm.errors import BadResponse, ConfigError, ItsmError, NotFound, Rejected
 from desktop.itsm.http import authenticated_client, parse_json
-from desktop.itsm.model import Attachment, RemoteTicket, Ticket, TicketRef
+from desktop.itsm.model import Attachment, Message, RemoteTicket, Ticket, TicketRef
 from desktop.itsm.protocol import BackendConfig, Credential
 
 STATUSES = {"new": "new", "open": "open", "stalled": "pending", "resolved": "resolved",
@@ -139,6 +147,38 @@ class RtBackend:
         self.http.json("POST", f"/ticket/{int(ticket_id)}/correspond",
                        json={"Content": text, "ContentType": "text/plain"})
 
+    def conversation(self, ticket_id: str) -> list[Message]:
+        """The messages between the user and the helpdesk, oldest first, as plain text."""
+        number = int(ticket_id)
+        history = self.http.json("GET", f"/ticket/{number}/history", params={
+            "fields": "Type,Creator,Created", "fields[Creator]": "Name,RealName,EmailAddress",
+            "per_page": 100})
+        transactions = [t for t in _items(history) if t.get("Type") in ("Create", "Correspond")]
+        if not transactions:
+            return []
+        parts = self.http.json("GET", f"/ticket/{number}/attachments", params={
+            "fields": "TransactionId,ContentType,Content,Filename", "per_page": 100})
+        texts: dict[str, dict[str, str]] = {}
+        for part in _items(parts):
+            kind = str(part.get("ContentType", "")).split(";")[0].strip().lower()
+            if part.get("Filename") or kind not in ("text/plain", "text/html"):
+                continue
+            content = _attachment_text(part.get("Content"))
+            if content.strip():
+                texts.setdefault(str(part.get("TransactionId", "")), {}).setdefault(kind, content)
+        me = self.credential.username.lower()
+        messages = []
+        for transaction in transactions:
+            found = texts.get(str(transaction.get("id", "")), {})
+            text = found.get("text/plain") or _html_as_text(found.get("text/html", ""))
+            creator = transaction.get("Creator") if isinstance(transaction.get("Creator"), dict) else {}
+            names = {str(creator.get(k, "")).lower() for k in ("id", "Name", "EmailAddress")}
+            author = str(creator.get("RealName") or creator.get("Name") or creator.get("id") or "")
+            messages.append(Message(author=author, when=str(transaction.get("Created", "")),
+                                    text=text.strip(),
+                                    from_helpdesk=transaction.get("Type") != "Create" and me not in names))
+        return messages
+
     def attach_file(self, ticket_id: str, attachment: Attachment) -> None:
         self.http.json("POST", f"/ticket/{int(ticket_id)}/comment",
                        json={"Content": f"Attached {attachment.filename}",
@@ -159,6 +199,24 @@ class RtBackend:
             queue=str(queue.get("Name", queue.get("id", ""))) if isinstance(queue, dict) else "",
             updated=str(raw.get("LastUpdated", "")),
         )
+
+
+def _attachment_text(content: Any) -> str:
+    """An attachment's Content: RT 5.0.3 gives text, later versions base64."""
+    text = str(content or "")
+    if text and re.fullmatch(r"[A-Za-z0-9+/=\s]+", text) and len(text.replace("\n", "")) % 4 == 0 \
+            and " " not in text.strip():
+        try:
+            return base64.b64decode(text, validate=False).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            pass
+    return text
+
+
+def _html_as_text(markup: str) -> str:
+    text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</li>", "\n", markup)
+    text = re.sub(r"<[^>]+>", "", text)
+    return html.unescape(re.sub(r"\n{3,}", "\n\n", text))
 
 
 def _items(found: Any) -> list[dict[str, Any]]:

@@ -8,8 +8,14 @@ Each ticket is polled with its own back-off: `min_interval` after a change, doub
 to `max_interval` while nothing changes; a 429's Retry-After is respected. Where the
 back-end supports it (RT), a poll is a conditional request (If-None-Match) answered
 304 when nothing changed. Tickets in a final status (resolved, closed, rejected) are no
-longer polled. Plain callbacks and an optional `queue.Queue`: the UI layer turns them
-into notifications.
+longer polled. Plain callbacks and an optional `queue.Queue`.
+
+Each read also keeps the ITSM's own last-update time and, for back-ends that show the
+conversation (`conversation(ticket_id)`, RT), how many replies the helpdesk wrote. The
+outbox notes whether the ITSM answered (`Outbox.contact()`); when it cannot be reached
+or refuses the credential, polling stops for this round and `contact_error` says why.
+What the user is told is decided elsewhere (`TicketService.notices`), from what is stored:
+a change fetched first by the `tickets` command is still notified by the app.
 """
 from __future__ import annotations
 
@@ -20,7 +26,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from desktop.itsm.errors import ItsmError, RateLimited
+from desktop.itsm.errors import AuthError, ItsmError, RateLimited, Unavailable
 from desktop.itsm.model import RemoteTicket
 from desktop.itsm.outbox import Outbox
 from desktop.itsm.protocol import Backend
@@ -48,12 +54,15 @@ class StatusWatcher:
         self.events = events
         self.clock = clock
         self._callbacks: list[Callable[[StatusChange], None]] = []
+        self.contact_error: ItsmError | None = None
 
     def subscribe(self, callback: Callable[[StatusChange], None]) -> None:
         self._callbacks.append(callback)
 
     def poll_due(self) -> list[StatusChange]:
         changes = []
+        self.contact_error = None
+        answered = False
         for entry in self.outbox.to_poll(self.clock()):
             interval = entry.poll_interval or self.min_interval
             try:
@@ -62,15 +71,20 @@ class StatusWatcher:
                 wait = min(self.max_interval, interval * 2)
                 if isinstance(exc, RateLimited) and exc.retry_after:
                     wait = max(wait, exc.retry_after)
-                self.outbox.record_status(entry.key, entry.remote_status, self.clock() + wait, wait)
+                self.outbox.postpone_poll(entry.key, self.clock() + wait, wait)
                 log.info("status of %s not read (%s); next try in %.0f s",
                          entry.remote_id, type(exc).__name__, wait)
+                if isinstance(exc, (Unavailable, AuthError)):
+                    self.contact_error = exc          # the others would fail the same way
+                    break
                 continue
+            answered = True
             if remote is None:                # 304 Not Modified: nothing changed
                 interval = min(self.max_interval, interval * 2)
                 self.outbox.record_status(entry.key, entry.remote_status,
                                           self.clock() + interval, interval)
                 continue
+            self._read_replies(entry)
             if remote.status != entry.remote_status:
                 interval = self.min_interval
                 change = StatusChange(entry.key, entry.remote_id or "", entry.ticket.subject,
@@ -79,10 +93,28 @@ class StatusWatcher:
             else:
                 interval = min(self.max_interval, interval * 2)
             self.outbox.record_status(entry.key, remote.status, self.clock() + interval, interval,
-                                      remote.version or None)
+                                      remote.version or None, remote.updated)
+        if self.contact_error is not None:
+            self.outbox.record_contact(self.contact_error.user_message, self.clock())
+        elif answered:
+            self.outbox.record_contact("", self.clock())
         for change in changes:
             self._emit(change)
         return changes
+
+    def _read_replies(self, entry) -> None:
+        """The ticket changed: count the helpdesk's replies (back-ends that show them)."""
+        conversation = getattr(self.backend, "conversation", None)
+        if conversation is None:
+            return
+        try:
+            messages = conversation(entry.remote_id or "")
+        except ItsmError as exc:
+            log.info("conversation of %s not read (%s)", entry.remote_id, type(exc).__name__)
+            return
+        replies = [m for m in messages if m.from_helpdesk]
+        if len(replies) != entry.helpdesk_replies:
+            self.outbox.record_replies(entry.key, len(replies), replies[-1].text if replies else "")
 
     def _read(self, entry) -> RemoteTicket | None:
         """The ticket now, or None when the ITSM says it has not changed since we last

@@ -55,6 +55,7 @@ class HelpdeskApp(QObject):
     announcementsChanged = Signal(list)
     onlineChanged = Signal(bool)
     ticketStatusChanged = Signal(str, str)      # subject, new status
+    ticketReplied = Signal(str, str)            # subject, the helpdesk's reply
     trayShown = Signal()
     knowledgeBaseUpdated = Signal(str)          # the new snapshot version, once it answers
     itsmProblem = Signal(str)                   # why tickets cannot be sent or followed ("" when fine)
@@ -169,7 +170,10 @@ class HelpdeskApp(QObject):
             self.online = online
             self.onlineChanged.emit(online)
         for change in changes:
-            self.ticketStatusChanged.emit(change.subject, change.new)
+            if getattr(change, "kind", "status") == "reply":
+                self.ticketReplied.emit(change.subject, change.text)
+            else:
+                self.ticketStatusChanged.emit(change.subject, change.new)
         self._set_tickets(tickets)
         if banners != self.announcements:
             self.announcements = banners

@@ -5,14 +5,15 @@
                        ["Asked: printer broken"], fields, {"printer": "PRN-3A"})
     outcome = desk.send(draft.without("ip"))   # SendOutcome("sent", "1234") or ("queued", ...)
     rows = desk.tickets(); desk.unread_count(); desk.mark_read()
+    desk.conversation(rows[0].key)     # [Message(author, when, text, from_helpdesk), ...]
     desk.reply(rows[0].key, "Still broken after the restart")
 
-Only `AssistantError` leaves this module; its `user_message` is what the UI shows.
+Only `AssistantError` leaves this module; its `user_message` is what the UI shows: plain
+words for an employee (never a URL, a status code or a command to type).
 """
 from __future__ import annotations
 
 import mimetypes
-import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Sequence
@@ -21,7 +22,9 @@ from desktop import paths
 from desktop.itsm import Attachment, Context, ItsmError, Ticket
 from desktop.itsm.context import LABELS
 from desktop.itsm.credentials import CredentialStore
-from desktop.itsm.model import Origin
+from desktop.itsm.errors import NotSignedIn
+from desktop.itsm.times import as_of_text, last_update
+from desktop.itsm.model import Message, Origin
 from desktop.itsm.outbox import Outbox
 from desktop.itsm.service import TicketService
 from desktop.policy import Policy
@@ -30,11 +33,17 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 class AssistantError(RuntimeError):
-    """Something the user should read; `user_message` says what happened and what to do."""
+    """Something the user should read; `user_message` says what happened and what to do.
+    `needs_sign_in` is True when signing in to the helpdesk (Settings) is the way out."""
 
-    def __init__(self, user_message: str):
+    def __init__(self, user_message: str, needs_sign_in: bool = False):
         super().__init__(user_message)
         self.user_message = user_message
+        self.needs_sign_in = needs_sign_in
+
+    @classmethod
+    def from_itsm(cls, exc: ItsmError) -> AssistantError:
+        return cls(exc.employee_message, needs_sign_in=isinstance(exc, NotSignedIn))
 
 
 @dataclass(frozen=True)
@@ -93,15 +102,14 @@ class TicketRow:
     ticket_id: str              # the ITSM's number, "" while queued
     subject: str
     status: str                 # the ITSM's status, or queued / failed
-    updated: str
+    updated: str                # the ITSM's last update (local "YYYY-MM-DD HH:MM")
     unread: bool = False
+    as_of: str = ""             # "HH:MM" of the stored list when the helpdesk is unreachable
 
 
-def _when(value) -> str:
-    """A timestamp (seconds or ISO text from the ITSM) as local "YYYY-MM-DD HH:MM"."""
-    if isinstance(value, (int, float)):
-        return time.strftime("%Y-%m-%d %H:%M", time.localtime(value))
-    return str(value).replace("T", " ")[:16]
+def _seen_token(entry) -> str:
+    """What the user has seen of a ticket: its status, and the helpdesk replies if any."""
+    return entry.status if not entry.helpdesk_replies else f"{entry.status}+{entry.helpdesk_replies}"
 
 
 class TicketDesk:
@@ -130,7 +138,18 @@ class TicketDesk:
         try:
             return self.service.login(username, secret).warning
         except ItsmError as exc:
-            raise AssistantError(exc.user_message) from None
+            raise AssistantError.from_itsm(exc) from None
+
+    def signed_in_as(self) -> str:
+        """The user name whose password or token is stored (keyring or this session), or ""."""
+        username = self.username()
+        if not username or not self.configured:
+            return ""
+        try:
+            stored = self.service.store.load(self.service.config.url, username)
+        except ItsmError:
+            return ""
+        return username if stored is not None else ""
 
     def draft(self, subject: str, description: str, team: str | None, origin,
               transcript: Sequence[str], fields: Sequence = (), values: dict[str, Any] | None = None) -> Draft:
@@ -155,8 +174,8 @@ class TicketDesk:
         try:
             entry = self.service.submit(ticket)
         except ItsmError as exc:
-            raise AssistantError(exc.user_message) from None
-        self._see(entry.key, entry.remote_status if entry.state == "sent" else entry.state)
+            raise AssistantError.from_itsm(exc) from None
+        self._see(entry.key, _seen_token(entry))
         if entry.state == "sent":
             return SendOutcome("sent", entry.remote_id or "", entry.key)
         if entry.state == "queued":
@@ -164,26 +183,31 @@ class TicketDesk:
         return SendOutcome("failed", "", entry.key, entry.last_error)
 
     def refresh(self) -> list:
-        """Send what is queued and poll statuses; returns the status changes (for notices)."""
+        """Send what is queued and poll statuses; returns what to tell the user once (new
+        statuses, new replies from the helpdesk: `Notice`s with .subject, .kind, .new,
+        .text), also when the `tickets` command fetched them first."""
         if not self.configured:
             return []
         try:
-            self.service.send_queued()
-            return self.service.refresh_status()
+            self.service.backend()                      # NotSignedIn before anything else
+            self.service.refresh()
         except ItsmError as exc:
-            raise AssistantError(exc.user_message) from None
+            raise AssistantError.from_itsm(exc) from None
+        notices = self.service.notices()
+        self.service.mark_notified(notices)
+        return notices
 
     def tickets(self) -> list[TicketRow]:
         seen = dict(self.settings.seen_statuses)
+        freshness = self.service.freshness()
+        as_of = "" if freshness.reachable else (as_of_text(freshness.as_of) or "—")
         rows, changed = [], False
         for e in sorted(self.service.tickets(), key=lambda e: e.created_at, reverse=True):
-            status = (e.remote_status or "new") if e.state == "sent" else e.state
+            token = _seen_token(e)
             if e.key not in seen:
-                seen[e.key], changed = status, True
-            updated = _when(getattr(e, "remote_updated", "") or getattr(e, "status_checked_at", 0)
-                            or e.created_at)
-            rows.append(TicketRow(e.key, e.remote_id or "", e.ticket.subject, status, updated,
-                                  unread=seen[e.key] != status))
+                seen[e.key], changed = token, True
+            rows.append(TicketRow(e.key, e.remote_id or "", e.ticket.subject, e.status, last_update(e),
+                                  unread=seen[e.key] != token, as_of=as_of))
         if changed:
             self.settings.update(seen_statuses=seen)
         return rows
@@ -192,7 +216,14 @@ class TicketDesk:
         return sum(row.unread for row in self.tickets())
 
     def mark_read(self) -> None:
-        self.settings.update(seen_statuses={row.key: row.status for row in self.tickets()})
+        self.settings.update(seen_statuses={e.key: _seen_token(e) for e in self.service.tickets()})
+
+    def conversation(self, key: str) -> list[Message]:
+        """The selected ticket's messages with the helpdesk, oldest first."""
+        try:
+            return self.service.conversation(key)
+        except ItsmError as exc:
+            raise AssistantError.from_itsm(exc) from None
 
     def _see(self, key: str, status: str) -> None:
         self.settings.update(seen_statuses={**self.settings.seen_statuses, key: status or "new"})
@@ -207,4 +238,4 @@ class TicketDesk:
         try:
             self.service.backend().add_reply(entry.remote_id, text)
         except ItsmError as exc:
-            raise AssistantError(exc.user_message) from None
+            raise AssistantError.from_itsm(exc) from None

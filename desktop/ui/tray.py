@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from desktop.ui.helpdesk_words import status_text
 from desktop.ui.resources import badged_icon
 
 
@@ -19,6 +20,7 @@ class TrayIcon(QSystemTrayIcon):
         app.unreadChanged.connect(self.set_unread)
         app.onlineChanged.connect(lambda _: self.set_unread(app.unread))
         app.ticketStatusChanged.connect(self.notify)
+        app.ticketReplied.connect(self.notify_reply)
         app.announcementsChanged.connect(self.announce)
         self.announced: set = {banner["id"] for banner in app.announcements}
         self.rebuild()
@@ -64,4 +66,13 @@ class TrayIcon(QSystemTrayIcon):
                 self.showMessage(banner["title"], banner.get("body", ""), self.app.icon, 10000)
 
     def notify(self, subject: str, status: str) -> None:
-        self.showMessage(self.tr("Ticket updated"), f"{subject}: {status}", self.app.icon, 8000)
+        self.showMessage(self.tr("Ticket updated"), f"{subject}: {status_text(status)}",
+                         self.app.icon, 8000)
+
+    def notify_reply(self, subject: str, reply: str) -> None:
+        """The helpdesk answered: say so, with the start of the answer (plain text)."""
+        first = " ".join(reply.split())
+        if len(first) > 120:
+            first = first[:119].rstrip() + "…"
+        self.showMessage(self.tr("New reply from the helpdesk"),
+                         f"{subject}: {first}" if first else subject, self.app.icon, 10000)

@@ -12,15 +12,15 @@ from desktop.itsm.model import Origin, normalise_status
 def test_public_names_are_pinned():
     assert sorted(itsm.__all__) == sorted([
         "AuthError", "BadResponse", "ConfigError", "CredentialStoreError", "Forbidden",
-        "ItsmError", "NotFound", "RateLimited", "Rejected", "TimedOut", "Unavailable",
+        "ItsmError", "NotFound", "NotSignedIn", "RateLimited", "Rejected", "TimedOut", "Unavailable",
         "Attachment", "Context", "RemoteTicket", "Ticket", "TicketRef",
         "BACKENDS", "Backend", "BackendConfig", "Credential", "make_backend"])
 
 
 def test_every_error_is_an_itsm_error_and_drawn_in_the_docstring():
     errors = [getattr(itsm, n) for n in itsm.__all__ if n.endswith("Error") or n in (
-        "Forbidden", "NotFound", "RateLimited", "Unavailable", "BadResponse", "Rejected",
-        "TimedOut")]
+        "Forbidden", "NotFound", "NotSignedIn", "RateLimited", "Unavailable", "BadResponse",
+        "Rejected", "TimedOut")]
     for error in errors:
         assert issubclass(error, itsm.ItsmError)
         assert error.__name__ in itsm.__doc__

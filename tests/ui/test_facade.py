@@ -115,7 +115,7 @@ def test_ticket_while_itsm_down_is_queued(make_assistant):
 
 def test_no_itsm_configured_says_so(make_assistant):
     assistant = make_assistant(itsm=False)
-    with pytest.raises(AssistantError, match="no ITSM is configured"):
+    with pytest.raises(AssistantError, match="not set up on this computer"):
         assistant.send(assistant.draft_ticket(description="help"))
 
 

@@ -66,7 +66,7 @@ def test_settings_login_failure_is_shown_and_nothing_stored(qtbot, start_app, me
     window.password.setText("wrong")
     with qtbot.waitSignal(window.loggedIn, timeout=20_000) as result:
         qtbot.mouseClick(window.login_button, Qt.LeftButton)
-    assert result.args == [False] and window.login_status.text().startswith("Login failed")
+    assert result.args == [False] and window.login_status.text().startswith("Sign-in failed")
     assert memory_keyring.secrets == {}
 
 
@@ -240,9 +240,13 @@ def test_no_sync_server_no_sync_thread(qtbot, start_app):
 
 
 def test_why_tickets_are_not_sent_is_shown_in_my_tickets(qtbot, start_app):
+    from desktop.itsm import Credential
+
     app = start_app(itsm_down=True)
+    service = app.assistant.desk.service
+    service.store.save(service.config.url, Credential("jdoe", "s3cret"))      # signed in, ITSM down
     _send_ticket(app)
-    app.assistant.desk.service.outbox.conn.execute("UPDATE itsm_outbox SET next_poll_at = 0, next_attempt_at = 0")
+    service.outbox.conn.execute("UPDATE itsm_outbox SET next_poll_at = 0, next_attempt_at = 0")
     window = app.show_tickets()
     with qtbot.waitSignal(app.polled, timeout=20_000):
         app.poll()
