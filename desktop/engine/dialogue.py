@@ -24,16 +24,19 @@ MISSES_BEFORE_TICKET = 2
 TRANSCRIPT_LABELS = {
     "en": {"asked": "Asked: {}", "shown": "Shown: {} ({})", "suggested": "Suggested: {}",
            "not_understood": "Not understood", "picked": "Picked: {}", "helpful": "Helpful: yes",
-           "not_helpful": "Helpful: no", "step": "Step: {}"},
+           "not_helpful": "Helpful: no", "step": "Step: {}", "check": "Check {}: {}", "tried": "Tried: {}",
+           "ok": "ok", "failed": "failed", "unknown": "unknown"},
     "fr": {"asked": "Question : {}", "shown": "Réponse affichée : {} ({})", "suggested": "Suggestions : {}",
            "not_understood": "Question non comprise", "picked": "Choisi : {}", "helpful": "Utile : oui",
-           "not_helpful": "Utile : non", "step": "Étape : {}"},
+           "not_helpful": "Utile : non", "step": "Étape : {}", "check": "Vérification {} : {}",
+           "tried": "Essayé : {}", "ok": "réussie", "failed": "échouée", "unknown": "sans résultat"},
 }
 
 
 def transcript_line(label: str, lang: str | None, *values: str) -> str:
     """One transcript line (`label` of TRANSCRIPT_LABELS) in `lang`, English if unknown."""
-    return TRANSCRIPT_LABELS.get(lang or "en", TRANSCRIPT_LABELS["en"])[label].format(*values)
+    labels = TRANSCRIPT_LABELS.get(lang or "en", TRANSCRIPT_LABELS["en"])
+    return labels.get(label, label).format(*values)
 
 
 def asked_question(line: str) -> str | None:

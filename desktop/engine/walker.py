@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any, Callable, Mapping
 
 from desktop.engine.checks import CheckResult, run_check
+from desktop.engine.dialogue import transcript_line
 from desktop.engine.variables import render
 
 
@@ -82,6 +83,7 @@ class TreeWalker:
         self.start_node: str = tree.tree["start"]
         self.values = values or {}
         self.checker = checker
+        self.lang: str = getattr(tree, "lang", "en") or "en"      # the summary's language
 
     def _node(self, node_id: str) -> dict[str, Any]:
         try:
@@ -204,10 +206,11 @@ class TreeWalker:
                 text = render(str(node.get("text", "")), self.values).strip()
                 lines.append(f"{text} → {render(next(chosen, '?'), self.values)}")
             elif "check" in node:
-                lines.append(f"Check {node['check']}: {state.checks.get(node_id, '?')}")
+                outcome = transcript_line(state.checks.get(node_id, "?"), self.lang)
+                lines.append(transcript_line("check", self.lang, node["check"], outcome))
             elif "answer" in node:
                 answer = render(str(node["answer"]), self.values).strip()
-                lines.append(f"Tried: {(answer.splitlines() or [''])[0]}")
+                lines.append(transcript_line("tried", self.lang, (answer.splitlines() or [""])[0]))
         return lines
 
 

@@ -13,13 +13,18 @@ same strings, same contexts, no compiled file needed.
 
     set_language("fr")            # "" follows the system language
     tray.setIcon(badged_icon(3))
+    context_label("Computer name")        # "Nom de l'ordinateur" in a French session
+
+Words of the layers without Qt that windows show (the ticket's device details of
+`desktop.itsm.context.LABELS`) are listed with QT_TRANSLATE_NOOP so that
+`make translations` extracts them; the ITSM still receives them in English.
 """
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QRectF, Qt, QTranslator
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale, QRectF, Qt, QTranslator
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -27,6 +32,20 @@ ICON_FILE = Path(__file__).resolve().parent / "icons" / "helpdesk.svg"
 SIZES = (16, 22, 24, 32, 48, 64, 128)
 LANGUAGES = {"en": "English", "fr": "Français"}
 _installed: list[QTranslator] = []
+CONTEXT_LABELS = (     # desktop.itsm.context.LABELS, as the ticket summary shows them (a test pins the list)
+    QT_TRANSLATE_NOOP("ContextLabels", "Computer name"),
+    QT_TRANSLATE_NOOP("ContextLabels", "Operating system"),
+    QT_TRANSLATE_NOOP("ContextLabels", "IP address"),
+    QT_TRANSLATE_NOOP("ContextLabels", "Free disk space"),
+    QT_TRANSLATE_NOOP("ContextLabels", "Time since restart"),
+    QT_TRANSLATE_NOOP("ContextLabels", "Helpdesk Assistant version"),
+    QT_TRANSLATE_NOOP("ContextLabels", "Knowledge base version"),
+)
+
+
+def context_label(label: str) -> str:
+    """A device detail's label (`desktop.itsm.context.LABELS`) in the app's language."""
+    return QCoreApplication.translate("ContextLabels", label) if label else label
 
 
 class TsTranslator(QTranslator):

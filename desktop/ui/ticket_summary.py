@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QSizePolicy, QTextBrowser, QVBoxLayout, QWidget)
 
+from desktop.ui.resources import context_label
 from desktop.ui.workers import focus_later
 
 
@@ -114,7 +115,7 @@ class SummaryPage(QWidget):
         self.tried_label.setVisible(bool(self.tried))
         self.checks = {}
         for key, label, value in draft.context_labels():
-            self.checks[key] = RemovableItem(self, f"{label}: {value}")
+            self.checks[key] = RemovableItem(self, f"{context_label(label)}: {value}")
             self.context_box.addWidget(self.checks[key])
         self.chat.stack.setCurrentWidget(self)
         focus_later(self.send_button)

@@ -182,6 +182,25 @@ def test_check_results_are_said_in_french():
     assert set(MESSAGES["fr"]) == set(MESSAGES["en"])
 
 
+def test_device_details_shown_before_sending_all_have_a_french_label():
+    from desktop.itsm.context import LABELS
+    from desktop.ui.resources import CONTEXT_LABELS
+
+    assert set(CONTEXT_LABELS) == set(LABELS.values())
+
+
+def test_steps_of_a_french_tree_are_summarised_in_french(kb):
+    from desktop.engine.checks import CheckResult
+    from desktop.engine.walker import TreeWalker
+
+    walker = TreeWalker(kb.tree("wifi-troubleshoot-fr"), checker=lambda name: CheckResult("failed", "no network"))
+    state, _ = walker.run_check(walker.start())
+    state = walker.choose(state, 0)
+    lines = walker.summary(state)
+    assert lines[0] == "Vérification network.connected : échouée", lines
+    assert lines[1].startswith("Votre ordinateur n'est connecté à aucun réseau") and " → " in lines[1]
+
+
 # -- every window, in French ----------------------------------------------------------------------
 
 def test_chat_answers_a_short_question_in_french(qtbot, french_app):
@@ -254,6 +273,9 @@ def test_guided_steps_check_ticket_form_and_summary_are_french(qtbot, french_app
     assert tried[0] == "Question : mon imprimante n'imprime pas", tried
     assert not any(line.startswith(("Asked:", "Shown:", "Step:")) for line in tried), tried
     assert any(line.startswith("Étape : ") for line in tried), tried
+    assert not any(re.search(r"\b(Tried|Check)\b", line) for line in tried), tried
+    details = [item.text() for item in summary.checks.values()]
+    assert "Nom de l'ordinateur: PC-42" in details and "Adresse IP: 10.0.0.5" in details, details
     assert "Ce que vous avez déjà essayé" in "\n".join(texts)
 
     with qtbot.waitSignal(chat.done_page.outcomeShown, timeout=10_000):

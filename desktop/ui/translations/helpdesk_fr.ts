@@ -323,29 +323,67 @@
     </message>
 </context>
 <context>
+    <name>ContextLabels</name>
+    <message>
+        <location filename="../resources.py" line="36"/>
+        <source>Computer name</source>
+        <translation>Nom de l&apos;ordinateur</translation>
+    </message>
+    <message>
+        <location filename="../resources.py" line="37"/>
+        <source>Operating system</source>
+        <translation>Système d&apos;exploitation</translation>
+    </message>
+    <message>
+        <location filename="../resources.py" line="38"/>
+        <source>IP address</source>
+        <translation>Adresse IP</translation>
+    </message>
+    <message>
+        <location filename="../resources.py" line="39"/>
+        <source>Free disk space</source>
+        <translation>Espace disque libre</translation>
+    </message>
+    <message>
+        <location filename="../resources.py" line="40"/>
+        <source>Time since restart</source>
+        <translation>Temps depuis le redémarrage</translation>
+    </message>
+    <message>
+        <location filename="../resources.py" line="41"/>
+        <source>Helpdesk Assistant version</source>
+        <translation>Version de l&apos;Assistant support</translation>
+    </message>
+    <message>
+        <location filename="../resources.py" line="42"/>
+        <source>Knowledge base version</source>
+        <translation>Version de la base de connaissances</translation>
+    </message>
+</context>
+<context>
     <name>DonePage</name>
     <message>
-        <location filename="../ticket_summary.py" line="160"/>
+        <location filename="../ticket_summary.py" line="161"/>
         <source>Ask &amp;another question</source>
         <translation>Poser une &amp;autre question</translation>
     </message>
     <message>
-        <location filename="../ticket_summary.py" line="169"/>
+        <location filename="../ticket_summary.py" line="170"/>
         <source>Ticket %s created. The helpdesk will get back to you; follow it in My tickets.</source>
         <translation>Ticket %s créé. Le support vous répondra ; suivez-le dans Mes tickets.</translation>
     </message>
     <message>
-        <location filename="../ticket_summary.py" line="172"/>
+        <location filename="../ticket_summary.py" line="173"/>
         <source>Ticket saved — queued, will be sent as soon as the helpdesk can be reached.</source>
         <translation>Ticket enregistré — en attente, il sera envoyé dès que le support sera joignable.</translation>
     </message>
     <message>
-        <location filename="../ticket_summary.py" line="174"/>
+        <location filename="../ticket_summary.py" line="175"/>
         <source>The helpdesk refused the ticket: %s</source>
         <translation>Le support a refusé le ticket : %s</translation>
     </message>
     <message>
-        <location filename="../ticket_summary.py" line="178"/>
+        <location filename="../ticket_summary.py" line="179"/>
         <source>The ticket could not be filed: %s</source>
         <translation>Le ticket n&apos;a pas pu être créé : %s</translation>
     </message>
@@ -700,32 +738,32 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../ticket_summary.py" line="90"/>
+        <location filename="../ticket_summary.py" line="91"/>
         <source>&amp;Send to the helpdesk</source>
         <translation>&amp;Envoyer au support</translation>
     </message>
     <message>
-        <location filename="../ticket_summary.py" line="91"/>
+        <location filename="../ticket_summary.py" line="92"/>
         <source>← &amp;Edit</source>
         <translation>← &amp;Modifier</translation>
     </message>
     <message>
-        <location filename="../ticket_summary.py" line="92"/>
+        <location filename="../ticket_summary.py" line="93"/>
         <source>What you already tried, sent with the ticket (untick what is not about this problem):</source>
         <translation>Ce que vous avez déjà essayé, envoyé avec le ticket (décochez ce qui ne concerne pas ce problème) :</translation>
     </message>
     <message>
-        <location filename="../ticket_summary.py" line="94"/>
+        <location filename="../ticket_summary.py" line="95"/>
         <source>Details about this computer sent with the ticket (untick what you do not want to share):</source>
         <translation>Informations sur cet ordinateur envoyées avec le ticket (décochez ce que vous ne voulez pas partager) :</translation>
     </message>
     <message>
-        <location filename="../ticket_summary.py" line="96"/>
+        <location filename="../ticket_summary.py" line="97"/>
         <source>Ticket summary</source>
         <translation>Résumé du ticket</translation>
     </message>
     <message>
-        <location filename="../ticket_summary.py" line="107"/>
+        <location filename="../ticket_summary.py" line="108"/>
         <source>**Attached:** %s</source>
         <translation>**Pièces jointes :** %s</translation>
     </message>
@@ -813,47 +851,47 @@
         <translation>Aucun ticket pour l&apos;instant. Posez votre question depuis la barre des tâches ; si la réponse ne suffit pas, vous pourrez ouvrir un ticket.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="145"/>
+        <location filename="../tickets_view.py" line="146"/>
         <source>Tickets as of %s (helpdesk unreachable)</source>
         <translation>État des tickets à %s (support injoignable)</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="161"/>
+        <location filename="../tickets_view.py" line="162"/>
         <source>Sign in to the helpdesk (Settings → Helpdesk account) to send your tickets and follow the helpdesk&apos;s answers.</source>
         <translation>Connectez-vous au support (Paramètres → Compte du support) pour envoyer vos tickets et suivre les réponses du support.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="168"/>
+        <location filename="../tickets_view.py" line="169"/>
         <source>Queued tickets will be sent as soon as it answers.</source>
         <translation>Les tickets en attente seront envoyés dès qu&apos;il répondra.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="180"/>
+        <location filename="../tickets_view.py" line="181"/>
         <source>This ticket has not reached the helpdesk yet.</source>
         <translation>Ce ticket n&apos;est pas encore parvenu au support.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="197"/>
+        <location filename="../tickets_view.py" line="198"/>
         <source>Helpdesk — %s</source>
         <translation>Support — %s</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="197"/>
+        <location filename="../tickets_view.py" line="198"/>
         <source>Helpdesk</source>
         <translation>Support</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="198"/>
+        <location filename="../tickets_view.py" line="199"/>
         <source>You</source>
         <translation>Vous</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="200"/>
+        <location filename="../tickets_view.py" line="201"/>
         <source>No messages yet.</source>
         <translation>Aucun message pour l&apos;instant.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="216"/>
+        <location filename="../tickets_view.py" line="217"/>
         <source>Reply sent.</source>
         <translation>Réponse envoyée.</translation>
     </message>
