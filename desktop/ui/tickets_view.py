@@ -119,6 +119,7 @@ class TicketsWindow(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
         self.app.mark_read()
+        self.load_conversation()
 
     def show_rows(self, rows: list) -> None:
         selected = self.selected_key()
