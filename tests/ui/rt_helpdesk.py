@@ -54,11 +54,13 @@ def start_rt_app(qtbot, kb, home, board_client, rt_url):
 
 
 def close_app(app) -> None:
+    """Quit the app's windows and timers (as Quit does, without ending the test's Qt)."""
     app.workers.wait(10_000)
     for window in [*app.windows.values(), app.fallback]:
         if window is not None:
             window.close()
             window.deleteLater()
+    app.windows, app.fallback = {}, None
     if app.tray is not None:
         app.tray.hide()
     app.timer.stop()
