@@ -21,6 +21,7 @@ PASSAGE_CHARS = 1500  # an article is represented by its title and first paragra
 RECENT_QUESTIONS = 256  # questions remembered, so asking again costs nothing
 TRIM_EVERY = 16         # questions embedded between two releases of the model's idle pages
 MADV_DONTNEED = 4
+MAX_WORDS_REMEMBERED = 20_000
 
 
 class Embedder:
@@ -34,6 +35,8 @@ class Embedder:
         self._lock = threading.Lock()
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()   # answers-as-you-type repeat texts
         self._model_file = ""
+        self._words: dict[str, bool] = {}      # is_word answers
+        self._base_tokens: int | None = None   # tokens of the query prefix and markers
         self._since_trim = 0
 
     def _load(self):
@@ -78,6 +81,20 @@ class Embedder:
         if len(texts) == 1 and not passages:
             return self._question(texts[0])
         return self._embed(texts, passages)
+
+    def is_word(self, word: str) -> bool:
+        """Whether the model reads `word` as one whole word of its vocabulary ("tune",
+        "password"); typos ("expird", "pasword") fall apart into pieces."""
+        with self._lock:
+            known = self._words.get(word)
+            if known is None:
+                model = self._load()
+                if self._base_tokens is None:
+                    self._base_tokens = model.token_count("x", True) - 1
+                known = model.token_count(word, True) - self._base_tokens == 1
+                if len(self._words) < MAX_WORDS_REMEMBERED:
+                    self._words[word] = known
+            return known
 
     def forget(self) -> None:
         """Drop the remembered questions (benchmarks measure the real cost)."""

@@ -205,7 +205,8 @@ class KnowledgeBase:
         lexical = index.lexical.score(analysed.terms)
         n = len(index.group_ids)
         if index.semantic:
-            query = self._embedder.embed([analysed.meaning or question])[0]
+            is_word = getattr(self._embedder, "is_word", None) or (lambda word: False)
+            query = self._embedder.embed([analysed.reading(is_word) or question])[0]
             sims = index.vectors @ query
             semantic = np.maximum.reduceat(sims, index.starts)
             neighbours = matcher.neighbour_vote(sims, index.doc_groups, n, self.tuning)

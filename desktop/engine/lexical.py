@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 from rapidfuzz import process
@@ -100,9 +101,25 @@ class AnalysedQuery:
     corrections: dict[str, str]
     content_words: int         # words of the question that carry meaning
     unknown_words: int         # of those, how many the KB's vocabulary does not have as typed
-    meaning: str = ""          # the question as typed with typos fixed and abbreviations spelt
-                               # out, fed to the semantic tier (other synonyms stay as typed:
-                               # the model knows them, and a canonical word can shift the sense)
+    question: str = ""         # as typed
+    respellings: list[tuple[int, int, str, str]] = field(default_factory=list)
+    # (start, end, replacement, typed word or "" for an abbreviation), spans of `question`
+
+    def reading(self, is_word: Callable[[str], bool] = lambda word: False) -> str:
+        """The question for the semantic tier: as typed, with abbreviations spelt out and
+        typos fixed, except words `is_word` knows (a word the KB does not use, such as
+        "tune", is not a typo of "tuna"). Other synonyms stay as typed: the model knows
+        them, and a canonical word can shift the sense."""
+        text = self.question
+        for start, end, replacement, typed in reversed(self.respellings):
+            if not typed or not is_word(typed):
+                text = text[:start] + replacement + text[end:]
+        return text
+
+    @property
+    def meaning(self) -> str:
+        """`reading()` with every typo fixed."""
+        return self.reading()
 
 
 _TOKEN_RE = re.compile(r"[\w']+|[^\w\s]", re.UNICODE)
@@ -177,7 +194,7 @@ class QueryAnalyser:
         folded = [" ".join(re.findall(r"[a-z0-9]+", fold(t))) for t in raw]
         out: list[str] = []
         corrections: dict[str, str] = {}
-        spelt: list[tuple[int, int, str]] = []      # (start, end, replacement) in `question`
+        spelt: list[tuple[int, int, str, str]] = []    # see AnalysedQuery.respellings
         content = unknown = 0
         i = 0
         while i < len(raw):
@@ -187,7 +204,7 @@ class QueryAnalyser:
                     out.append(table[phrase])
                     corrections[" ".join(raw[i:i + size])] = table[phrase]
                     if is_abbreviation(phrase, table[phrase]):
-                        spelt.append((matches[i].start(), matches[i + size - 1].end(), table[phrase]))
+                        spelt.append((matches[i].start(), matches[i + size - 1].end(), table[phrase], ""))
                     content += 1
                     i += size
                     break
@@ -200,15 +217,12 @@ class QueryAnalyser:
                     fixed = self.correct(word, folded[i - 1] if i else "",
                                          folded[i + 1] if i + 1 < len(folded) else "") if correct else None
                     if fixed:
-                        spelt.append((matches[i].start(), matches[i].end(), fixed))
+                        spelt.append((matches[i].start(), matches[i].end(), fixed, word))
                         fixed = table.get(fixed, fixed)
                         corrections[token] = fixed
                         token = fixed
                 out.append(token)
                 i += 1
         text = " ".join(out)
-        meaning = question
-        for start, end, replacement in reversed(spelt):
-            meaning = meaning[:start] + replacement + meaning[end:]
-        return AnalysedQuery(text=text, terms=terms(text), corrections=corrections,
-                             content_words=content, unknown_words=unknown, meaning=meaning)
+        return AnalysedQuery(text=text, terms=terms(text), corrections=corrections, content_words=content,
+                             unknown_words=unknown, question=question, respellings=spelt)

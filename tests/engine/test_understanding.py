@@ -76,3 +76,14 @@ def test_typos_are_never_corrected_into_stop_words_and_prefer_known_phrases():
     assert analyser.correct("pase") == "page"                              # no context: most frequent
     assert analyser.correct("pase", before="de", after="") == "passe"      # "mot de passe"
     assert analyser.analyse("mot de pase", "fr").corrections == {"pase": "passe"}
+
+
+def test_a_real_word_the_kb_does_not_use_is_not_read_as_a_typo_by_the_semantic_tier():
+    from desktop.engine.embedder import shared_embedder
+
+    analysed = QueryAnalyser({"tuna": 3, "expire": 3}, {}).analyse("what is that tune, it expird", "en")
+    embedder = shared_embedder()
+    assert embedder.is_word("tune") and embedder.is_word("password")
+    assert not embedder.is_word("expird") and not embedder.is_word("pasword")
+    assert analysed.reading(embedder.is_word) == "what is that tune, it expire"
+    assert analysed.meaning == "what is that tuna, it expire"          # the lexical tier's view
