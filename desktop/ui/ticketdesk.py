@@ -14,6 +14,7 @@ words for an employee (never a URL, a status code or a command to type).
 from __future__ import annotations
 
 import mimetypes
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Sequence
@@ -107,6 +108,14 @@ class TicketRow:
     as_of: str = ""             # "HH:MM" of the stored list when the helpdesk is unreachable
 
 
+def refusal_reason(error: str) -> str:
+    """Why the ITSM refused a ticket, for an employee: its own words, without the HTTP
+    status or a URL ("the ITSM refused the request (422): Invalid queue" -> "Invalid queue")."""
+    detail = error.split("): ", 1)[1] if "): " in error else ""
+    detail = re.sub(r"https?://\S+", "", detail).strip(" :")
+    return detail or "please tell IT."
+
+
 def _seen_token(entry) -> str:
     """What the user has seen of a ticket: its status, and the helpdesk replies if any."""
     return entry.status if not entry.helpdesk_replies else f"{entry.status}+{entry.helpdesk_replies}"
@@ -180,7 +189,7 @@ class TicketDesk:
             return SendOutcome("sent", entry.remote_id or "", entry.key)
         if entry.state == "queued":
             return SendOutcome("queued", "", entry.key, entry.last_error)
-        return SendOutcome("failed", "", entry.key, entry.last_error)
+        return SendOutcome("failed", "", entry.key, refusal_reason(entry.last_error))
 
     def refresh(self) -> list:
         """Send what is queued and poll statuses; returns what to tell the user once (new

@@ -192,3 +192,15 @@ def test_the_new_badge_clears_once_my_tickets_is_open_also_when_it_was_open_alre
     app.workers.wait(5_000)
     assert app.unread == 0 and "ticket update" not in tray.toolTip()
     tray.hide()
+
+
+def test_a_refused_ticket_is_explained_without_status_codes(qtbot, start_app, itsm):
+    from desktop.itsm import Rejected
+
+    app = start_app()
+    itsm.fail_next = [Rejected("the ITSM refused the request (422): Invalid queue", status=422)]
+    outcome = _send(app, "Printer jams")
+    assert outcome.status == "failed" and outcome.message == "Invalid queue"
+    window = app.show_tickets()
+    qtbot.waitUntil(lambda: window.table.rowCount() == 1, timeout=10_000)
+    assert window.table.item(0, 2).text() == "refused"
