@@ -9,9 +9,10 @@ them so a value can never add formatting, links or HTML.
 
 Where values come from, in order (a later source wins): the knowledge base's own
 defaults (kb.yaml `variables`, e.g. the portal address), this machine and account, the
-policy's `[helpdesk]` section. The e-mail address is the directory's `mail` when the
-policy names one, else the login (or first.last) at the policy's mail domain, else at
-the machine's mail domain (/etc/mailname); HELPDESK_USER_EMAIL overrides all of them.
+policy's `[helpdesk]` section. The e-mail address is the login (or first.last, from the
+account's full name) at the policy's `[directory] mail_domain`, else the account's
+principal name on a domain-joined Windows PC, else the login at the machine's mail
+domain (/etc/mailname); HELPDESK_USER_EMAIL overrides all of them.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import os
 import platform
 import re
 import socket
+import sys
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -159,6 +161,24 @@ def email_address(login: str, full_name: str, mail_domain: str = "", mail_format
     return f"{local}@{domain}"
 
 
+def windows_principal_name() -> str:
+    """The signed-in account's user principal name on a domain-joined Windows PC
+    (`jdoe@contoso.com`: in Active Directory, usually the e-mail address), or ""."""
+    if sys.platform != "win32":
+        return ""
+    try:
+        import ctypes  # noqa: PLC0415
+
+        size = ctypes.c_ulong(256)
+        buffer = ctypes.create_unicode_buffer(size.value)
+        if ctypes.windll.secur32.GetUserNameExW(8, buffer, ctypes.byref(size)):   # NameUserPrincipal
+            name = buffer.value.strip()
+            return name if "@" in name and "." in name.split("@")[-1] else ""
+    except (OSError, AttributeError, ValueError):
+        pass
+    return ""
+
+
 def _account() -> tuple[str, str]:
     """(login, full name) of the account running the app."""
     try:
@@ -178,8 +198,10 @@ def _user_names(directory: Mapping[str, Any] | None = None) -> dict[str, str]:
     directory = directory or {}
     login, full = _account()
     parts = full.split()
-    email = os.environ.get("HELPDESK_USER_EMAIL", "") or email_address(
-        login, full, str(directory.get("mail_domain", "")), str(directory.get("mail_format", "") or "{login}"))
+    mail_domain = str(directory.get("mail_domain", ""))
+    email = (os.environ.get("HELPDESK_USER_EMAIL", "")
+             or (windows_principal_name() if not mail_domain else "")
+             or email_address(login, full, mail_domain, str(directory.get("mail_format", "") or "{login}")))
     return {
         "user.login": login,
         "user.full_name": full,
