@@ -32,12 +32,25 @@ def run(args: argparse.Namespace) -> int:
     kb = _open(args.snapshot)
     if kb is None:
         return 2
-    reply = kb.ask(args.text, lang=args.lang)
+    reply = kb.ask(args.text, lang=args.lang, prefer=session_language())
     if args.json:
         print(json.dumps(reply.to_dict(), ensure_ascii=False, indent=2))
         return 0
     print(render_reply(kb, reply))
     return 0
+
+
+def session_language() -> str:
+    """The language the employee uses the app in (as the window does): the setting, else
+    the system's. A question too short to tell ("wifi") is answered in it."""
+    from desktop.engine.language import system_language
+    from desktop.ui.settings import Settings
+
+    try:
+        setting = Settings.load(paths.data_home()).language
+    except Exception:  # noqa: BLE001 - unreadable settings: the system's language
+        setting = ""
+    return setting or system_language()
 
 
 def _variables(kb) -> dict[str, str]:
@@ -75,7 +88,7 @@ def interactive() -> int:
     if kb is None:
         return 2
     print(f"{kb.info.name} — ask an IT question (empty line or Ctrl-D to quit).")
-    values = _variables(kb)
+    values, prefer = _variables(kb), session_language()
     while True:
         try:
             text = input("> ").strip()
@@ -84,5 +97,5 @@ def interactive() -> int:
             return 0
         if not text:
             return 0
-        print(render_reply(kb, kb.ask(text), values))
+        print(render_reply(kb, kb.ask(text, prefer=prefer), values))
         print()

@@ -6,7 +6,9 @@ apart even without accents or grammar words. Too little evidence gives the defau
 """
 from __future__ import annotations
 
+import locale
 import math
+import os
 
 from desktop.engine.text import words
 
@@ -37,3 +39,17 @@ class LanguageGuesser:
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
         (best, best_score), (_, second_score) = ranked[0], ranked[1]
         return best if best_score - second_score >= MIN_EVIDENCE else default
+
+
+def system_language() -> str:
+    """"fr" when the session is French (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, as Qt reads
+    them; the system locale elsewhere), else "en"."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return "fr" if value.lower().startswith("fr") else "en"
+    try:
+        name = locale.getlocale()[0] or ""
+    except ValueError:
+        name = ""
+    return "fr" if name.lower().startswith(("fr", "french")) else "en"

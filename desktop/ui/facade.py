@@ -71,21 +71,6 @@ def _is_online() -> bool:
         return True
 
 
-def _system_language() -> str:
-    """"fr" for a French session (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), else "en"."""
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "")
-        if value and value not in ("C", "POSIX") and not value.startswith("C."):
-            return "fr" if value.lower().startswith("fr") else "en"
-    import locale  # noqa: PLC0415 - Windows and macOS keep it outside the environment
-
-    try:
-        name = locale.getlocale()[0] or ""
-    except ValueError:
-        name = ""
-    return "fr" if name.lower().startswith(("fr", "french")) else "en"
-
-
 def _kb_defaults(kb: KnowledgeBase, policy: Policy) -> dict[str, str]:
     """The knowledge base's own variable values that the policy does not override."""
     return {name: value for name, value in kb.info.variables.items()
@@ -139,7 +124,9 @@ class Assistant:
     def session_language(self) -> str:
         """The language the employee uses the app in: the setting, else the system's
         (the same environment Qt reads). Short questions are answered in it."""
-        return self.settings.language or _system_language()
+        from desktop.engine.language import system_language  # noqa: PLC0415
+
+        return self.settings.language or system_language()
 
     def online(self) -> bool:
         return bool(self.online_probe())

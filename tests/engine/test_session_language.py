@@ -60,3 +60,17 @@ def test_the_window_follows_a_french_system_when_no_language_is_set(assistant_en
     assistant = Assistant.from_environment(assistant_env)
     assert assistant.settings.language == ""
     assert assistant.ask("wifi").reply.lang == "fr"
+
+
+def test_ask_on_the_command_line_answers_wifi_in_the_sessions_language(assistant_env, monkeypatch):
+    import json
+
+    from tests.kb_snapshots.conftest import run_cli
+
+    def ask_wifi() -> str:
+        done = run_cli("ask", "wifi", "--json", "--snapshot", str(assistant_env), module="desktop")
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)["lang"]
+    assert ask_wifi() == "en"
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    assert ask_wifi() == "fr"
