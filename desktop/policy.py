@@ -48,6 +48,9 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any, tuple | None]]] 
     "directory": {                            # where the user's e-mail address comes from
         "mail_domain": (str, "", None),       # "contoso.com": the address is login@contoso.com...
         "mail_format": (str, "{login}", None),  # ...or "{first}.{last}" (from the account's full name)
+        "url": (str, "", None),               # "ldap://ldap.contoso.example": read anonymously
+        "base_dn": (str, "", None),           # "dc=contoso,dc=example"
+        "login_attribute": (str, "uid", None),  # the entry whose uid (sAMAccountName...) is the login
     },
     "privacy": {
         "stats": (bool, True, None),
@@ -79,7 +82,8 @@ class Policy:
     sync: Section
     helpdesk: Section
     privacy: Section
-    directory: Section = field(default_factory=lambda: Section({"mail_domain": "", "mail_format": "{login}"}))
+    directory: Section = field(default_factory=lambda: Section(
+        {key: default for key, (_, default, _) in SCHEMA["directory"].items()}))
     teams: dict[str, str] = field(default_factory=dict)
     source: Path | None = None
 
@@ -147,6 +151,11 @@ def parse_policy(raw: dict[str, Any], source: Path | None = None) -> Policy:
         sections[name] = Section(values)
     if sections["itsm"].kind and not sections["itsm"].url:
         raise PolicyError(f"{where}itsm.url: required when itsm.kind is set")
+    directory = sections["directory"]
+    if directory.url and not directory.url.startswith("ldap://"):
+        raise PolicyError(f"{where}directory.url: expected an ldap:// address, got {directory.url!r}")
+    if directory.url and not directory.base_dn:
+        raise PolicyError(f"{where}directory.base_dn: required when directory.url is set")
     mail_format = sections["directory"].mail_format
     try:
         mail_format.format(login="l", first="f", last="n")

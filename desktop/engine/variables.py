@@ -9,8 +9,9 @@ them so a value can never add formatting, links or HTML.
 
 Where values come from, in order (a later source wins): the knowledge base's own
 defaults (kb.yaml `variables`, e.g. the portal address), this machine and account, the
-policy's `[helpdesk]` section. The e-mail address is the login (or first.last, from the
-account's full name) at the policy's `[directory] mail_domain`, else the account's
+policy's `[helpdesk]` section. The e-mail address (and the name) is the directory entry's
+when the policy names a directory (`[directory] url`, read anonymously), else the login
+(or first.last, from the account's full name) at `[directory] mail_domain`, else the account's
 principal name on a domain-joined Windows PC, else the login at the machine's mail
 domain (/etc/mailname); HELPDESK_USER_EMAIL overrides all of them.
 """
@@ -194,14 +195,27 @@ def _account() -> tuple[str, str]:
     return login, os.environ.get("HELPDESK_USER_FULL_NAME", full)
 
 
+def _directory_entry(directory: Mapping[str, Any], login: str) -> dict[str, str]:
+    if not directory.get("url") or not login:
+        return {}
+    import desktop.engine.directory as ldap  # noqa: PLC0415 - only where IT names a directory
+
+    return ldap.lookup_user(str(directory["url"]), str(directory.get("base_dn", "")), login,
+                            str(directory.get("login_attribute", "") or "uid"))
+
+
 def _user_names(directory: Mapping[str, Any] | None = None) -> dict[str, str]:
     directory = directory or {}
     login, full = _account()
+    entry = _directory_entry(directory, login)
+    full = entry.get("displayName") or " ".join(filter(None, (entry.get("givenName"), entry.get("sn")))) or full
     parts = full.split()
     mail_domain = str(directory.get("mail_domain", ""))
-    email = (os.environ.get("HELPDESK_USER_EMAIL", "")
+    email = (os.environ.get("HELPDESK_USER_EMAIL", "") or entry.get("mail", "")
              or (windows_principal_name() if not mail_domain else "")
              or email_address(login, full, mail_domain, str(directory.get("mail_format", "") or "{login}")))
+    if entry.get("givenName") and entry.get("sn"):
+        parts = [entry["givenName"], entry["sn"]]
     return {
         "user.login": login,
         "user.full_name": full,

@@ -1,0 +1,127 @@
+"""Where IT names the company directory in the policy, answers show the employee's e-mail
+address and name from it (a real OpenLDAP slapd, started on loopback for these tests),
+the same in the window and on the command line; an unreachable directory falls back on
+the system's values."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from desktop.engine.directory import lookup_user
+from tests.engine.test_variables_filled import FILES, snapshot  # noqa: F401 - fixture
+from tests.kb_snapshots.conftest import run_cli
+from tests.services import require_service
+
+BASE = "dc=contoso,dc=example"
+LDIF = f"""\
+dn: {BASE}
+objectClass: dcObject
+objectClass: organization
+o: Contoso
+dc: contoso
+
+dn: ou=people,{BASE}
+objectClass: organizationalUnit
+ou: people
+
+dn: uid=jdoe,ou=people,{BASE}
+objectClass: inetOrgPerson
+uid: jdoe
+cn: Jeanne Doe
+sn: Doe
+givenName: Jeanne
+displayName: Jeanne Doe
+mail: jeanne.doe@corp.contoso.example
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def directory(tmp_path_factory):
+    """ldap://127.0.0.1:PORT serving one person, read anonymously."""
+    slapd = os.environ.get("HELPDESK_TEST_SLAPD") or shutil.which("slapd") or (
+        "/usr/sbin/slapd" if Path("/usr/sbin/slapd").exists() else "")
+    if not slapd:
+        require_service("HELPDESK_TEST_SLAPD", "OpenLDAP (slapd)")
+    folder = tmp_path_factory.mktemp("ldap")
+    (folder / "db").mkdir()
+    config = folder / "slapd.conf"
+    config.write_text("\n".join([
+        "include /etc/ldap/schema/core.schema", "include /etc/ldap/schema/cosine.schema",
+        "include /etc/ldap/schema/inetorgperson.schema", "modulepath /usr/lib/ldap", "moduleload back_mdb",
+        f"pidfile {folder}/slapd.pid", "database mdb", f'suffix "{BASE}"', f'rootdn "cn=admin,{BASE}"',
+        f"directory {folder}/db", ""]))
+    (folder / "people.ldif").write_text(LDIF)
+    slapadd = str(Path(slapd).with_name("slapadd"))
+    subprocess.run([slapadd, "-f", str(config), "-l", str(folder / "people.ldif")], check=True,
+                   capture_output=True)
+    port = _free_port()
+    server = subprocess.Popen([slapd, "-f", str(config), "-h", f"ldap://127.0.0.1:{port}/", "-d", "0"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"ldap://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not lookup_user(url, BASE, "jdoe"):
+        time.sleep(0.2)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_the_directory_gives_the_persons_mail_and_name(directory):
+    assert lookup_user(directory, BASE, "jdoe") == {
+        "mail": "jeanne.doe@corp.contoso.example", "givenName": "Jeanne", "sn": "Doe", "displayName": "Jeanne Doe"}
+    assert lookup_user(directory, BASE, "nobody") == {}
+    assert lookup_user(directory, BASE, "*") == {}                  # a login is a value, never a filter
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch, directory):
+    monkeypatch.setenv("HELPDESK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setenv("LOGNAME", "jdoe")                             # the account's login
+    monkeypatch.delenv("HELPDESK_USER_EMAIL", raising=False)
+    monkeypatch.delenv("HELPDESK_USER_FULL_NAME", raising=False)
+    policy = tmp_path / "policy.toml"
+    policy.write_text(f'[directory]\nurl = "{directory}"\nbase_dn = "{BASE}"\nmail_domain = "fallback.example"\n')
+    monkeypatch.setenv("HELPDESK_POLICY", str(policy))
+    return policy
+
+
+def test_window_and_command_line_show_the_directorys_address(env, snapshot):  # noqa: F811
+    from desktop.ui.facade import Assistant
+
+    assistant = Assistant.from_environment(snapshot)
+    assert assistant.values["user.email"] == "jeanne.doe@corp.contoso.example"
+    assert assistant.values["user.first_name"] == "Jeanne"
+    assert "jeanne.doe@corp.contoso.example" in assistant.article_markdown("helpdesk-contact")
+    cli = run_cli("ask", "how do I contact the helpdesk", "--snapshot", str(snapshot), module="desktop")
+    assert "Write from jeanne.doe@corp.contoso.example." in cli.stdout, cli.stderr
+
+
+def test_an_unreachable_directory_falls_back_on_the_mail_domain(env, snapshot):  # noqa: F811
+    from desktop.ui.facade import Assistant
+
+    env.write_text(f'[directory]\nurl = "ldap://127.0.0.1:1"\nbase_dn = "{BASE}"\nmail_domain = "fallback.example"\n')
+    assert Assistant.from_environment(snapshot).values["user.email"] == "jdoe@fallback.example"
+
+
+@pytest.mark.parametrize("section, message", [
+    ({"url": "https://ldap.contoso.example", "base_dn": BASE}, "directory.url: expected an ldap:// address"),
+    ({"url": "ldap://ldap.contoso.example"}, "directory.base_dn: required"),
+])
+def test_a_wrong_directory_in_the_policy_is_named(section, message):
+    from desktop.policy import PolicyError, parse_policy
+
+    with pytest.raises(PolicyError, match=message):
+        parse_policy({"directory": section})
