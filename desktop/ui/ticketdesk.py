@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from desktop import paths
+from desktop.engine.dialogue import asked_question
 from desktop.itsm import Attachment, Context, ItsmError, Ticket
 from desktop.itsm.context import LABELS
 from desktop.itsm.credentials import CredentialStore
@@ -73,8 +74,8 @@ class Draft:
     def to_ticket(self) -> Ticket:
         dialogue = []
         for line in self.transcript:
-            who, _, text = line.partition(": ")
-            dialogue.append(("user", text) if who == "Asked" else ("assistant", line))
+            question = asked_question(line)            # "Asked: …", "Question : …"
+            dialogue.append(("user", question) if question is not None else ("assistant", line))
         attachments = []
         for path in self.attachments:
             size = path.stat().st_size

@@ -104,6 +104,15 @@ def test_ticket_summary_then_sent_with_a_number(make_assistant, itsm, tmp_path):
     assert "printer broken" in sent.body()
 
 
+def test_a_french_ticket_sends_the_employees_question_as_theirs(make_assistant, itsm):
+    assistant = make_assistant()
+    assistant.ask("mon imprimante n'imprime pas", lang="fr")
+    outcome = assistant.send(assistant.draft_ticket(description="Rien ne sort"))
+    sent = itsm.tickets[outcome.ticket_id]["ticket"]
+    assert ("user", "mon imprimante n'imprime pas") in sent.dialogue
+    assert not any(who == "assistant" and "imprime pas" in text and "Question" in text for who, text in sent.dialogue)
+
+
 def test_ticket_while_itsm_down_is_queued(make_assistant):
     assistant = make_assistant(itsm_down=True)
     draft = assistant.draft_ticket(description="Screen flickers")
