@@ -6,7 +6,7 @@ says since when it is the stored one; when nobody is signed in, it says so with 
 that opens Settings."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QDateTime, QEvent, QLocale, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel,
                                QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
@@ -14,6 +14,15 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderVi
 from desktop.itsm.errors import SIGN_IN_WORDS
 from desktop.ui.helpdesk_words import status_text, translated
 from desktop.itsm.times import local_time
+
+
+def shown_time(text: str) -> str:
+    """A local "YYYY-MM-DD HH:MM" with the date as the UI language writes it ("02/12/2026
+    07:09" in French, "12/2/26 07:09" in American English); "HH:MM" and other text unchanged."""
+    moment = QDateTime.fromString(text, "yyyy-MM-dd HH:mm")
+    if not moment.isValid():
+        return text
+    return f"{QLocale().toString(moment.date(), QLocale.ShortFormat)} {moment.toString('HH:mm')}"
 
 
 class TicketsWindow(QWidget):
@@ -128,7 +137,7 @@ class TicketsWindow(QWidget):
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
             cells = [f"#{row.ticket_id}" if row.ticket_id else "—", row.subject,
-                     status_text(row.status), row.updated]
+                     status_text(row.status), shown_time(row.updated)]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 font = item.font()
@@ -143,7 +152,7 @@ class TicketsWindow(QWidget):
         self.table.blockSignals(False)
         self.empty.setVisible(not self.rows)
         as_of = next((row.as_of for row in self.rows if row.as_of), "")
-        self.freshness.setText(self.tr("Tickets as of %s (helpdesk unreachable)") % as_of if as_of else "")
+        self.freshness.setText(self.tr("Tickets as of %s (helpdesk unreachable)") % shown_time(as_of) if as_of else "")
         self.freshness.setVisible(bool(as_of))
         if self.isVisible():
             self.load_conversation()
@@ -197,7 +206,7 @@ class TicketsWindow(QWidget):
         for message in messages:
             who = (self.tr("Helpdesk — %s") % message.author if message.author else self.tr("Helpdesk")) \
                 if message.from_helpdesk else self.tr("You")
-            blocks.append(f"{who} · {local_time(message.when)}\n{message.text}")
+            blocks.append(f"{who} · {shown_time(local_time(message.when))}\n{message.text}")
         text = "\n\n".join(blocks) if blocks else self.tr("No messages yet.")
         if text != self.conversation.toPlainText():
             self.conversation.setPlainText(text)

@@ -125,7 +125,9 @@ def test_status_words_and_last_update_are_the_same_in_my_tickets_and_the_tickets
     qtbot.waitUntil(lambda: window.table.rowCount() == 1 and window.table.item(0, 2).text() == "in progress",
                     timeout=10_000)
     real_update = local_time(itsm.updated)                    # RT's LastUpdated, in local time
-    assert window.table.item(0, 3).text() == real_update
+    date, clock = real_update.split()
+    month, day = int(date[5:7]), int(date[8:10])
+    assert window.table.item(0, 3).text() == f"{month}/{day}/{date[2:4]} {clock}"     # en_US order, 24 h
 
     line = next(line for line in _tickets_command(app, itsm, capsys).splitlines() if "Noisy laptop" in line)
     assert "in progress" in line and real_update in line and " open " not in line
