@@ -29,7 +29,10 @@ POLL_MS = 60_000
 
 
 WINDOW_MODULES = ("desktop.ui.facade", "desktop.ui.chat", "desktop.ui.tickets_view",
-                  "desktop.ui.settings_view", "desktop.ui.booking_view", "desktop.ui.sync_runner")
+                  "desktop.ui.settings_view", "desktop.ui.booking_view", "desktop.ui.sync_runner",
+                  # what worker jobs import on first use (slots, sync): two worker threads that
+                  # import overlapping modules in different orders can be handed one half-made
+                  "desktop.sync.board", "desktop.sync.service")
 
 
 def import_windows() -> None:
