@@ -22,6 +22,7 @@ from typing import Any, Callable, Mapping
 from desktop.engine.checks import CheckResult, run_check
 from desktop.engine.dialogue import transcript_line
 from desktop.engine.variables import render
+from desktop.plaintext import plain_text
 
 
 class TreeError(ValueError):
@@ -203,13 +204,13 @@ class TreeWalker:
         for node_id in state.path:
             node = self._node(node_id)
             if "options" in node:
-                text = render(str(node.get("text", "")), self.values).strip()
-                lines.append(f"{text} → {render(next(chosen, '?'), self.values)}")
+                text = plain_text(render(str(node.get("text", "")), self.values).strip())
+                lines.append(f"{text} → {plain_text(render(next(chosen, '?'), self.values))}")
             elif "check" in node:
                 outcome = transcript_line(state.checks.get(node_id, "?"), self.lang)
                 lines.append(transcript_line("check", self.lang, node["check"], outcome))
             elif "answer" in node:
-                answer = render(str(node["answer"]), self.values).strip()
+                answer = plain_text(render(str(node["answer"]), self.values).strip())
                 lines.append(transcript_line("tried", self.lang, (answer.splitlines() or [""])[0]))
         return lines
 

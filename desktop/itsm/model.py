@@ -10,11 +10,11 @@
 from __future__ import annotations
 
 import base64
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from desktop.itsm.context import Context
+from desktop.plaintext import plain_text  # noqa: F401 - also this module's name for it
 
 FINAL_STATUSES = frozenset({"resolved", "closed", "rejected", "deleted"})
 
@@ -36,20 +36,6 @@ STATUS_WORDS = {
 def status_words(status: str) -> str:
     """What a person reads for a status: `status_words("open") == "in progress"`."""
     return STATUS_WORDS.get(status, status)
-
-
-def plain_text(markdown: str) -> str:
-    """Markdown as an agent reads it in a plain-text ticket: no `**`, `__`, backticks or
-    `#` headings; `[text](url)` becomes `text (url)`; list items and line breaks stay."""
-    text = re.sub(r"!?\[([^\]]*)\]\(([^)\s]+)\)", lambda m: f"{m[1]} ({m[2]})" if m[1] else m[2],
-                  markdown)
-    text = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
-    text = re.sub(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])", r"\1", text)
-    text = re.sub(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])", r"\1", text)
-    text = re.sub(r"`+([^`\n]+)`+", r"\1", text)
-    text = re.sub(r"(?m)^\s{0,3}#{1,6}\s+", "", text)
-    text = re.sub(r"(?m)^(\s*)[*+]\s+", r"\1- ", text)
-    return text.replace("**", "")
 
 
 @dataclass(frozen=True)

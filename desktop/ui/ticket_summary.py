@@ -32,7 +32,10 @@ class RemovableItem(QWidget):
         self.box = QCheckBox(self, checked=True)
         self.box.setAccessibleName(text)
         self.label = QLabel(text, self, wordWrap=True, textFormat=Qt.PlainText)
-        self.label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        policy = self.label.sizePolicy()                # keeps the label's height-for-width
+        policy.setHorizontalPolicy(QSizePolicy.Ignored)
+        self.label.setSizePolicy(policy)
+        self.label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self.label.setMinimumWidth(40)
         self.label.mousePressEvent = lambda event: self.box.toggle()
         row = QHBoxLayout(self)

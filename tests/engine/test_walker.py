@@ -297,3 +297,19 @@ def test_walk_saved_before_a_snapshot_update_that_removed_its_node_cannot_resume
     new = build_and_open(new_root, tmp_path / "v2.sqlite", version=2)
     with pytest.raises(TreeError, match="'ask'"):
         TreeWalker(new.tree("vpn-check"), VALUES).resume(json.loads(saved))
+
+
+def test_what_was_tried_reads_as_plain_text_without_markdown(printer, monkeypatch):
+    """A step written "Tap **Register badge**, see [the guide](…)" is sent and shown in the
+    ticket summary as plain text."""
+    node = printer._node
+
+    def with_markdown(node_id):
+        found = dict(node(node_id))
+        if node_id == "queue":
+            found["answer"] = "Tap **Register badge**, then see [the guide](https://help.example/badge)."
+        return found
+
+    monkeypatch.setattr(printer, "_node", with_markdown)
+    state = printer.finish(_to_answer(printer), solved=False)
+    assert printer.summary(state)[-1] == "Tried: Tap Register badge, then see the guide (https://help.example/badge)."

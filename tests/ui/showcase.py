@@ -159,7 +159,7 @@ def main(out_dir: str) -> dict:
     app.assistant.desk.service.outbox.conn.execute(
         "UPDATE itsm_outbox SET created_at = ? + rowid * 300, status_checked_at = 0", (fixed,))
     app.tickets_changed()
-    app.show_tickets().resize(640, 320)
+    app.show_tickets().resize(680, 520)
     wait(until=lambda: len(app.tickets) == 2)
     shot("my-tickets", app.windows["tickets"])
     settings = app.show_settings()
