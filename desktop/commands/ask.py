@@ -22,21 +22,29 @@ def _open(snapshot: str | None):
 
     path = snapshot or str(paths.snapshot_path())
     try:
-        return KnowledgeBase.open(path)
+        kb = KnowledgeBase.open(path)
     except SnapshotError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return None
+    for warning in kb.warnings:        # e.g. vectors from another model: lexical matching only
+        print(f"warning: {warning}", file=sys.stderr)
+    return kb
 
 
 def run(args: argparse.Namespace) -> int:
+    from desktop.engine import SnapshotError
+
     kb = _open(args.snapshot)
     if kb is None:
         return 2
-    reply = kb.ask(args.text, lang=args.lang, prefer=session_language())
-    if args.json:
-        print(json.dumps(reply.to_dict(), ensure_ascii=False, indent=2))
-        return 0
-    print(render_reply(kb, reply))
+    try:
+        reply = kb.ask(args.text, lang=args.lang, prefer=session_language())
+        output = (json.dumps(reply.to_dict(), ensure_ascii=False, indent=2) if args.json
+                  else render_reply(kb, reply))
+    except SnapshotError as exc:       # damage found past the metadata, e.g. a page mid-file
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(output)
     return 0
 
 
@@ -84,6 +92,8 @@ def render_reply(kb, reply, values: dict[str, str] | None = None) -> str:
 
 def interactive() -> int:
     """A question loop on the terminal, for machines without a tray."""
+    from desktop.engine import SnapshotError
+
     kb = _open(None)
     if kb is None:
         return 2
@@ -97,5 +107,9 @@ def interactive() -> int:
             return 0
         if not text:
             return 0
-        print(render_reply(kb, kb.ask(text, prefer=prefer), values))
+        try:
+            print(render_reply(kb, kb.ask(text, prefer=prefer), values))
+        except SnapshotError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         print()

@@ -6,7 +6,9 @@
     ('answer', 'printer-troubleshoot')
 
 Opening only reads the metadata (fast); the indexes are assembled on the first `ask`
-(or by `warm_up()` off the GUI thread). Everything is read-only and thread-safe.
+(or by `warm_up()` off the GUI thread), after every page of the file is checked: a
+snapshot damaged on disk raises `SnapshotError` there, naming the file and the damage.
+Everything is read-only and thread-safe.
 """
 from __future__ import annotations
 
@@ -104,8 +106,11 @@ class KnowledgeBase:
     def _article(self, row: tuple) -> Article:
         (entry_id, kind, lang, grp, title, body, team, topic, keywords, questions,
          translation_of, tree, _path) = row
-        return Article(entry_id, kind, lang, title, body, team, topic, json.loads(keywords),
-                       json.loads(questions), translation_of, json.loads(tree) if tree else None, grp)
+        try:
+            return Article(entry_id, kind, lang, title, body, team, topic, json.loads(keywords),
+                           json.loads(questions), translation_of, json.loads(tree) if tree else None, grp)
+        except (TypeError, ValueError, RecursionError) as exc:    # bytes changed inside a row
+            raise SnapshotError(f"{self.info.path}: damaged snapshot (entry {entry_id!r}: {exc})") from None
 
     def article(self, entry_id: str) -> Article:
         """An article or tree by id; KeyError if absent."""
@@ -148,8 +153,12 @@ class KnowledgeBase:
                 if self._index is None:
                     with self._db_lock:
                         try:
+                            _check_pages(self._db)
                             index = SearchIndex(self._db, self._embedder, self.info.model)
-                        except (sqlite3.DatabaseError, ValueError, KeyError) as exc:
+                        except SnapshotError as exc:
+                            raise SnapshotError(f"{self.info.path}: damaged snapshot ({exc})") from None
+                        except (sqlite3.DatabaseError, ValueError, KeyError, TypeError, IndexError,
+                                OverflowError, MemoryError) as exc:
                             raise SnapshotError(f"{self.info.path}: damaged snapshot ({exc})") from None
                     if index.semantic and len(index.starts) and int(index.starts[-1]) >= len(index.vectors):
                         raise SnapshotError(f"{self.info.path}: damaged snapshot (fewer vectors than texts)")
@@ -222,6 +231,16 @@ class KnowledgeBase:
         entry = self.article(entry_id)
         return Hit(id=entry.id, title=entry.title, score=round(score, 4), kind=entry.kind,
                    lang=entry.lang, team=entry.team)
+
+
+def _check_pages(db: sqlite3.Connection) -> None:
+    """Read every page once (SQLite's quick_check: a few milliseconds per megabyte) so a
+    page damaged on disk is found before the first answer, not in the middle of one.
+    Raises SnapshotError with SQLite's first complaint."""
+    rows = db.execute("PRAGMA quick_check(1)").fetchall()
+    verdict = str(rows[0][0]) if rows else "no answer from the integrity check"
+    if verdict != "ok":
+        raise SnapshotError(" ".join(verdict.replace("*** in database main ***", "").split()))
 
 
 def _clean(text: Any) -> str:
