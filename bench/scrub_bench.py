@@ -1,0 +1,84 @@
+"""How well the statistics scrubber hides personal data, on a labelled set of questions.
+
+    .venv/bin/python -m bench.scrub_bench [--set bench/scrub_set.jsonl] [--show]
+
+Each line of the set is {"category", "lang", "text", "secrets"}: a question an employee
+could type, the kind of personal data it holds (or "clean") and the exact pieces that
+must not leave the machine. A question *leaks* when it is kept and one of its secrets is
+still in the text that would be stored (compared without case and accents). A clean
+question is *over-scrubbed* when what is kept differs from the question itself (beyond
+lower-casing and spaces) or when it is dropped. Prints one line per category; takes
+well under a second. The figures go to the "Hardening" section of bench/RESULTS.md by hand.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+import desktop.sync.scrub as scrubber
+
+SET = Path(__file__).resolve().parent / "scrub_set.jsonl"
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def kept_text(question: str) -> str:
+    """What the statistics would store for `question`; "" when it is dropped."""
+    keep = getattr(scrubber, "scrub_or_drop", None) or scrubber.scrub   # the old scrubber had no drop
+    return keep(question, names=())
+
+
+def measure(samples: list[dict]) -> dict[str, dict[str, int]]:
+    """Per category: samples, leaked (or over-scrubbed for "clean"), dropped."""
+    table: dict[str, dict[str, int]] = defaultdict(lambda: {"samples": 0, "bad": 0, "dropped": 0})
+    for sample in samples:
+        row = table[sample["category"]]
+        row["samples"] += 1
+        kept = kept_text(sample["text"])
+        row["dropped"] += not kept
+        if sample["category"] == "clean":
+            plain = re.sub(r"\s+", " ", _fold(sample["text"])).strip()[:scrubber.MAX_LENGTH]
+            bad = _fold(kept) != plain
+        else:
+            bad = bool(kept) and any(_fold(secret) in _fold(kept) for secret in sample["secrets"])
+        row["bad"] += bad
+        if bad and SHOW:
+            print(f"  {sample['category']:<12} {sample['text']!r}\n  {'':<12} -> {kept!r}")
+    return table
+
+
+SHOW = False
+
+
+def main(argv: list[str] | None = None) -> int:
+    global SHOW
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", type=Path, default=SET)
+    parser.add_argument("--show", action="store_true", help="print every leak and over-scrubbed question")
+    args = parser.parse_args(argv)
+    SHOW = args.show
+    samples = [json.loads(line) for line in args.set.read_text(encoding="utf-8").splitlines() if line.strip()]
+    table = measure(samples)
+    print(f"{'category':<12} {'samples':>7} {'leaked':>7} {'dropped':>7}")
+    for category in sorted(table, key=lambda c: (c == "clean", c)):
+        row = table[category]
+        label = "changed" if category == "clean" else "leaked"
+        print(f"{category:<12} {row['samples']:>7} {row['bad']:>7} {row['dropped']:>7}   ({label})")
+    personal = [row for cat, row in table.items() if cat != "clean"]
+    leaked, total = sum(r["bad"] for r in personal), sum(r["samples"] for r in personal)
+    clean = table.get("clean", {"samples": 0, "bad": 0})
+    print(f"personal questions leaked: {leaked} of {total}; clean questions changed or dropped: "
+          f"{clean['bad']} of {clean['samples']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
