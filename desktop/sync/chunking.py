@@ -77,8 +77,31 @@ def compress(piece: bytes) -> bytes:
 
 
 def decompress(blob: bytes, max_size: int = MAX_SIZE) -> bytes:
-    """The plain bytes of a stored chunk; refuses frames that claim more than `max_size`."""
-    return zstandard.ZstdDecompressor().decompress(blob, max_output_size=max_size)
+    """The plain bytes of a stored chunk; refuses (`zstandard.ZstdError`) a frame that
+    declares more than `max_size` bytes, or that turns out longer: never more than
+    `max_size` + 1 bytes are decoded, whatever the frame's header says."""
+    return _bounded(zstandard.ZstdDecompressor(max_window_size=CHUNK_WINDOW), blob, max_size)
+
+
+CHUNK_WINDOW = 1 << 23         # 8 MiB: more than any chunk needs (at most MAX_SIZE)
+
+
+def _bounded(decompressor: zstandard.ZstdDecompressor, frame: bytes, max_size: int) -> bytes:
+    """One frame decoded through a stream reader, stopping one byte past `max_size`."""
+    declared = zstandard.frame_content_size(frame)           # -1 when the frame does not say
+    if declared > max_size:
+        raise zstandard.ZstdError(f"the frame declares {declared} bytes, larger than the {max_size} "
+                                  "bytes expected")
+    with decompressor.stream_reader(frame, read_across_frames=False) as reader:
+        plain = reader.read(max_size + 1)
+        while len(plain) <= max_size:                        # read() may return less than asked
+            more = reader.read(max_size + 1 - len(plain))
+            if not more:
+                break
+            plain += more
+    if len(plain) > max_size:
+        raise zstandard.ZstdError(f"the frame holds more than the {max_size} bytes expected")
+    return plain
 
 
 # Deltas ("patch-from"): the old snapshot is a raw-content dictionary for the new one.
@@ -97,5 +120,5 @@ def make_delta(old: bytes, new: bytes) -> bytes:
 def apply_delta(old: bytes, delta: bytes, max_size: int) -> bytes:
     """`new` from `old` and a frame made by `make_delta`; at most `max_size` bytes."""
     dictionary = zstandard.ZstdCompressionDict(old, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
-    return zstandard.ZstdDecompressor(dict_data=dictionary, max_window_size=1 << DELTA_WINDOW_LOG).decompress(
-        delta, max_output_size=max_size)
+    decompressor = zstandard.ZstdDecompressor(dict_data=dictionary, max_window_size=1 << DELTA_WINDOW_LOG)
+    return _bounded(decompressor, delta, max_size)
