@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from sync_server.auth import SESSION_COOKIE
 from sync_server.dashboard import _login_form, _page, _table
-from sync_server.routes_board import _ANNOUNCEMENTS, _SLOTS, NewAnnouncement, NewSlot, _now, _utc
+from sync_server.routes_board import _ANNOUNCEMENTS, _SLOTS, NewAnnouncement, NewSlot, RowId, _now, _utc
 
 router = APIRouter(include_in_schema=False)
 
@@ -113,7 +113,7 @@ async def add_announcement(request: Request) -> Response:
 
 
 @router.post("/admin/board/announcements/{announcement_id}/end")
-def end_banner(announcement_id: int, request: Request) -> Response:
+def end_banner(announcement_id: RowId, request: Request) -> Response:
     if _manager(request) is None:
         return _login_form("Sign in with an admin token that has the manage scope.", 401)
     with request.app.state.db.transaction() as tx:

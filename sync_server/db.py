@@ -5,7 +5,9 @@
         tx.execute("INSERT INTO kbs (name) VALUES (?)", ("acme",))
         row = tx.one("SELECT name FROM kbs WHERE name = ?", ("acme",))
 
-SQL is written once with `?` placeholders; PostgreSQL gets `%s`. Each thread keeps its
+SQL is written once with `?` placeholders; PostgreSQL gets `%s`. A parameter neither
+database can store alike (a NUL byte in text, an integer beyond 64 bits) raises
+`UnstorableValue` before the statement runs, so bad input is a 422 on both, not a 500. Each thread keeps its
 own connection (FastAPI runs endpoints in a thread pool). `transaction()` commits on
 success and rolls back on any exception. `IntegrityError` is the one error callers
 catch (a unique key taken), whichever database raised it.
@@ -27,6 +29,25 @@ class IntegrityError(Exception):
     """A constraint was violated (duplicate key)."""
 
 
+class UnstorableValue(ValueError):
+    """A value no database column can hold the same on SQLite and PostgreSQL: text with a
+    NUL byte, an integer outside 64 bits. Answered 422 (see errors.install), never a 500."""
+
+
+INT64 = (-(2 ** 63), 2 ** 63 - 1)
+
+
+def _storable(params: Sequence[Any]) -> tuple:
+    """`params` as a tuple, or `UnstorableValue` naming the first one that cannot be stored."""
+    params = tuple(params)
+    for position, value in enumerate(params, 1):
+        if isinstance(value, str) and "\x00" in value:
+            raise UnstorableValue(f"value {position} contains a NUL byte")
+        if isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]:
+            raise UnstorableValue(f"value {position} is outside the 64-bit integer range")
+    return params
+
+
 class Transaction:
     def __init__(self, conn: Any, dialect: str) -> None:
         self._conn = conn
@@ -38,7 +59,7 @@ class Transaction:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run a statement; returns the number of rows changed."""
         try:
-            cur = self._conn.execute(self._sql(sql), tuple(params))
+            cur = self._conn.execute(self._sql(sql), _storable(params))
         except Exception as exc:
             if _is_integrity(exc):
                 raise IntegrityError(str(exc)) from None
@@ -49,26 +70,28 @@ class Transaction:
         """Run one statement for many rows (pipelined on PostgreSQL)."""
         if not rows:
             return
+        rows = [_storable(r) for r in rows]
         try:
             if self.dialect == "postgresql":
                 with self._conn.cursor() as cur:
-                    cur.executemany(self._sql(sql), [tuple(r) for r in rows])
+                    cur.executemany(self._sql(sql), rows)
             else:
-                self._conn.executemany(sql, [tuple(r) for r in rows])
+                self._conn.executemany(sql, rows)
         except Exception as exc:
             if _is_integrity(exc):
                 raise IntegrityError(str(exc)) from None
             raise
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        return [tuple(r) for r in self._conn.execute(self._sql(sql), tuple(params)).fetchall()]
+        return [tuple(r) for r in self._conn.execute(self._sql(sql), _storable(params)).fetchall()]
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
-        row = self._conn.execute(self._sql(sql), tuple(params)).fetchone()
+        row = self._conn.execute(self._sql(sql), _storable(params)).fetchone()
         return tuple(row) if row is not None else None
 
     def insert_id(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run an INSERT and return the new row's integer id (`IntegrityError` when a key is taken)."""
+        params = _storable(params)
         try:
             if self.dialect == "postgresql":
                 row = self._conn.execute(self._sql(sql + " RETURNING id"), tuple(params)).fetchone()

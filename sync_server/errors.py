@@ -18,6 +18,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from sync_server.db import UnstorableValue
+
 log = logging.getLogger("sync_server")
 
 _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -72,6 +74,10 @@ def install(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [f"{_field(tuple(e.get('loc', ())))}: {e.get('msg', 'invalid')}" for e in exc.errors()[:5]]
         return error_response(422, "invalid", "; ".join(problems) or "invalid request")
+
+    @app.exception_handler(UnstorableValue)
+    async def _unstorable(request: Request, exc: UnstorableValue) -> JSONResponse:
+        return error_response(422, "invalid", f"request: {exc}")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

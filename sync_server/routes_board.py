@@ -42,6 +42,7 @@ from pydantic import BaseModel, Field, model_validator
 from sync_server.auth import require
 from sync_server.db import IntegrityError
 from sync_server.errors import ApiError
+from sync_server.inputs import Line, Prose
 
 router = APIRouter(tags=["announcements and appointments"])
 RowId = Annotated[int, PathParam(ge=1, le=2**62)]
@@ -72,9 +73,9 @@ class Window(BaseModel):
 
 
 class NewAnnouncement(Window):
-    title: str = Field(min_length=1, max_length=120)
-    body: str = Field(default="", max_length=2000)
-    teams: list[str] = Field(default_factory=list, max_length=20, description="affected KB teams; empty: everyone")
+    title: Line = Field(min_length=1, max_length=120)
+    body: Prose = Field(default="", max_length=2000)
+    teams: list[Annotated[Line, Field(max_length=64)]] = Field(default_factory=list, max_length=20, description="affected KB teams; empty: everyone")
 
 
 class Announcement(NewAnnouncement):
@@ -88,8 +89,8 @@ class Affected(BaseModel):
 
 class NewSlot(Window):
     capacity: int = Field(ge=1, le=500)
-    team: str = Field(default="", max_length=64)
-    location: str = Field(default="", max_length=200, description="room, phone bridge or video link")
+    team: Line = Field(default="", max_length=64)
+    location: Line = Field(default="", max_length=200, description="room, phone bridge or video link")
 
 
 class Slot(NewSlot):
@@ -99,8 +100,8 @@ class Slot(NewSlot):
 
 
 class NewBooking(BaseModel):
-    contact: str = Field(min_length=1, max_length=200, description="how the helpdesk reaches the person")
-    topic: str = Field(default="", max_length=500)
+    contact: Line = Field(min_length=1, max_length=200, description="how the helpdesk reaches the person")
+    topic: Prose = Field(default="", max_length=500)
     booker: str = Field(default="", pattern=r"^([0-9a-f]{32,128})?$",
                         description="the booker's own secret key for this slot: booking again with it "
                                     "returns the same booking")

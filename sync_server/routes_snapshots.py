@@ -34,6 +34,7 @@ from sync_server.errors import ApiError
 from sync_server.storage import ChunkRejected
 
 MANIFEST_TTL = 2.0
+MAX_VERSION = 2 ** 63                 # versions and sizes are 64-bit columns
 KB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 KbName = Annotated[str, PathParam(pattern=KB_NAME.pattern, description="knowledge-base name")]
 Sha256 = Annotated[str, PathParam(pattern=r"^[0-9a-f]{64}$", description="sha256, lower-case hex")]
@@ -198,6 +199,12 @@ def _publish(kb: str, request: Request, raw: bytes) -> Published:
         raise ApiError(403, "untrusted_signature", str(exc)) from None
     except mf.ManifestError as exc:
         raise ApiError(422, "invalid_manifest", str(exc)) from None
+    except (OverflowError, RecursionError):           # "version": 1e400, or JSON nested beyond reason
+        raise ApiError(422, "invalid_manifest", "malformed manifest: a number or nesting beyond any "
+                       "real manifest") from None
+    if not manifest.version < MAX_VERSION or not manifest.size < MAX_VERSION:
+        raise ApiError(422, "invalid_manifest", f"malformed manifest: version and size must be below 2^63 "
+                       f"(got version {str(manifest.version)[:30]})")
     if manifest.kb != kb:
         raise ApiError(422, "invalid_manifest", f"manifest is for kb '{manifest.kb}', not '{kb}'")
     store = request.app.state.chunks

@@ -24,6 +24,7 @@ from desktop.sync.scrub import scrub
 from desktop.sync.stats import METRICS
 from sync_server.auth import require
 from sync_server.db import IntegrityError
+from sync_server.inputs import Line, plain
 from sync_server.report import DAILY_COLUMNS, report
 
 router = APIRouter()
@@ -34,7 +35,7 @@ PRUNE_EVERY = 1000            # batches between two prunings, per replica
 _received = {"count": 0}
 
 
-Key = Annotated[str, StringConstraints(max_length=64)]
+Key = Annotated[Line, StringConstraints(max_length=64)]
 Question = Annotated[str, StringConstraints(max_length=200)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Keyed = Annotated[dict[Key, Count], Field(max_length=MAX_KEYS)]
@@ -88,7 +89,7 @@ def post_batch(batch: Batch, request: Request) -> BatchReceipt:
                 for metric, keys in day.counters.model_dump().items():
                     counters += [(when, metric, key, count) for key, count in keys.items()]
                 for text, count in day.unanswered.items():
-                    cleaned = scrub(text)
+                    cleaned = scrub(plain(text)).strip()
                     if cleaned:
                         questions.append((when, cleaned, batch.install_id, count))
             counters.sort(), questions.sort()      # one lock order for every batch: no deadlocks

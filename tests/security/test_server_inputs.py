@@ -1,0 +1,122 @@
+"""Hostile input to the sync server: bad bytes, huge numbers, poisoned statistics,
+spreadsheet formulas and forged admin forms get a clear 4xx, never a 500 or a lie."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import secrets
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from tests.server.conftest import any_server, database_url, server  # noqa: F401 - fixtures
+from tests.server.test_error_shape import assert_error
+
+STATS = "/v1/stats/batches"
+FORMULA = '=HYPERLINK("http://evil.example","Open report")'
+
+
+def today() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def day(offset: int = 0) -> str:
+    return (today().date() + timedelta(days=offset)).isoformat()
+
+
+def batch(counters: dict | None = None, unanswered: dict | None = None, when: str | None = None,
+          install: str | None = None) -> dict:
+    return {"batch_id": secrets.token_hex(16), "install_id": install or secrets.token_hex(16),
+            "days": [{"day": when or day(), "counters": counters or {}, "unanswered": unanswered or {}}]}
+
+
+def tiny_snapshot(path: Path, entries: dict[str, str], teams: tuple[str, ...] = ()) -> Path:
+    """A snapshot file with just the tables the server reads: entry ids and teams."""
+    db = sqlite3.connect(path)
+    db.executescript("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                     "CREATE TABLE entries (id TEXT PRIMARY KEY, kind TEXT NOT NULL, team TEXT);")
+    db.execute("INSERT INTO meta VALUES ('teams', ?)", (json.dumps({t: t.title() for t in teams}),))
+    db.executemany("INSERT INTO entries VALUES (?, ?, NULL)", entries.items())
+    db.commit()
+    db.close()
+    return path
+
+
+def post(harness, body: dict):
+    return harness.client.post(STATS, json=body, headers=harness.device)
+
+
+def report(harness) -> dict:
+    return harness.client.get("/v1/admin/stats", headers=harness.admin).json()
+
+
+# -- 1. bad bytes and huge numbers: 4xx in the one error shape, on SQLite and PostgreSQL ------------------
+
+def _slot(harness) -> int:
+    start = today() + timedelta(days=2)
+    reply = harness.client.post("/v1/admin/slots", headers=harness.admin, json={
+        "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat(), "capacity": 3})
+    assert reply.status_code == 201, reply.text
+    return reply.json()["id"]
+
+
+def test_a_nul_byte_in_any_text_is_a_4xx_and_the_install_is_not_stuck(any_server):
+    install = secrets.token_hex(16)
+    for body in (batch(unanswered={"printer\x00broken": 1}, install=install),
+                 batch(counters={"article_used": {"a\x00b": 1}}, install=install)):
+        reply = post(any_server, body)
+        assert reply.status_code < 500, reply.text
+        if reply.status_code >= 400:
+            assert_error(reply, 422, "invalid")
+    assert post(any_server, batch(counters={"dialogue_started": {"": 2}}, install=install)).status_code == 200
+    assert report(any_server)["totals"]["dialogues"] == 2
+    start = today() + timedelta(days=1)
+    banner = {"title": "Mail\x00down", "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat()}
+    assert_error(any_server.client.post("/v1/admin/announcements", headers=any_server.admin, json=banner),
+                 422, "invalid", "title")
+    slot = _slot(any_server)
+    assert_error(any_server.client.post(f"/v1/slots/{slot}/bookings", headers=any_server.device,
+                                        json={"contact": "jean\x00@acme.example"}), 422, "invalid", "contact")
+    assert_error(any_server.client.post("/v1/admin/slots", headers=any_server.admin, json={
+        "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat(), "capacity": 1,
+        "location": "Desk\x002"}), 422, "invalid", "location")
+
+
+def test_huge_numbers_are_a_4xx(any_server):
+    huge = 2 ** 63
+    assert_error(any_server.client.post(f"/v1/slots/{huge}/bookings", headers=any_server.device,
+                                        json={"contact": "x@acme.example"}), 422, "invalid")
+    assert_error(any_server.client.post(f"/v1/bookings/{huge}/cancel", headers=any_server.device,
+                                        json={"cancel_code": "x"}), 422, "invalid")
+    assert_error(any_server.client.delete(f"/v1/admin/announcements/{huge}", headers=any_server.admin),
+                 422, "invalid")
+    assert_error(any_server.client.get(f"/v1/admin/slots/{huge}/bookings", headers=any_server.admin),
+                 422, "invalid")
+    reply = any_server.client.post(STATS, headers={**any_server.device, "Content-Type": "application/json"},
+                                   content=json.dumps(batch(counters={"dialogue_started": {"": 1}}))
+                                   .replace('{"": 1}', '{"": 1e400}'))
+    assert_error(reply, 422, "invalid")
+    cookies_before = dict(any_server.client.cookies)
+    any_server.client.post("/admin/login", content=f"token={any_server.admin_token}",
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    reply = any_server.client.post(f"/admin/board/announcements/{huge}/end", follow_redirects=False)
+    assert 400 <= reply.status_code < 500, reply.text
+    any_server.client.cookies = cookies_before
+
+
+@pytest.mark.parametrize("version", [2 ** 63, 10 ** 30, "1e400"])
+def test_a_manifest_with_an_impossible_version_is_a_4xx(any_server, tmp_path, version):
+    from dataclasses import replace
+
+    from desktop.sync import manifest as mf
+
+    published = any_server.publish(tiny_snapshot(tmp_path / "kb.sqlite", {"printer-jam": "article"}), version=5)
+    if isinstance(version, int):
+        envelope = mf.sign(replace(published, version=version), any_server.key)
+    else:                               # not signable as a number: the text alone must not crash
+        envelope = mf.sign(published, any_server.key).replace(b'"version": 5', b'"version": ' + version.encode())
+    reply = any_server.client.put("/v1/admin/kbs/acme-it/manifest", content=envelope, headers=any_server.admin)
+    assert_error(reply, 422, "invalid_manifest")
