@@ -78,8 +78,8 @@ def compress(piece: bytes) -> bytes:
 
 def decompress(blob: bytes, max_size: int = MAX_SIZE) -> bytes:
     """The plain bytes of a stored chunk; refuses (`zstandard.ZstdError`) a frame that
-    declares more than `max_size` bytes, or that turns out longer: never more than
-    `max_size` + 1 bytes are decoded, whatever the frame's header says."""
+    declares more than `max_size` bytes or turns out longer: never more than `max_size`
+    bytes are allocated, whatever the frame's header says."""
     return _bounded(zstandard.ZstdDecompressor(max_window_size=CHUNK_WINDOW), blob, max_size)
 
 
@@ -87,21 +87,16 @@ CHUNK_WINDOW = 1 << 23         # 8 MiB: more than any chunk needs (at most MAX_S
 
 
 def _bounded(decompressor: zstandard.ZstdDecompressor, frame: bytes, max_size: int) -> bytes:
-    """One frame decoded through a stream reader, stopping one byte past `max_size`."""
+    """One frame decoded into at most `max_size` bytes. The header's declared size is
+    checked first: zstd allocates what a frame declares (a 2 KB frame can claim 64 GiB)
+    and ignores `max_output_size` for such frames; a frame without a declared size is
+    decoded into a buffer that grows up to `max_size` and no further. Truncated or
+    damaged frames raise `zstandard.ZstdError` as before."""
     declared = zstandard.frame_content_size(frame)           # -1 when the frame does not say
     if declared > max_size:
         raise zstandard.ZstdError(f"the frame declares {declared} bytes, larger than the {max_size} "
                                   "bytes expected")
-    with decompressor.stream_reader(frame, read_across_frames=False) as reader:
-        plain = reader.read(max_size + 1)
-        while len(plain) <= max_size:                        # read() may return less than asked
-            more = reader.read(max_size + 1 - len(plain))
-            if not more:
-                break
-            plain += more
-    if len(plain) > max_size:
-        raise zstandard.ZstdError(f"the frame holds more than the {max_size} bytes expected")
-    return plain
+    return decompressor.decompress(frame, max_output_size=max_size)
 
 
 # Deltas ("patch-from"): the old snapshot is a raw-content dictionary for the new one.
