@@ -2,7 +2,7 @@
 
     POST /v1/stats/batches          device  one batch; a batch id already seen counts 0
     GET  /v1/admin/stats            stats   the report as JSON (?days=30)
-    GET  /v1/admin/stats.csv        stats   per-day figures as CSV
+    GET  /v1/admin/stats.csv        stats   per-day figures as CSV (no cell a spreadsheet runs)
 
 Questions are scrubbed again here (defence in depth) and stored per install id, so the
 report can show a question only once `min_installs` distinct installs asked it. Batch
@@ -131,6 +131,17 @@ _TABLES = {   # ?table= -> (report key, columns)
 }
 
 
+_FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell no spreadsheet runs as a formula: text starting with = + - @ tab or CR
+    gets a leading single quote (OWASP's advice against CSV injection); numbers stay."""
+    if isinstance(value, str) and value.startswith(_FORMULA_LEADS):
+        return "'" + value
+    return value
+
+
 @router.get("/v1/admin/stats.csv", tags=["statistics"], response_class=Response,
             responses={200: {"content": {"text/csv": {}}, "description": "the chosen table as CSV"}})
 def get_csv(request: Request, days: Days = 30,
@@ -143,6 +154,6 @@ def get_csv(request: Request, days: Days = 30,
     writer = csv.writer(out)
     writer.writerow(columns)
     for row in data[key]:
-        writer.writerow([row[c] for c in columns])
+        writer.writerow([spreadsheet_safe(row[c]) for c in columns])
     return Response(out.getvalue(), media_type="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="helpdesk-{table}.csv"'})

@@ -120,3 +120,21 @@ def test_a_manifest_with_an_impossible_version_is_a_4xx(any_server, tmp_path, ve
         envelope = mf.sign(published, any_server.key).replace(b'"version": 5', b'"version": ' + version.encode())
     reply = any_server.client.put("/v1/admin/kbs/acme-it/manifest", content=envelope, headers=any_server.admin)
     assert_error(reply, 422, "invalid_manifest")
+
+
+# -- 3. CSV exports: no cell a spreadsheet would run as a formula --------------------------------------------
+
+@pytest.mark.parametrize("lead", ["=", "+", "-", "@"])
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(server, lead):
+    installs = [secrets.token_hex(16) for _ in range(5)]
+    question = lead + 'HYPERLINK("http://evil.example","Open report")'
+    for install in installs:
+        assert post(server, batch(counters={"question_not_understood": {"": 1}}, unanswered={question: 1},
+                                  install=install)).status_code == 200
+    reply = server.client.get("/v1/admin/stats.csv?table=gaps", headers=server.admin)
+    rows = list(csv.reader(io.StringIO(reply.text)))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert rows[0] == ["question", "installs", "asked"] and len(rows) == 2
+    assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in cells), cells
+    assert rows[1][0].startswith("'" + lead) and "hyperlink" in rows[1][0]
+    assert rows[1][1:] == ["5", "5"]                   # numbers stay numbers
