@@ -22,10 +22,15 @@ from typing import Callable
 import requests
 
 from desktop import __version__
+from desktop.http_body import BodyTooLarge, BodyTooSlow, loads, read_body
 
-MAX_BLOB = 256 * 1024 * 1024
+MAX_BLOB = 256 * 1024 * 1024         # a patch or chunk index
+MAX_CHUNK = 1024 * 1024              # one compressed chunk (at most 64 KiB plain)
+MAX_MANIFEST = 4 * 1024 * 1024       # a signed manifest, or any JSON reply
 BLOB_RETRIES = 5
 MAX_WAIT = 30.0
+MAX_RETRY_AFTER = 3600.0             # a server asking for more is asking for an hour
+TOTAL_TIMEOUT = 600.0                # a whole exchange, body included (`timeout` is per read)
 
 
 class SyncError(RuntimeError):
@@ -61,8 +66,10 @@ class ManifestReply:
 
 class SyncClient:
     def __init__(self, base_url: str, token: str, session: requests.Session | None = None,
-                 timeout: float = 30, sleep: Callable[[float], None] = time.sleep) -> None:
+                 timeout: float = 30, sleep: Callable[[float], None] = time.sleep,
+                 total_timeout: float = TOTAL_TIMEOUT) -> None:
         self.sleep = sleep
+        self.total_timeout = total_timeout
         if not base_url.startswith(("http://", "https://")):
             raise ServerRefused(f"sync.url: expected an http:// or https:// address, got {base_url!r}")
         self.base = base_url.rstrip("/")
@@ -71,21 +78,37 @@ class SyncClient:
         self.headers = {"Authorization": f"Bearer {token}", "User-Agent": f"HelpdeskAssistant/{__version__}"}
         self.bytes_received = 0
 
-    def _get(self, path: str, headers: dict[str, str] | None = None) -> requests.Response:
+    def _get(self, path: str, headers: dict[str, str] | None = None, limit: int | None = None) -> requests.Response:
+        """GET `path`, its body read with a cap (`limit`, default MAX_MANIFEST) and a total deadline."""
         url = f"{self.base}{path}"
+        limit = MAX_MANIFEST if limit is None else limit
+        deadline = time.monotonic() + max(self.timeout, self.total_timeout)
         try:
-            reply = self.session.get(url, headers={**self.headers, **(headers or {})}, timeout=self.timeout)
+            reply = self.session.get(url, headers={**self.headers, **(headers or {})}, timeout=self.timeout,
+                                     stream=True)
+            read_body(reply, limit, deadline)
+        except BodyTooLarge as exc:
+            raise VerificationFailed(f"{path}: {exc}") from None
+        except BodyTooSlow as exc:
+            raise ServerUnreachable(f"sync server too slow on {path}: {exc}") from None
         except requests.RequestException as exc:
             raise ServerUnreachable(f"cannot reach the sync server {self.base}: {exc.__class__.__name__}") from None
         self.bytes_received += len(reply.content)
+        self._raise_for_status(reply, path, refuse_404=False)
+        return reply
+
+    @staticmethod
+    def _raise_for_status(reply: requests.Response, path: str, refuse_404: bool = True) -> None:
         if reply.status_code in (429, 502, 503, 504) or reply.status_code >= 500:
-            retry = reply.headers.get("Retry-After", "")
             raise ServerUnreachable(f"sync server busy or failing ({reply.status_code} on {path})",
-                                    float(retry) if retry.isdigit() else None)
-        if reply.status_code >= 400 and reply.status_code != 404:
+                                    _retry_after(reply.headers.get("Retry-After", "")))
+        if 300 <= reply.status_code < 400 and reply.status_code != 304:
+            raise ServerRefused(f"sync server redirected {path} ({reply.status_code}) to "
+                                f"{reply.headers.get('Location', '?')}; set sync.url to the final address",
+                                reply.status_code)
+        if reply.status_code >= 400 and (refuse_404 or reply.status_code != 404):
             raise ServerRefused(f"sync server refused {path}: {reply.status_code} {_message(reply)}",
                                 reply.status_code)
-        return reply
 
     def manifest(self, kb: str, etag: str | None = None) -> ManifestReply:
         reply = self._get(f"/v1/kbs/{kb}/manifest", {"If-None-Match": etag} if etag else None)
@@ -94,7 +117,7 @@ class SyncClient:
         return ManifestReply(reply.status_code, reply.headers.get("ETag"), reply.content)
 
     def chunk(self, sha: str) -> bytes:
-        return self._blob(f"/v1/chunks/{sha}")
+        return self._blob(f"/v1/chunks/{sha}", MAX_CHUNK)
 
     def index(self, sha: str) -> bytes:
         return self._blob(f"/v1/indexes/{sha}")
@@ -105,17 +128,17 @@ class SyncClient:
         if reply.status_code != 200:
             return None
         try:
-            return str(reply.json()["sha256"])
+            return str(loads(reply.content)["sha256"])
         except (ValueError, KeyError, TypeError):
             return None
 
     def delta(self, sha: str) -> bytes:
         return self._blob(f"/v1/deltas/{sha}")
 
-    def _blob(self, path: str) -> bytes:
+    def _blob(self, path: str, limit: int | None = None) -> bytes:
         for attempt in range(BLOB_RETRIES + 1):
             try:
-                reply = self._get(path)
+                reply = self._get(path, limit=MAX_BLOB if limit is None else limit)
                 break
             except ServerUnreachable as exc:       # 429/503 with a short Retry-After: wait, go on
                 if attempt == BLOB_RETRIES or exc.retry_after is None or exc.retry_after > MAX_WAIT:
@@ -132,25 +155,40 @@ class SyncClient:
         reply = self._get(path)
         if reply.status_code == 404:
             raise ServerRefused(f"sync server refused {path}: 404 {_message(reply)}", 404)
-        return reply.json()
+        return _json(reply, path)
 
     def post_json(self, path: str, payload: dict) -> dict:
+        """POST `payload`; never re-sent to wherever a redirect points."""
+        deadline = time.monotonic() + max(self.timeout, self.total_timeout)
         try:
-            reply = self.session.post(f"{self.base}{path}", json=payload, headers=self.headers, timeout=self.timeout)
+            reply = self.session.post(f"{self.base}{path}", json=payload, headers=self.headers, timeout=self.timeout,
+                                      stream=True, allow_redirects=False)
+            read_body(reply, MAX_MANIFEST, deadline)
+        except BodyTooLarge as exc:
+            raise VerificationFailed(f"{path}: {exc}") from None
+        except BodyTooSlow as exc:
+            raise ServerUnreachable(f"sync server too slow on {path}: {exc}") from None
         except requests.RequestException as exc:
             raise ServerUnreachable(f"cannot reach the sync server {self.base}: {exc.__class__.__name__}") from None
-        if reply.status_code in (429,) or reply.status_code >= 500:
-            retry = reply.headers.get("Retry-After", "")
-            raise ServerUnreachable(f"sync server busy or failing ({reply.status_code} on {path})",
-                                    float(retry) if retry.isdigit() else None)
-        if reply.status_code >= 400:
-            raise ServerRefused(f"sync server refused {path}: {reply.status_code} {_message(reply)}",
-                                reply.status_code)
-        return reply.json()
+        self._raise_for_status(reply, path)
+        return _json(reply, path)
+
+
+def _json(reply: requests.Response, path: str):
+    try:
+        return loads(reply.content)
+    except ValueError as exc:
+        raise VerificationFailed(f"sync server sent {path} as invalid JSON ({exc})") from None
+
+
+def _retry_after(value: str) -> float | None:
+    """Retry-After in seconds (digits only), at most MAX_RETRY_AFTER."""
+    value = value.strip()
+    return min(float(value), MAX_RETRY_AFTER) if value.isdigit() else None
 
 
 def _message(reply: requests.Response) -> str:
     try:
-        return str(reply.json()["error"]["message"])
+        return str(loads(reply.content)["error"]["message"])
     except (ValueError, KeyError, TypeError):
         return reply.text[:200]

@@ -176,6 +176,9 @@ class Scheduler:
         except SyncError as exc:
             self.failures += 1
             log.warning("sync failed: %s", exc)
+        except Exception:  # noqa: BLE001 - a bug or a hostile reply must not end the sync thread
+            self.failures += 1
+            log.exception("sync failed unexpectedly; retrying later")
         return next_delay(self.policy.sync.interval_minutes * 60, self.failures, self.rng, retry_after)
 
     def run(self, stop: threading.Event) -> None:
