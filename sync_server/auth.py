@@ -8,6 +8,8 @@ installs (one per deployment, say), so it authenticates the fleet, never one mac
 statistics stay anonymous. Lookups are cached for `CACHE_SECONDS` so the manifest
 poll path does not touch the database; a revoked token stops working within that time.
 The dashboard signs in with an admin token holding `stats` and gets a session cookie.
+Every state-changing request riding on that cookie (and the sign-in form itself) must
+come from this server's own pages: `check_same_origin` compares Origin (or Referer).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 from fastapi import Request
 
@@ -115,6 +118,48 @@ def bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of a URL, or None when it has none (e.g. Origin: null)."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if not parts.hostname or scheme not in _DEFAULT_PORTS:
+        return None
+    return scheme, parts.hostname.lower(), port or _DEFAULT_PORTS[scheme]
+
+
+def own_scheme(request: Request) -> str:
+    """How the browser reached us: https when the request came over TLS (uvicorn takes it
+    from X-Forwarded-Proto of the proxies named by --forwarded-allow-ips) or when the
+    server is configured as served over HTTPS."""
+    settings = getattr(request.app.state, "settings", None)
+    return "https" if getattr(settings, "secure_cookies", False) else request.url.scheme
+
+
+def check_same_origin(request: Request) -> None:
+    """A state-changing request a browser sent from another site is refused (403
+    `cross_site`): its Origin, or lacking that its Referer, must be this server. A request
+    carrying neither is not a browser's form (browsers send Origin on every POST) and passes."""
+    if request.method in _SAFE_METHODS:
+        return
+    claimed = request.headers.get("origin")
+    if claimed is None:
+        claimed = request.headers.get("referer")
+        if claimed is None:
+            return
+    host = request.headers.get("host", "")
+    if _origin(claimed) is None or _origin(claimed) != _origin(f"{own_scheme(request)}://{host}"):
+        raise ApiError(403, "cross_site", "this request came from another site "
+                       f"({claimed[:100]}); sign in and send forms from this server's own pages")
+
+
 def require(request: Request, scope: str) -> Principal:
     """The caller's principal if its token (or dashboard session) carries `scope`."""
     cache: TokenCache = request.app.state.tokens
@@ -122,6 +167,8 @@ def require(request: Request, scope: str) -> Principal:
     principal = cache.lookup(token) if token else None
     if principal is None and not token and request.cookies.get(SESSION_COOKIE):
         principal = cache.session(request.cookies[SESSION_COOKIE])
+        if principal is not None:
+            check_same_origin(request)          # a cookie rides along on forged requests; a token does not
     if principal is None:
         what = "an admin token" if scope in ADMIN_SCOPES else "a device enrolment token"
         raise ApiError(401, "unauthorized", f"this needs {what} (Authorization: Bearer …)" if not token

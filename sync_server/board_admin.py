@@ -6,8 +6,8 @@
     POST /admin/board/slots                   form: starts_at, ends_at, capacity, team, location
 
 Times are typed in UTC. The forms use the same validation as the JSON API, so a bad
-value comes back as the same message, shown above the form. POSTs rely on the session
-cookie being SameSite=Lax: another site cannot post with it.
+value comes back as the same message, shown above the form. POSTs must come from this
+server's own pages (Origin or Referer checked), besides the cookie being SameSite=Lax.
 """
 from __future__ import annotations
 
@@ -16,15 +16,15 @@ from datetime import datetime, timezone
 from html import escape
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from sync_server.auth import SESSION_COOKIE
+from sync_server.auth import SESSION_COOKIE, check_same_origin
 from sync_server.dashboard import _login_form, _page, _table
 from sync_server.routes_board import _ANNOUNCEMENTS, _SLOTS, NewAnnouncement, NewSlot, RowId, _now, _utc
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_same_origin)])   # every POST
 
 
 def _manager(request: Request):

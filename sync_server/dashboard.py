@@ -4,9 +4,10 @@
     POST /admin/login    form field `token`: an admin token with the `stats` scope
     POST /admin/logout
 
-Signing in sets an HttpOnly, SameSite=Lax session cookie (pages only read; the one
-state-changing form, sign-out, is a POST that Lax does not send cross-site); the CSV export
-(`/v1/admin/stats.csv`) accepts it too. Pages carry a Content-Security-Policy that
+Signing in sets an HttpOnly, SameSite=Lax session cookie, Secure when the request came
+over https (or the server is configured for it); the CSV export (`/v1/admin/stats.csv`)
+accepts it too. Every POST here, sign-in included (no login CSRF), must come from this
+server's own pages: Origin or Referer naming another site is a 403 (`auth.check_same_origin`). Pages carry a Content-Security-Policy that
 allows no script at all.
 """
 from __future__ import annotations
@@ -14,14 +15,14 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from sync_server.auth import SESSION_COOKIE, SESSION_HOURS
+from sync_server.auth import SESSION_COOKIE, SESSION_HOURS, check_same_origin, own_scheme
 from sync_server.charts import bar_chart, line_chart
 from sync_server.report import report
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_same_origin)])   # every POST
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'"
 
 STYLE = """
@@ -81,7 +82,7 @@ async def login(request: Request) -> Response:
     session = request.app.state.tokens.open_session(principal)
     reply = RedirectResponse("/admin", status_code=303)
     reply.set_cookie(SESSION_COOKIE, session, max_age=SESSION_HOURS * 3600, httponly=True, samesite="lax",
-                     secure=request.app.state.settings.secure_cookies, path="/")
+                     secure=own_scheme(request) == "https", path="/")
     return reply
 
 

@@ -138,3 +138,61 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(server, lead):
     assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in cells), cells
     assert rows[1][0].startswith("'" + lead) and "hyperlink" in rows[1][0]
     assert rows[1][1:] == ["5", "5"]                   # numbers stay numbers
+
+
+# -- 4. the admin pages: no forged form, no login CSRF, Secure cookies over https ----------------------------
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def sign_in(harness, **headers):
+    return harness.client.post("/admin/login", content=f"token={harness.admin_token}", follow_redirects=False,
+                               headers={**FORM, **headers})
+
+
+def new_banner(harness, title: str, **headers):
+    start = (today() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    end = (today() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    return harness.client.post("/admin/board/announcements", follow_redirects=False, headers={**FORM, **headers},
+                               content=f"title={title}&starts_at={start}&ends_at={end}")
+
+
+def banners(harness) -> list[str]:
+    with harness.db.transaction(write=False) as tx:
+        return [row[0] for row in tx.all("SELECT title FROM announcements ORDER BY id")]
+
+
+@pytest.mark.parametrize("forged", [{"Origin": "http://evil.example"}, {"Origin": "null"},
+                                    {"Referer": "http://evil.example/page.html"},
+                                    {"Origin": "https://testserver"}])      # same host, other scheme
+def test_a_form_posted_from_another_site_is_refused_even_with_the_session(server, forged):
+    assert sign_in(server).status_code == 303
+    assert_error(new_banner(server, "Forged", **forged), 403, "cross_site")
+    start = today() + timedelta(days=1)
+    reply = server.client.post("/v1/admin/slots", headers=forged, json={
+        "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat(), "capacity": 1})
+    assert_error(reply, 403, "cross_site")                                  # the JSON API on the cookie too
+    assert_error(server.client.post("/admin/logout", headers=forged), 403, "cross_site")
+    assert new_banner(server, "Genuine", Origin="http://testserver").status_code == 303
+    assert new_banner(server, "Scripted").status_code == 303              # no Origin, no Referer: not a browser
+    assert banners(server) == ["Genuine", "Scripted"]
+
+
+def test_no_login_csrf(server):
+    reply = sign_in(server, Origin="http://evil.example")
+    assert_error(reply, 403, "cross_site")
+    assert "set-cookie" not in reply.headers
+    assert sign_in(server, Origin="http://testserver").status_code == 303
+
+
+def test_session_cookie_is_secure_when_the_request_came_over_https(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from tests.server.harness import make_harness
+
+    harness = make_harness(f"sqlite:///{tmp_path / 's.sqlite'}", tmp_path / "st", rate=0)
+    assert "secure" not in sign_in(harness).headers["set-cookie"].lower()
+    harness.client = TestClient(harness.app, base_url="https://testserver", raise_server_exceptions=False)
+    cookie = sign_in(harness, Origin="https://testserver").headers["set-cookie"].lower()
+    assert "; secure" in cookie and "httponly" in cookie
+    harness.db.close()

@@ -55,18 +55,21 @@ def test_dashboard_shows_figures_charts_gaps_and_exports_csv(server):
 def test_dashboard_renders_in_headless_chromium(server, tmp_path):
     chromium = require_service("HELPDESK_TEST_CHROMIUM", "Chromium")
     seed(server)
+    from fastapi.responses import HTMLResponse
+
+    page = f"""<form method=post action="/admin/login"><input name=token value="{server.admin_token}"></form>
+        <script>document.forms[0].submit()</script>"""       # served by the server itself: sign-in is same-origin only
+    server.app.app.add_api_route("/test-sign-in", lambda: HTMLResponse(page), include_in_schema=False)
     with LiveServer(server) as live:
-        login = tmp_path / "login.html"
-        login.write_text(f"""<form method=post action="{live.url}/admin/login">
-            <input name=token value="{server.admin_token}"></form><script>document.forms[0].submit()</script>""")
+        login = f"{live.url}/test-sign-in"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shot = SCREENSHOTS / "dashboard.png"
         shot.unlink(missing_ok=True)
         common = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
                   "--window-size=1400,1100", "--virtual-time-budget=8000"]
-        dom = subprocess.run(common + ["--dump-dom", login.as_uri()], capture_output=True, text=True, timeout=90)
-        subprocess.run(common + [f"--screenshot={shot}", login.as_uri()], capture_output=True, timeout=90)
+        dom = subprocess.run(common + ["--dump-dom", login], capture_output=True, text=True, timeout=90)
+        subprocess.run(common + [f"--screenshot={shot}", login], capture_output=True, timeout=90)
     assert "Comprehension rate per day" in dom.stdout, dom.stderr[-2000:]
     assert "how do i frobnicate the plotter" in dom.stdout
     assert shot.exists() and shot.stat().st_size > 20_000
