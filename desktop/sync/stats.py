@@ -11,7 +11,8 @@
 Only per-day counters leave the machine, with a random install id that changes every
 month (needed to count how many installs asked the same unanswered question; the
 server shows a question only once `min_installs` distinct ids asked it). Unanswered
-questions are scrubbed (see `scrub`) before they are even stored. Nothing names the
+questions are scrubbed (see `scrub_or_drop`) before they are even stored; one that still
+looks personal is counted but not kept. Nothing names the
 user or the machine. Tables live in state.sqlite with the prefix `usage_`.
 """
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from desktop.sync.client import ServerRefused, SyncClient
-from desktop.sync.scrub import own_names, scrub
+from desktop.sync.scrub import own_names, scrub_or_drop
 
 MAX_BATCH_AGE_DAYS = 30      # older unsent batches are dropped (the server forgets ids after 45)
 METRICS = ("dialogue_started", "question_understood", "question_not_understood", "article_used",
@@ -83,7 +84,9 @@ class UsageStats:
         self._count("question_understood" if understood else "question_not_understood")
         if understood or not self.enabled or not text.strip():
             return
-        cleaned = scrub(text, self.names)
+        cleaned = scrub_or_drop(text, self.names)
+        if not cleaned:              # still looks personal once scrubbed: counted, not kept
+            return
         with self._db() as db:
             stored = db.execute("SELECT COUNT(*) FROM usage_questions WHERE day = ?", (self._day(),)).fetchone()[0]
             if stored < MAX_QUESTIONS_PER_DAY:
