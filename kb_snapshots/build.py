@@ -25,7 +25,7 @@ from desktop.engine import lexical
 from desktop.engine.embedder import Embedder, shared_embedder
 from desktop.engine.snapshot import FORMAT, SCHEMA_VERSION
 from desktop.engine.text import words
-from kb_snapshots.source import Problem, read_source
+from kb_snapshots.source import DEFAULT_LIMITS, Problem, SourceLimits, read_source
 from kb_snapshots.validate import validate
 
 BODY_WEIGHT = 0.25
@@ -96,10 +96,11 @@ def content_hash(config: dict[str, Any], entries: list[dict[str, Any]], synonyms
 
 
 def build(src: Path, output: Path, version: int | None = None, embedder: Embedder | None = None,
-          progress: Callable[[str], None] | None = None) -> BuildReport:
-    """Validate `src` and write the snapshot to `output`; raises BuildError listing problems."""
+          progress: Callable[[str], None] | None = None, limits: SourceLimits = DEFAULT_LIMITS) -> BuildReport:
+    """Validate `src` and write the snapshot to `output`; raises BuildError listing problems.
+    `limits` bounds what the source may hold (file and KB sizes, YAML nesting)."""
     started = time.perf_counter()
-    config, entries, synonyms, problems = validate(read_source(Path(src)))
+    config, entries, synonyms, problems = validate(read_source(Path(src), limits))
     if problems:
         raise BuildError(problems)
     embedder = embedder or shared_embedder()

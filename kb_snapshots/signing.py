@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import math
 import os
 import re
 import sqlite3
@@ -143,6 +144,7 @@ def build_manifest(snapshot: Path, *, kb: str | None = None, version: int | None
     """The manifest describing `snapshot`, the snapshot's bytes and its patches by sha256.
     The chunk index it names is `chunk_index(...)` of the snapshot's chunks (publish
     recomputes it from the snapshot)."""
+    check_expiry_days(expires_days)
     data = _read_snapshot(snapshot)
     deltas = build_deltas(data, list(previous))
     index = chunk_index(Chunk(sha, len(piece)) for sha, piece in chunking.split(data))
@@ -166,6 +168,33 @@ def build_manifest(snapshot: Path, *, kb: str | None = None, version: int | None
         deltas=tuple(Delta(base, sha, len(patch)) for sha, (base, patch) in sorted(deltas.items())),
     )
     return manifest, data, {sha: patch for sha, (_, patch) in deltas.items()}
+
+
+MAX_EXPIRY_DAYS = 3650
+
+
+def check_expiry_days(days: float) -> None:
+    """Refuse a lifetime that would sign a manifest already expired (0 or less), one
+    that is not a number, or one past ten years; SigningError says which."""
+    if not isinstance(days, (int, float)) or math.isnan(days):
+        raise SigningError(f"--expires-days: {days!r} is not a number of days")
+    if days <= 0:
+        raise SigningError(f"--expires-days: must be more than 0 (got {days:g}): "
+                           "installs refuse a manifest that has already expired")
+    if days > MAX_EXPIRY_DAYS:
+        raise SigningError(f"--expires-days: at most {MAX_EXPIRY_DAYS} (ten years), got {days:g}")
+
+
+def _expiry_days(text: str) -> float:
+    """argparse type for --expires-days: a positive number of days."""
+    try:
+        days = float(text)
+        check_expiry_days(days)
+    except (ValueError, SigningError) as exc:
+        message = str(exc).removeprefix("--expires-days: ") if isinstance(exc, SigningError) \
+            else f"{text!r} is not a number of days"
+        raise argparse.ArgumentTypeError(message) from None
+    return days
 
 
 def deltas_dir(snapshot: Path) -> Path:
@@ -201,7 +230,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--kb", help="knowledge-base name (default: the snapshot's name, e.g. 'contoso-it')")
     p.add_argument("--version", type=int, help="version number; must grow (default: the snapshot's kb_version "
                                                "when it is a number, else the current Unix time)")
-    p.add_argument("--expires-days", type=float, default=30, help="days until clients refuse it (default 30)")
+    p.add_argument("--expires-days", type=_expiry_days, default=30,
+                   help=f"days until clients refuse it, more than 0 and at most {MAX_EXPIRY_DAYS} (default 30)")
     p.add_argument("--output", type=Path, help="manifest path (default: SNAPSHOT.manifest.json)")
     p.add_argument("--previous", type=Path, action="append", default=[],
                    help="an earlier published snapshot: add a small patch from it (repeatable)")

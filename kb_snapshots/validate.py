@@ -12,7 +12,7 @@ from typing import Any
 
 from desktop.engine.checks import CHECKS
 from desktop.engine.variables import KB_DEFAULTABLE, KNOWN_VARIABLES, VARIABLE_RE, find_variables
-from kb_snapshots.source import LineDict, Problem, Source, SourceFile
+from kb_snapshots.source import LineDict, Problem, Source, SourceFile, boolean_hint
 
 ID_RE = re.compile(r"^[a-z0-9-]+$")
 NODE_KINDS = ("options", "answer", "check", "ticket", "booking")
@@ -39,7 +39,8 @@ class Checker:
                 self.add(f"'{key}' is required", key if key in data else None, data)
             return ""
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            self.add(f"'{key}' must be text", key, data)
+            hint = boolean_hint(data, key)
+            self.add(f"'{key}' must be text" + (f": {hint}" if hint else ""), key, data)
             return ""
         return str(value).strip()
 

@@ -78,3 +78,125 @@ def test_ask_on_a_snapshot_from_another_model_warns_and_still_answers(env, helpd
     assert "warning:" in result.stderr and "some-other-model/768" in result.stderr
     assert "semantic matching is off until the snapshot is rebuilt" in result.stderr
     assert ("password-reset" if as_json else "Reset a forgotten password") in result.stdout
+
+
+# -- the builder -----------------------------------------------------------------------
+
+from kb_snapshots.build import BuildError, build  # noqa: E402
+from kb_snapshots.source import SourceLimits, read_source  # noqa: E402
+from tests.kb_snapshots.kbfactory import article  # noqa: E402
+
+SMALL = SourceLimits(max_file_bytes=10_000, max_total_bytes=30_000, max_depth=20)
+
+
+def _problems(root: Path, limits: SourceLimits = SMALL) -> list[str]:
+    with pytest.raises(BuildError) as caught:
+        build(root, root.with_suffix(".sqlite"), version=1, limits=limits)
+    assert not root.with_suffix(".sqlite").exists()
+    return [str(problem) for problem in caught.value.problems]
+
+
+def _page(n: int, size: int = 100) -> str:
+    return article("help " * (size // 5), id=f"page-{n}", title=f"Page {n}", lang="en",
+                   questions=[f"question {n}"])
+
+
+def test_an_article_bigger_than_the_file_limit_is_refused_naming_the_file(make_kb):
+    root = make_kb({"articles/ok.md": _page(1), "articles/huge.md": _page(2, size=50_000)})
+    problems = _problems(root)
+    assert len(problems) == 1
+    assert problems[0].startswith("articles/huge.md:1: ") and "bigger than the 10,000 bytes" in problems[0]
+
+
+def test_a_knowledge_base_bigger_than_its_limit_stops_reading_naming_where(make_kb):
+    root = make_kb({f"articles/page-{n}.md": _page(n, size=8_000) for n in range(6)})
+    problems = _problems(root)
+    assert problems == ["articles/page-3.md:1: the knowledge base passes 30,000 bytes in total here; "
+                        "this file and the ones after it were not read"]
+
+
+def test_build_command_refuses_a_100_mb_class_article_quickly_with_file_and_line(make_kb):
+    root = make_kb({"articles/huge.md": _page(1, size=1_100_000)})       # the default limit is 1 MiB
+    result = run_cli("build", str(root), "--output", str(root.with_suffix(".sqlite")))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{root / 'articles/huge.md'}:1: 1.1 MB: bigger than the 1.0 MB a file may hold" in result.stderr
+    assert not root.with_suffix(".sqlite").exists()
+
+
+@pytest.mark.parametrize("rel, text", [
+    ("trees/deep.yaml", "id: deep\nnodes: " + "[" * 5000 + "]" * 5000 + "\n"),
+    ("trees/deep.yaml", "id: deep\nnodes:\n" + "- " * 5000 + "x\n"),
+    ("trees/deep.yaml", "id: deep\nnodes: " + "{a: " * 5000 + "x" + "}" * 5000 + "\n"),
+    ("articles/deep.md", "---\nid: deep\nkeywords: " + "[" * 5000 + "]" * 5000 + "\n---\nBody\n"),
+    ("synonyms.yaml", "en: " + "[" * 5000 + "]" * 5000 + "\n"),
+], ids=["flow-list", "block-list", "flow-mapping", "front-matter", "synonyms"])
+def test_yaml_nested_5000_deep_is_a_clear_error_naming_the_file(make_kb, rel, text):
+    problems = [p for p in _problems(make_kb({rel: text}), SourceLimits(max_depth=20)) if p.startswith(rel)]
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{rel}:") and "nested more than 20 levels deep" in problems[0]
+
+
+@pytest.mark.parametrize("rel", ["articles/outside.md", "kb.yaml", "synonyms.yaml", "trees/outside.yaml"])
+def test_a_file_linked_from_outside_the_kb_folder_is_refused_naming_it(make_kb, tmp_path, rel):
+    outside = tmp_path / "elsewhere" / "secret.txt"
+    outside.parent.mkdir()
+    outside.write_text(_page(9) if rel.endswith(".md") else "name: Secret\n")
+    root = make_kb({"articles/ok.md": _page(1), rel: None} if rel != "kb.yaml" else {"articles/ok.md": _page(1)})
+    (root / rel).unlink(missing_ok=True)
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).symlink_to(outside)
+    problems = [str(p) for p in read_source(root, SMALL).problems]
+    assert problems == [f"{rel}:1: a link to {outside.resolve()}, outside the knowledge-base folder: "
+                        "copy the file into the folder instead"]
+
+
+def test_a_linked_folder_from_outside_is_refused_and_a_link_inside_the_folder_is_read(make_kb, tmp_path):
+    shared = tmp_path / "shared-articles"
+    shared.mkdir()
+    (shared / "leak.md").write_text(_page(7))
+    root = make_kb({"articles/ok.md": _page(1), "drafts/real.md": _page(2)})
+    (root / "articles" / "shared").symlink_to(shared, target_is_directory=True)
+    (root / "articles" / "inside.md").symlink_to(root / "drafts" / "real.md")
+    source = read_source(root, SMALL)
+    problems = [str(p) for p in source.problems]
+    read = sorted(a.data["id"] for a in source.articles)
+    assert read == ["page-1", "page-2"]
+    assert all("leak.md" not in p or "outside the knowledge-base folder" in p for p in problems)
+    assert "page-7" not in read
+
+
+@pytest.mark.parametrize("word", ["yes", "no", "on", "off", "Yes", "true"])
+def test_an_id_yaml_reads_as_a_boolean_says_so_and_to_quote_it(make_kb, word):
+    root = make_kb({"articles/a.md": f"---\nid: {word}\ntitle: Help\nlang: en\n---\nBody\n"})
+    problems = _problems(root)
+    assert problems == [f"articles/a.md:2: 'id' must be text: YAML read {word} as a boolean "
+                        f"(yes/no/on/off/true/false are); put it in quotes: id: \"{word}\""]
+
+
+def test_a_quoted_yes_id_is_text(make_kb):
+    root = make_kb({"articles/a.md": '---\nid: "yes"\ntitle: Help\nlang: en\n---\nBody\n'})
+    assert read_source(root, SMALL).articles[0].data["id"] == "yes"
+
+
+# -- signing -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("days", ["-1", "0", "nan"])
+def test_sign_refuses_a_lifetime_that_is_not_positive(tmp_path, helpdesk_snapshot, days):
+    from kb_snapshots.signing import keygen
+
+    private, _ = keygen(tmp_path / "admin")
+    snapshot = tmp_path / "kb.sqlite"
+    shutil.copy(helpdesk_snapshot, snapshot)
+    result = run_cli("sign", str(snapshot), "--key", str(private), f"--expires-days={days}")
+    assert result.returncode == 2
+    assert "--expires-days" in result.stderr and "Traceback" not in result.stderr
+    assert not Path(f"{snapshot}.manifest.json").exists()
+
+
+@pytest.mark.parametrize("days", [-1, 0, -0.5, float("nan"), float("inf"), 10**9])
+def test_build_manifest_refuses_a_lifetime_that_is_not_positive(helpdesk_snapshot, days):
+    from kb_snapshots.signing import SigningError, build_manifest
+
+    with pytest.raises(SigningError, match="--expires-days"):
+        build_manifest(helpdesk_snapshot, expires_days=days)
