@@ -127,7 +127,10 @@ class StatusWatcher:
     def run(self, stop: threading.Event, tick: float = 5.0) -> None:
         """Poll until `stop` is set; meant for a worker thread."""
         while not stop.is_set():
-            self.poll_due()
+            try:
+                self.poll_due()
+            except Exception:  # noqa: BLE001 - a bug or a hostile reply must not end the status thread
+                log.exception("ticket status poll failed; trying again in %.0f s", tick)
             stop.wait(tick)
 
     def _emit(self, change: StatusChange) -> None:
