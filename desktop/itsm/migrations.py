@@ -56,6 +56,15 @@ MIGRATIONS: list[tuple[str, str]] = [
             error       TEXT NOT NULL DEFAULT ''
         );
     """),
+    # When the latest create request for the entry began, while its outcome is unknown
+    # (0: none pending). A successor trusts a "not found" lookup only once the settle
+    # window after it has passed. Entries an older version may have been sending when it
+    # stopped count as started now.
+    ("0006_attempt_started", """
+        ALTER TABLE itsm_outbox ADD COLUMN attempt_started_at REAL NOT NULL DEFAULT 0;
+        UPDATE itsm_outbox SET attempt_started_at = (julianday('now') - 2440587.5) * 86400.0
+            WHERE state = 'queued' AND attempts > 0;
+    """),
 ]
 
 

@@ -47,6 +47,7 @@ class OutboxEntry:
     last_reply: str = ""              # the latest of them, for the notification
     notified_status: str = ""         # what the user was last told (tray notification)
     notified_replies: int = 0
+    attempt_started_at: float = 0.0   # a create request began then, outcome unknown (0: none)
 
     @property
     def status(self) -> str:
@@ -141,10 +142,29 @@ class Outbox:
         searches the ITSM for the key before creating anything."""
         self.conn.execute("UPDATE itsm_outbox SET attempts = attempts + 1 WHERE key = ?", (key,))
 
+    def start_request(self, keys: list[str], now: float) -> None:
+        """Durably note, just before a create request, that it begins at `now`: until its
+        outcome is known, a successor (after a crash, a timeout, a dropped connection)
+        waits out the settle window before it trusts a lookup that finds nothing."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.executemany("UPDATE itsm_outbox SET attempt_started_at = ? WHERE key = ?",
+                                  [(now, key) for key in keys])
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def end_request(self, keys: list[str]) -> None:
+        """The ITSM answered that it created nothing (refused, rate-limited, or it was
+        never reached): the next attempt need not wait."""
+        self.conn.executemany("UPDATE itsm_outbox SET attempt_started_at = 0 WHERE key = ?",
+                              [(key,) for key in keys])
+
     def mark_sent(self, key: str, remote_id: str, remote_url: str = "") -> None:
         self.conn.execute(
             "UPDATE itsm_outbox SET state = 'sent', remote_id = ?, remote_url = ?, sent_at = ?, "
-            "lease_owner = '', "
+            "lease_owner = '', attempt_started_at = 0, "
             "last_error = '', remote_status = CASE remote_status WHEN '' THEN 'new' "
             "ELSE remote_status END, notified_status = CASE notified_status WHEN '' THEN 'new' "
             "ELSE notified_status END WHERE key = ?", (remote_id, remote_url, time.time(), key))
@@ -252,4 +272,5 @@ def _entry(row: sqlite3.Row) -> OutboxEntry:
         poll_interval=row["poll_interval"], remote_version=row["remote_version"],
         status_checked_at=row["status_checked_at"], remote_updated=row["remote_updated"],
         helpdesk_replies=row["helpdesk_replies"], last_reply=row["last_reply"],
-        notified_status=row["notified_status"], notified_replies=row["notified_replies"])
+        notified_status=row["notified_status"], notified_replies=row["notified_replies"],
+        attempt_started_at=row["attempt_started_at"])

@@ -8,6 +8,16 @@ attempt after the first asks the ITSM for a ticket carrying the entry's idempote
 (the process may have died, or the connection dropped, after the ITSM accepted it) and
 only creates one if there is none.
 
+A lookup that finds nothing is trusted only when no earlier create request can still be
+running in the ITSM. Just before each create request the outbox durably records when it
+began (`attempt_started_at`); the mark is cleared when the ITSM answers (created, or
+refused) or was never reached. An entry whose last request has no known outcome (its
+sender died, timed out, or lost the connection) is created again only after the settle
+window since that request began has passed and a lookup then finds nothing; a ticket
+found earlier is marked sent at once. The same rule holds for every back-end, single or
+bulk. The window (`settle_window`, default 300 s, or HELPDESK_ITSM_SETTLE_SECONDS) must
+exceed the time the ITSM can take to finish a request, and its search index to show it.
+
 For crash tests the environment variable HELPDESK_ITSM_CRASH_AT=before_attempt |
 before_send | after_send makes the process die on the spot (os._exit, like SIGKILL).
 """
@@ -23,12 +33,16 @@ from typing import Callable
 
 from desktop.itsm.errors import (
     AuthError, ConfigError, Forbidden, ItsmError, NotFound, RateLimited, Rejected, TimedOut,
+    Unavailable,
 )
 from desktop.itsm.outbox import Outbox, OutboxEntry, lease_owner_id
 from desktop.itsm.protocol import Backend
 
 log = logging.getLogger(__name__)
 CRASH_ENV = "HELPDESK_ITSM_CRASH_AT"
+SETTLE_ENV = "HELPDESK_ITSM_SETTLE_SECONDS"
+DEFAULT_SETTLE_WINDOW = 300.0
+WAITING_FOR_EARLIER = "waiting for the ITSM to finish an earlier attempt before sending again"
 PERMANENT = (Rejected, Forbidden, NotFound, ConfigError)
 
 
@@ -55,7 +69,8 @@ class OutboxSender:
                  rng: Callable[[], float] = random.random, workers: int = 1,
                  backend_factory: Callable[[], Backend] | None = None,
                  lease_seconds: float = 120.0, batch_size: int = 10,
-                 settle_after_timeout: float = 300.0):
+                 settle_window: float | None = None,
+                 settle_after_timeout: float | None = None):
         self.outbox = outbox
         self.backend = backend
         self.base_delay = base_delay
@@ -66,8 +81,11 @@ class OutboxSender:
         self.backend_factory = backend_factory
         self.lease_seconds = lease_seconds
         self._outage_rounds = 0
-        # After a timeout the ITSM may still create the ticket: look it up only this late.
-        self.settle_after_timeout = settle_after_timeout
+        # After a request with no known outcome the ITSM may still create the ticket:
+        # "not found" is trusted only this long after the request began.
+        # (`settle_after_timeout` is the older name of the same setting.)
+        self.settle_window = settle_window if settle_window is not None else \
+            settle_after_timeout if settle_after_timeout is not None else settle_from_environment()
         # Back-ends that can search several keys and create several tickets per request
         # (RT) get tickets in batches.
         batched = hasattr(backend, "create_tickets") and hasattr(backend, "find_by_idempotency_keys")
@@ -157,13 +175,16 @@ class OutboxSender:
                     keep_going = keep_going and isinstance(result, PERMANENT)
                 elif result is not None:
                     report.sent.append(outbox.get(key))
+                else:                            # an earlier attempt has not settled yet
+                    report.waiting.append(outbox.get(key))
         return keep_going
 
     def _deliver_many(self, claimed: list[OutboxEntry], outbox: Outbox,
-                      backend: Backend) -> dict[str, str | ItsmError]:
+                      backend: Backend) -> dict[str, str | ItsmError | None]:
         """Several claimed entries: one search for those an earlier attempt may have
-        delivered, then one bulk create for the rest."""
-        results: dict[str, str | ItsmError] = {}
+        delivered, then one bulk create for the rest whose earlier attempts have settled
+        (None for those that wait)."""
+        results: dict[str, str | ItsmError | None] = {}
         earlier = [c for c in claimed if c.attempts > 0]
         try:
             found = backend.find_by_idempotency_keys([c.key for c in earlier]) if earlier else {}
@@ -176,7 +197,14 @@ class OutboxSender:
             if entry.key in found:
                 outbox.mark_sent(entry.key, found[entry.key].id, found[entry.key].url)
                 results[entry.key] = found[entry.key].id
-        to_create = [c for c in claimed if c.key not in results]
+        to_create = []
+        for entry in claimed:
+            if entry.key in results:
+                continue
+            if self._wait_for_earlier(entry, outbox):
+                results[entry.key] = None
+            else:
+                to_create.append(entry)
         if to_create:
             results.update(self._deliver_batch(to_create, outbox, backend))
         return results
@@ -185,9 +213,13 @@ class OutboxSender:
                        backend: Backend) -> dict[str, str | ItsmError]:
         """Tickets not in the ITSM yet, in one bulk request."""
         _crash_point("before_send")
+        keys = [e.key for e in fresh]
+        outbox.start_request(keys, self.clock())
         try:
             answers = backend.create_tickets([(e.ticket, e.key) for e in fresh])
         except ItsmError as exc:
+            if created_nothing(exc):
+                outbox.end_request(keys)
             for entry in fresh:
                 self._settle_error(outbox, entry.key, exc)
             return {entry.key: exc for entry in fresh}
@@ -195,6 +227,8 @@ class OutboxSender:
         results: dict[str, str | ItsmError] = {}
         for entry, answer in zip(fresh, answers):
             if isinstance(answer, ItsmError):
+                if isinstance(answer, Rejected):     # RT refused this one: nothing created
+                    outbox.end_request([entry.key])
                 self._settle_error(outbox, entry.key, answer)
                 results[entry.key] = answer
             else:
@@ -203,7 +237,8 @@ class OutboxSender:
         return results
 
     def send(self, entry: OutboxEntry) -> str | None:
-        """Send one entry; return the ITSM's id, or None if another sender holds it. On
+        """Send one entry; return the ITSM's id, or None if another sender holds it or an
+        earlier attempt's outcome is not settled yet (the entry then waits). On
         error the entry is postponed (or failed, for errors a retry cannot fix) and the
         error re-raised."""
         return self._send(entry, self.outbox, self.backend)
@@ -214,9 +249,10 @@ class OutboxSender:
                                self.lease_seconds, self.clock())
         return None if claimed is None else self._deliver(claimed, outbox, backend)
 
-    def _deliver(self, claimed: OutboxEntry, outbox: Outbox, backend: Backend) -> str:
+    def _deliver(self, claimed: OutboxEntry, outbox: Outbox, backend: Backend) -> str | None:
         """Send a claimed entry (`attempts` as before the claim); errors are settled on
-        the entry (postponed or failed) and re-raised."""
+        the entry (postponed or failed) and re-raised. None: an earlier attempt may still
+        be creating it, and the entry waits until that has settled."""
         key = claimed.key
         try:
             if claimed.attempts > 0:  # an earlier attempt may have reached the ITSM
@@ -225,8 +261,16 @@ class OutboxSender:
                     log.info("outbox %s: already in the ITSM as %s", key, found.id)
                     outbox.mark_sent(key, found.id, found.url)
                     return found.id
+            if self._wait_for_earlier(claimed, outbox):
+                return None
             _crash_point("before_send")
-            ref = backend.create_ticket(claimed.ticket, key)
+            outbox.start_request([key], self.clock())
+            try:
+                ref = backend.create_ticket(claimed.ticket, key)
+            except ItsmError as exc:
+                if created_nothing(exc):
+                    outbox.end_request([key])
+                raise
             _crash_point("after_send")
             outbox.mark_sent(key, ref.id, ref.url)
             log.info("outbox %s: sent as %s", key, ref.id)
@@ -234,6 +278,18 @@ class OutboxSender:
         except ItsmError as exc:
             self._settle_error(outbox, key, exc)
             raise
+
+    def _wait_for_earlier(self, claimed: OutboxEntry, outbox: Outbox) -> bool:
+        """True (and the entry postponed until then) while an earlier create request with
+        no known outcome may still be running in the ITSM: a lookup that found nothing
+        proves nothing yet."""
+        settles_at = claimed.attempt_started_at + self.settle_window
+        if not claimed.attempt_started_at or self.clock() >= settles_at:
+            return False
+        outbox.mark_retry(claimed.key, WAITING_FOR_EARLIER, settles_at)
+        log.info("outbox %s: an earlier attempt has no known outcome; looking again in %.0f s",
+                 claimed.key, settles_at - self.clock())
+        return True
 
     def _settle_error(self, outbox: Outbox, key: str, exc: ItsmError) -> None:
         if isinstance(exc, PERMANENT):
@@ -249,7 +305,7 @@ class OutboxSender:
         if isinstance(exc, AuthError):
             delay = max(delay, 60.0)
         if isinstance(exc, TimedOut):
-            delay = max(delay, self.settle_after_timeout)
+            delay = max(delay, self.settle_window)
         outbox.mark_retry(key, exc.user_message, self.clock() + delay)
         log.info("outbox %s: will retry in %.0f s (%s)", key, delay, type(exc).__name__)
 
@@ -273,6 +329,43 @@ class _NoLock:
 
 
 _NO_LOCK = _NoLock()
+
+
+def settle_from_environment() -> float:
+    """HELPDESK_ITSM_SETTLE_SECONDS (tests make it short), else 300 s."""
+    try:
+        return max(0.0, float(os.environ.get(SETTLE_ENV, "")))
+    except ValueError:
+        return DEFAULT_SETTLE_WINDOW
+
+
+def created_nothing(exc: ItsmError) -> bool:
+    """Whether a create request that failed with `exc` surely created nothing: the ITSM
+    answered with a refusal, or the connection was never made. A timeout, a dropped
+    connection, a 5xx or an answer we cannot read leave the outcome unknown."""
+    if isinstance(exc, (AuthError, RateLimited, Rejected, NotFound, ConfigError)):
+        return True
+    return isinstance(exc, Unavailable) and not isinstance(exc, TimedOut) \
+        and _never_connected(exc)
+
+
+def _never_connected(exc: BaseException) -> bool:
+    """The HTTP layer's cause (kept as the context of the ItsmError) is a refused or
+    timed-out TCP connect or an unknown host name: no byte of the request left."""
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+    seen: set[int] = set()
+    pending: list[object] = [exc.__cause__, exc.__context__]
+    while pending:
+        cause = pending.pop()
+        if not isinstance(cause, BaseException) or id(cause) in seen:
+            continue
+        seen.add(id(cause))
+        if isinstance(cause, (NewConnectionError, ConnectTimeoutError)):
+            return True
+        pending += [cause.__cause__, cause.__context__, getattr(cause, "reason", None),
+                    *cause.args]
+    return False
 
 
 def _crash_point(name: str) -> None:

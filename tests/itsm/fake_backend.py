@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from desktop.itsm import RemoteTicket, Ticket, TicketRef
+from desktop.itsm import RemoteTicket, Ticket, TicketRef, TimedOut, Unavailable
 
 
 class MemoryItsm:
@@ -19,9 +19,14 @@ class MemoryItsm:
         self._ids = itertools.count(1)
 
     def _maybe_fail(self, call: str) -> None:
+        """`fail_next` errors happen before the ITSM sees the call: an `Unavailable` one
+        is raised as the HTTP layer raises a refused connection (a timeout stays one)."""
         self.calls.append(call)
         if self.fail_next:
-            raise self.fail_next.pop(0)
+            error = self.fail_next.pop(0)
+            if isinstance(error, Unavailable) and not isinstance(error, TimedOut):
+                _raise_refused(error)
+            raise error
 
     def check_credentials(self) -> str:
         self._maybe_fail("check")
@@ -81,3 +86,12 @@ class MemoryBulkItsm(MemoryItsm):
             error, self.accept_then_fail = self.accept_then_fail, None
             raise error
         return refs
+
+
+def _raise_refused(error: Unavailable) -> None:
+    from urllib3.exceptions import NewConnectionError
+
+    try:
+        raise NewConnectionError(None, "Connection refused")
+    except NewConnectionError:
+        raise error from None
