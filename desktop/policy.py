@@ -12,6 +12,7 @@ a key that looks like one (`password`, `token`, `secret`) is refused.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,10 +56,15 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any, tuple | None]]] 
     "privacy": {
         "stats": (bool, True, None),
     },
+    "links": {                                # links in answers open for https, mailto, tel and...
+        "extra_schemes": (list, (), None),    # ...these, e.g. ["ms-settings"] (never javascript, file...)
+    },
 }
 # Sections whose keys are free (mapping name -> str), e.g. KB team -> ITSM queue.
 FREE_SECTIONS = {"itsm.teams": str}
 FORBIDDEN_WORDS = ("password", "secret", "token_value", "api_key", "apikey")
+SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]{0,31}$")
+NEVER_ALLOWED_SCHEMES = ("javascript", "vbscript", "data", "file", "blob", "about", "jar")
 
 
 class PolicyError(ValueError):
@@ -84,6 +90,7 @@ class Policy:
     privacy: Section
     directory: Section = field(default_factory=lambda: Section(
         {key: default for key, (_, default, _) in SCHEMA["directory"].items()}))
+    links: Section = field(default_factory=lambda: Section({"extra_schemes": ()}))
     teams: dict[str, str] = field(default_factory=dict)
     source: Path | None = None
 
@@ -156,6 +163,7 @@ def parse_policy(raw: dict[str, Any], source: Path | None = None) -> Policy:
         raise PolicyError(f"{where}directory.url: expected an ldap:// address, got {directory.url!r}")
     if directory.url and not directory.base_dn:
         raise PolicyError(f"{where}directory.base_dn: required when directory.url is set")
+    sections["links"] = Section({"extra_schemes": _link_schemes(sections["links"].extra_schemes, where)})
     mail_format = sections["directory"].mail_format
     try:
         mail_format.format(login="l", first="f", last="n")
@@ -163,6 +171,21 @@ def parse_policy(raw: dict[str, Any], source: Path | None = None) -> Policy:
         raise PolicyError(f"{where}directory.mail_format: use {{login}}, {{first}} and {{last}}, "
                           f"got {mail_format!r}") from None
     return Policy(teams=teams, source=source, **sections)
+
+
+def _link_schemes(schemes: Any, where: str) -> tuple[str, ...]:
+    """`[links] extra_schemes`: lowercase URL schemes; none that runs code or reads files."""
+    checked = []
+    for scheme in schemes:
+        if not isinstance(scheme, str) or not SCHEME_RE.match(scheme.strip().lower()):
+            raise PolicyError(f"{where}links.extra_schemes: {scheme!r} is not a scheme "
+                              "(write it without ':', e.g. \"ms-settings\")")
+        scheme = scheme.strip().lower()
+        if scheme in NEVER_ALLOWED_SCHEMES:
+            raise PolicyError(f"{where}links.extra_schemes: {scheme!r} can never be allowed "
+                              f"(refused: {', '.join(NEVER_ALLOWED_SCHEMES)})")
+        checked.append(scheme)
+    return tuple(checked)
 
 
 def _free_table(dotted: str, value: Any, where: str) -> dict[str, str]:
@@ -175,7 +198,7 @@ def _free_table(dotted: str, value: Any, where: str) -> dict[str, str]:
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "a string", bool: "true or false", int: "a whole number", float: "a number"}
+    names = {str: "a string", bool: "true or false", int: "a whole number", float: "a number", list: "a list"}
     if isinstance(kind, tuple):
         return "a number"
     return names.get(kind, kind.__name__)

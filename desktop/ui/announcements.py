@@ -32,7 +32,7 @@ class AnnouncementBanner(QFrame):
         self.index = 0
         self.title = _plain_label(self, bold=True)
         self.body = _plain_label(self)
-        self.position = QLabel(self)
+        self.position = QLabel(self, textFormat=Qt.PlainText)
         self.previous = QPushButton("‹", self)
         self.next = QPushButton("›", self)
         for button in (self.previous, self.next):

@@ -11,10 +11,12 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget,
-                               QTextBrowser, QVBoxLayout, QWidget)
+                               QVBoxLayout, QWidget)
 
+from desktop.engine.variables import markdown_escape
 from desktop.ui.announcements import AnnouncementBanner, OutageNotice
 from desktop.ui.form import FormPage
+from desktop.ui.safe_view import SafeTextBrowser
 from desktop.ui.ticket_summary import DonePage, SummaryPage
 from desktop.ui.tree_view import TreePage
 from desktop.ui.workers import focus_later
@@ -48,7 +50,7 @@ class ChatWindow(QWidget):
         self.setMinimumSize(*MINIMUM_SIZE)
         self.resize(*DEFAULT_SIZE)
 
-        self.offline = QLabel(self, wordWrap=True, visible=False)
+        self.offline = QLabel(self, wordWrap=True, visible=False, textFormat=Qt.PlainText)
         self.offline.setFrameShape(QFrame.StyledPanel)
         self.banner = AnnouncementBanner(self)
         self.banner.current.connect(self._banner_shown)
@@ -62,7 +64,7 @@ class ChatWindow(QWidget):
         self.ask_button.clicked.connect(self.enter)
 
         self.outage = OutageNotice(self)
-        self.answer = QTextBrowser(self, openExternalLinks=True)
+        self.answer = SafeTextBrowser(self, extra_schemes=self.extra_link_schemes)
         self.choices_label = QLabel(self, visible=False)
         self.choices = QVBoxLayout()
         self.start_tree = QPushButton(self, visible=False)
@@ -126,6 +128,12 @@ class ChatWindow(QWidget):
         self.set_online(app.online)
         self.set_announcements(app.announcements)
         self.resume()
+
+    def extra_link_schemes(self) -> tuple[str, ...]:
+        """Link schemes IT allows on top of https, mailto and tel (policy `[links]`)."""
+        assistant = self.app.assistant
+        links = getattr(getattr(assistant, "policy", None), "links", None)
+        return tuple(getattr(links, "extra_schemes", ()) or ())
 
     # -- text ---------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -245,7 +253,7 @@ class ChatWindow(QWidget):
         self.choices_label.setVisible(reply.kind == "choose" and not preview.markdown.strip())
         self.start_tree.setVisible(False)
         if reply.kind == "answer" and reply.hits[0].kind == "tree":
-            self.answer.setMarkdown(f"## {reply.hits[0].title}\n\n" +
+            self.answer.setMarkdown(f"## {markdown_escape(reply.hits[0].title)}\n\n" +
                                     self.tr("I can walk you through this step by step."))
             self.start_tree.setVisible(True)
         else:

@@ -5,11 +5,12 @@ shows "Checking…" while its built-in probe runs there, then moves on by itself
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.ui.announcements import OutageNotice
+from desktop.ui.safe_view import SafeTextBrowser
 from desktop.ui.workers import focus_later
 
 
@@ -21,14 +22,14 @@ class TreePage(QWidget):
         self.chat = chat
         self.app = chat.app
         self.walk = None
-        self.title = QLabel(self, wordWrap=True)
+        self.title = QLabel(self, wordWrap=True, textFormat=Qt.PlainText)      # KB text, never markup
         font = self.title.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.title.setFont(font)
-        self.text = QTextBrowser(self, openExternalLinks=True)
+        self.text = SafeTextBrowser(self, extra_schemes=chat.extra_link_schemes)
         self.outage = OutageNotice(self)
-        self.detail = QLabel(self, wordWrap=True, visible=False)
+        self.detail = QLabel(self, wordWrap=True, visible=False, textFormat=Qt.PlainText)  # what a check found
         self.options = QVBoxLayout()
         self.solved = QPushButton(self)
         self.unsolved = QPushButton(self)
