@@ -30,7 +30,7 @@ import socket
 import unicodedata
 from typing import Callable, Iterable
 
-from desktop.sync.scrub_lexicon import ACRONYMS, COMMON_WORDS, FIRST_NAMES, IT_WORDS, WORD_NAMES
+from desktop.sync.scrub_lexicon import ACRONYMS, COMMON_WORDS, FIRST_NAMES, IT_WORDS, VENDORS, WORD_NAMES
 
 MAX_LENGTH = 200
 DROP_AFTER_REPLACEMENTS = 3
@@ -53,17 +53,52 @@ def _p(pattern: str, flags: int = _R) -> re.Pattern[str]:
     return re.compile(pattern, flags)
 
 
+def _unless_common_word(placeholder: str) -> Callable[[re.Match[str]], str]:
+    """A replacement that hides group 2 unless it is an ordinary word ("my login is locked").
+    Right after the login word ("login failed") only a token that looks like a login goes:
+    with a digit, a dot or an underscore, or after "my"/"mon" ("my login jdupont")."""
+    def replace(match: re.Match[str]) -> str:
+        token, before = match.group(2), _fold(match.string[max(0, match.start(2) - 40):match.start(2)])
+        if _fold(token) in COMMON_WORDS or _fold(token) in IT_WORDS:
+            return match.group(0)
+        linked = re.search(r"(?:\bis|\bwas|\best|c'est|[:=]|\bof|\bde|named|called|nomme)\s*$", before)
+        possessive = re.search(r"\b(?:my|his|her|their|mon|ma|son|sa|leur)\s+\S+(?:\s+\S+)?\s*$", before)
+        if not (linked or possessive or re.search(r"[\d._]", token)):
+            return match.group(0)
+        return match.group(1) + placeholder
+    return replace
+
+
+def _unless_after_code_word(placeholder: str) -> Callable[[re.Match[str]], str]:
+    """A replacement that keeps numbers right after "error", "code", "event", "build" or "KB":
+    'erreur 80090016' is an error code, not a phone number."""
+    def replace(match: re.Match[str]) -> str:
+        before = _fold(match.string[max(0, match.start() - 24):match.start()])
+        if re.search(r"\b(?:error|erreur|code|event|evenement|build|version|kb|id|status|statut)\s*[:#]?\s*$",
+                     before):
+            return match.group(0)
+        return placeholder
+    return replace
+
+
+def _unless_after_vendor(placeholder: str) -> Callable[[re.Match[str]], str]:
+    """A replacement that keeps a model number after its maker: 'Brother MFC-5890CN', 'Lexmark X4690'."""
+    def replace(match: re.Match[str]) -> str:
+        before = _fold(match.string[max(0, match.start() - 24):match.start()]).split()
+        return match.group(0) if before and before[-1] in VENDORS else placeholder
+    return replace
+
+
 # A password: after the word, optional linking words, then the secret itself. After ":" or
 # "=" anything is a secret; otherwise it must look like one (a digit, a symbol, a capital).
 _PASSWORD_WORD = (r"(?:password|passwd|passphrase|pwd|pass|passcode|mot de passe|mdp|code wifi|wifi code|"
                   r"code pin|pin code|pin|code d'acc[eè]s|access code)")
-_LOOKS_SECRET = r"(?=[^\s,;]*(?:\d|[^\w\s,;]|(?<=\w)(?-i:[A-Z])))[^\s,;]{4,}"
+_LOOKS_SECRET = r"(?=[^\s,;]*(?:\d|[^\w\s,;'’]\S|(?<=\w)(?-i:[A-Z])))[^\s,;]{4,}"
 _SECRET_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (_p(rf"(\b{_PASSWORD_WORD}\s*(?:is|was|est|était|etait|c'est|)\s*[:=]\s*)(\S+)"), r"\1<password>"),
     (_p(rf"(\b{_PASSWORD_WORD}\b(?:\s+(?:is|was|est|était|c'est|i set|i typed|i use|set to|que j'ai mis|"
         rf"now|actuel|new|nouveau))*[\s,]+)({_LOOKS_SECRET})"), r"\1<password>"),
     (_p(rf"(\b{_PASSWORD_WORD}\s+(?:is|est|c'est)\s+)([A-Z]\S*(?:\s+[A-Z]\S*)*)", 0), r"\1<password>"),
-    (_p(r"(\bmot de passe\s+(?:est\s+)?)([A-Z][^\s,;]*)", 0), r"\1<password>"),
     (_p(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{12,}\b", 0), "<token>"),
     (_p(r"\b(?:gh[pousr]_|github_pat_|glpat-|xox[abprse]-|sk-|sk_live_|rk_live_|pk_live_|AIza|ya29\.|"
         r"SG\.|npm_|pypi-)[\w.-]{10,}", 0), "<token>"),
@@ -94,7 +129,7 @@ _LOCATION_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 _NUMBER_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (_p(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,4})?\b"), "<iban>"),
+    (_p(r"\b[A-Z]{2}\d{2}(?:[ -]?(?=[A-Z0-9]{0,3}\d)[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,4})?\b", 0), "<iban>"),
     (_p(r"\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b"), "<ip>"),
     (_p(r"(?<![\w:])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?![\w:])"), "<ip>"),
     (_p(r"\b(?:INC|REQ|RITM|CHG|PRB|TASK|SCTASK|SR|RFC|WO|CASE|TKT|TICKET)[-_ ]?(?:\d{4}[-_])?\d{3,}\b"),
@@ -119,39 +154,32 @@ _NUMBER_PATTERNS: list[tuple[re.Pattern[str], str]] = [
      r"\1<amount>"),
     (_p(_MONEY), "<amount>"),
     (_p(r"(\b(?:ext|extension|poste|internal number|num[ée]ro interne|ligne directe|direct line|tel|t[ée]l)"
-        r"\.?\s*(?:(?:no\.?|n°|num[ée]ro|is|est|:|#)\s*)*)\d{2}(?:\s?\d{2}){0,2}\b"), r"\1<extension>"),
-    (_p(r"\bx\d{3,5}\b"), "<extension>"),
+        r"\.?(?:\s+(?:t[ée]l[ée]phonique|fixe|interne|phone|number|direct))?"
+        r"\s*(?:(?:no\.?|n°|num[ée]ro|is|est|:|#)\s*)*)\d{2}(?:\s?\d{2}){0,2}\b"), r"\1<extension>"),
+    (_p(r"\b(?-i:x)\d{3,5}\b"), _unless_after_vendor("<extension>")),
     (_p(r"(\b(?:employee|staff|personnel|badge|matricule|payroll|employ[ée]|salari[ée]|worker|agent)\s*"
         r"(?:(?:number|num[ée]ro|no\.?|n°|nr|#|id|code|is|est|:|c'est|le|de|mon|my)\s*)*)"
         r"([A-Z]{0,4}[-_]?\d[\d-]{2,}[A-Z0-9]*)\b"), r"\1<employee id>"),
     (_p(r"\b(?:EMP|EMPL|MAT|BDG|EID)[-_]?\d{3,}\b"), "<employee id>"),
     (_p(r"(?<!\w)(?:\d[ -]?){12,18}\d(?!\w)"), "<number>"),                               # cards, accounts
-    (_p(r"(?<!\w)(?:\+|00)?\d[\d ().-]{6,18}\d(?!\w)"), "<phone>"),
+    (_p(r"(?<!\w)(?=(?:[^\d\s]?\s?\d){8})(?:\+|00)?\d[\d ().-]{6,18}\d(?!\w)"),
+     _unless_after_code_word("<phone>")),
 ]
-
-def _unless_common_word(placeholder: str) -> Callable[[re.Match[str]], str]:
-    """A replacement that hides group 2 unless it is an ordinary word ("my login is locked")."""
-    def replace(match: re.Match[str]) -> str:
-        if _fold(match.group(2)) in COMMON_WORDS or _fold(match.group(2)) in IT_WORDS:
-            return match.group(0)
-        return match.group(1) + placeholder
-    return replace
-
 
 _LOGIN_WORD = (r"(?:login|log-in|logon|username|user name|user id|userid|user|account|compte|identifiant|"
                r"id de connexion|nom d'utilisateur|utilisateur|samaccountname|upn|trigramme)")
 _HOST_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (_p(r"\b[A-Za-z][\w-]{1,15}\\[A-Za-z][\w.$-]+"), "<login>"),                             # DOMAIN\user
     (_p(r"\b(?:DESKTOP|LAPTOP|WIN|PC|WS|SRV|SVR|SERVER|VM|HOST|NB|LT|WKS)-[A-Z0-9]{3,15}(?:-[A-Z0-9]+)*\b"),
-     "<host>"),
-    (_p(r"\b[A-Z]{2,}[A-Z0-9]*(?:-[A-Z0-9]+)*-\d{2,}[A-Z0-9]*\b"), "<host>"),              # PC-ACME-0042
+     _unless_after_vendor("<host>")),
+    (_p(r"\b[A-Z]{2,}[A-Z0-9]*(?:-[A-Z0-9]+)*-\d{2,}[A-Z0-9]*\b", 0), _unless_after_vendor("<host>")),  # PC-ACME-0042
     (_p(r"\b(?:srv|svr|serv|fs|dc|sql|db|app|prt|print|nas|fic|file|filer|web|exch|mail|vm|host|pc|ws|ad)"
-        r"(?:-?[a-z]+)*-?\d{1,4}[a-z0-9]*\b"), "<host>"),                                   # SRVFIC02, fs01par
-    (_p(r"\b(?=[\w-]*\d)[a-z][a-z0-9]*(?:-[a-z0-9]+){2,}\b"), "<host>"),           # prt-lyon-01
+        r"(?:-?[a-z]+)*-?\d{1,4}[a-z0-9]*\b"), _unless_after_vendor("<host>")),                                   # SRVFIC02, fs01par
+    (_p(r"\b(?=[\w-]*\d)[a-z][a-z0-9]*(?:-[a-z0-9]+){2,}\b"), _unless_after_vendor("<host>")),           # prt-lyon-01
     (_p(rf"(\b(?:\w*serv(?:er|eur)s?|machine|poste|host|hostname|computer|ordinateur|pc|laptop|portable|"
         rf"vm|nas)\s+(?:(?:name|nom|named|nomm[ée]|is|est|:)\s*)*)({_DIGITS_AND_LETTERS}[\w-]{{5,}})"),
      r"\1<host>"),
-    (_p(rf"(\b{_LOGIN_WORD}\s*(?:(?:is|was|est|c'est|:|=|of|de|named|called|nomm[ée])\s*)+)"
+    (_p(rf"(\b{_LOGIN_WORD}(?:\s+(?!is\b|est\b)[\w'’]+){{0,3}}?\s*(?:(?:is|was|est|c'est|of|de|named|called|nomm[ée])\b\s*|[:=]\s*)+)"
         r"([a-z][\w.-]{1,30}[a-z0-9])"), _unless_common_word("<login>")),
     (_p(r"(\b(?:login|log-in|logon|username|user name|user id|userid|identifiant|nom d'utilisateur|"
         r"samaccountname|trigramme)\s+)([a-z][\w.-]{1,30}[a-z0-9])"), _unless_common_word("<login>")),
@@ -160,7 +188,7 @@ _HOST_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 _TITLE = (r"(?:mr|mrs|ms|miss|mx|dr|prof|sir|madam|monsieur|madame|mademoiselle|docteur|professeur|"
-          r"mme|mlle|m\.|me)")
+          r"mme|mlle|m\.)")
 _RELATION = (r"(?:colleague|coworker|co-worker|manager|boss|supervisor|assistant|intern|team ?mate|"
              r"coll[eè]gue|chef|cheffe|responsable|stagiaire|directeur|directrice|n\+1|assistante|"
              r"ask|tell|call|contact|from|for|of|with|de|pour|avec|demander [àa]|appeler|chez)")
@@ -267,10 +295,14 @@ def _still_personal(replaced: str) -> bool:
     """True when a scrubbed question (case kept) should not be stored at all."""
     if "<password>" in replaced or len(re.findall(r"<[a-z ]+>", replaced)) >= DROP_AFTER_REPLACEMENTS:
         return True
-    for first, second in re.findall(r"(?<![\w<])([A-Z][a-zà-ÿ'’-]+)\s+([A-Z][a-zà-ÿ'’-]+|[A-Z]{3,})(?![\w>])",
-                                    replaced):
-        if all(_is_surname(w) and _bare(w) not in WORD_NAMES for w in (first, second)):
-            return True
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", replaced) if len(w) >= 3][1:]
+    if words and sum(w[0].isupper() for w in words) > len(words) / 2:
+        return False                   # A Title Case Question: capitals say nothing about names
+    for run in re.findall(r"(?<![\w<])[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*", replaced):
+        pair = run.split()
+        if len(pair) == 2 and all(_is_surname(w) and _bare(w) not in WORD_NAMES for w in pair) and (
+                all(w[1:].islower() or w.isupper() for w in pair)):
+            return True                # two capitalised words no list knows: likely a stranger's name
     return False
 
 

@@ -82,7 +82,7 @@ et ou mais si de du des le la les un une au aux en dans sur sous par pour avec s
 est sont etait a ai as avons avez ont ne pas plus n'a n'est n'ai n'arrive n'arrivent peut peux veut
 il elle ils elles on nous vous je tu me te se lui leur leurs son sa ses mon ma mes ton ta tes notre
 qui que quoi quand comment pourquoi ou dont ce cet cette ces ca cela
-encore toujours deja aussi depuis apres avant puis bloque bloquee expire marche fonctionne plante
+passe mot encore toujours deja aussi depuis apres avant puis bloque bloquee expire marche fonctionne plante
 """.split())
 
 ACRONYMS = frozenset("""
@@ -90,4 +90,11 @@ vpn usb hdmi dns dhcp ip tcp udp http https ftp smtp imap pop ssl tls ssh rdp ss
 hr rh cpu gpu ram ssd hdd bios uefi os ad aad gpo ldap sap erp crm pdf csv xml json api url
 lan wan wifi nas san vm mac ios sms tv led lcd ups kb id ok faq sla itsm esn dsi drh rgpd gdpr bsod
 ntfs fat exfat wsus sccm mdm byod voip sip dect ip wps ap pme tva rib cv cdi cdd
+""".split())
+
+VENDORS = frozenset("""
+hp epson brother canon lexmark xerox ricoh kyocera konica minolta dell lenovo samsung logitech jabra asus
+acer toshiba fujitsu plantronics poly sennheiser bose lg sharp sony philips zebra cisco netgear tp-link
+dymo apple microsoft surface thinkpad latitude elitebook probook optiplex laserjet officejet pixma
+workcentre imagerunner bizhub ecosys yealink avaya polycom aruba ubiquiti synology qnap
 """.split())
