@@ -57,22 +57,56 @@ class LineDict(dict):
     booleans: dict[str, str]
 
 
+class _Refused(yaml.composer.ComposerError):
+    """Valid YAML this builder will not read (too deep, aliases expanding too far)."""
+
+
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that records lines and refuses nesting deeper than `max_depth`
-    (PyYAML composes nested nodes recursively: 5,000 levels overflow Python's stack)."""
+    """SafeLoader that records lines and refuses nesting deeper than `max_depth` (PyYAML
+    composes nested nodes recursively: 5,000 levels overflow Python's stack) and aliases
+    that expand past `max_expanded` characters (nine nested `*a` lists of nine make
+    43 million values from a 1 KB file)."""
 
     max_depth = DEFAULT_LIMITS.max_depth
+    max_expanded = DEFAULT_LIMITS.max_file_bytes
     _depth = 0
+    _expanded = 0
 
     def compose_node(self, parent, index):  # noqa: ANN001, ANN201 - PyYAML's signature
+        event = self.peek_event()
         self._depth += 1
         try:
             if self._depth > self.max_depth:
-                raise yaml.composer.ComposerError(
-                    None, None, f"nested more than {self.max_depth} levels deep", self.peek_event().start_mark)
-            return super().compose_node(parent, index)
+                raise _Refused(None, None, f"YAML nested more than {self.max_depth} levels deep", event.start_mark)
+            node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
+        if isinstance(event, yaml.AliasEvent):
+            self._expanded += _expanded_size(node, {}, self.max_expanded)
+            if self._expanded > self.max_expanded:
+                raise _Refused(
+                    None, None, f"YAML aliases (*{event.anchor}) repeat more than {self.max_expanded:,} characters "
+                                "of text; write the values out instead", event.start_mark)
+        return node
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], cap: int) -> int:
+    """Characters of text `node` stands for once every alias in it is written out
+    (at least 1 per node); stops counting past `cap`."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    if isinstance(node, yaml.ScalarNode):
+        total = max(1, len(node.value))
+    else:
+        total = 1
+        children = node.value if isinstance(node, yaml.SequenceNode) else [n for pair in node.value for n in pair]
+        for child in children:
+            total += _expanded_size(child, sizes, cap) if child is not node else cap + 1
+            if total > cap:
+                break
+    sizes[id(node)] = total
+    return total
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -144,6 +178,7 @@ def _load_yaml(text: str, rel: str, offset: int, problems: list[Problem],
                limits: SourceLimits = DEFAULT_LIMITS) -> LineDict | None:
     loader = _LineLoader(text)
     loader.max_depth = limits.max_depth
+    loader.max_expanded = limits.max_file_bytes
     try:
         data = loader.get_single_data()
     except RecursionError:     # a shape the depth check does not see; never a traceback
@@ -152,7 +187,8 @@ def _load_yaml(text: str, rel: str, offset: int, problems: list[Problem],
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + offset
-        problems.append(Problem(rel, line, f"not valid YAML: {exc.problem or exc}"))
+        reason = exc.problem if isinstance(exc, _Refused) else f"not valid YAML: {exc.problem or exc}"
+        problems.append(Problem(rel, line, reason))
         return None
     except yaml.YAMLError as exc:
         problems.append(Problem(rel, 1 + offset, f"not valid YAML: {exc}"))

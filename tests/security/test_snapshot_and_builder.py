@@ -137,6 +137,15 @@ def test_yaml_nested_5000_deep_is_a_clear_error_naming_the_file(make_kb, rel, te
     assert problems[0].startswith(f"{rel}:") and "nested more than 20 levels deep" in problems[0]
 
 
+def test_yaml_aliases_that_expand_past_the_file_limit_are_refused_quickly(make_kb):
+    lines = ["id: bomb", "title: Bomb", "lang: en", "start: start", 'text: &a0 "' + "A" * 1000 + '"']
+    lines += [f"x{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    lines.append("nodes: {start: {answer: *a8}}")             # 9^8 copies of 1,000 characters
+    problems = _problems(make_kb({"trees/bomb.yaml": "\n".join(lines) + "\n"}))
+    assert problems == ["trees/bomb.yaml:7: YAML aliases (*a1) repeat more than 10,000 characters of text; "
+                        "write the values out instead"]
+
+
 @pytest.mark.parametrize("rel", ["articles/outside.md", "kb.yaml", "synonyms.yaml", "trees/outside.yaml"])
 def test_a_file_linked_from_outside_the_kb_folder_is_refused_naming_it(make_kb, tmp_path, rel):
     outside = tmp_path / "elsewhere" / "secret.txt"
