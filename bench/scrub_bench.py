@@ -2,13 +2,16 @@
 
     .venv/bin/python -m bench.scrub_bench [--set bench/scrub_set.jsonl] [--show]
 
-Each line of the set is {"category", "lang", "text", "secrets"}: a question an employee
-could type, the kind of personal data it holds (or "clean") and the exact pieces that
-must not leave the machine. A question *leaks* when it is kept and one of its secrets is
+Each line of the set is {"category", "lang", "text", "secrets", "split"}: a question an
+employee could type, the kind of personal data it holds (or "clean"), the exact pieces
+that must not leave the machine, and "dev" (seen while the patterns were written) or
+"held-out" (written afterwards and measured once before any change; what is learnt from
+it goes into a new held-out part). `--split` picks one. A question *leaks* when it is kept and one of its secrets is
 still in the text that would be stored (compared without case and accents). A clean
 question is *over-scrubbed* when what is kept differs from the question itself (beyond
-lower-casing and spaces) or when it is dropped. Prints one line per category; takes
-well under a second. The figures go to the "Hardening" section of bench/RESULTS.md by hand.
+lower-casing and spaces) or when it is dropped. Prints one line per category; `--real`
+also runs the sample KB's example questions (and AskUbuntu's, if the shared evaluation
+data is there) as clean questions. Takes a few seconds. The figures go to the "Hardening" section of bench/RESULTS.md by hand.
 """
 from __future__ import annotations
 
@@ -22,7 +25,10 @@ from pathlib import Path
 
 import desktop.sync.scrub as scrubber
 
-SET = Path(__file__).resolve().parent / "scrub_set.jsonl"
+ROOT = Path(__file__).resolve().parent.parent
+SET = ROOT / "bench" / "scrub_set.jsonl"
+KB = ROOT / "kb_snapshots" / "sample_kb"
+ASKUBUNTU = ROOT.parent / "shared" / "eval-data" / "askubuntu_intents.jsonl"
 
 
 def _fold(text: str) -> str:
@@ -58,14 +64,34 @@ def measure(samples: list[dict]) -> dict[str, dict[str, int]]:
 SHOW = False
 
 
+def real_it_questions() -> dict[str, list[str]]:
+    """Clean questions written for other purposes: the sample KB's example phrasings (EN, FR)
+    and, when present, the AskUbuntu intent questions of the shared evaluation data."""
+    import yaml
+    found: dict[str, list[str]] = defaultdict(list)
+    for article in sorted(KB.rglob("*.md")):
+        text = article.read_text(encoding="utf-8")
+        if text.startswith("---"):
+            meta = yaml.safe_load(text.split("---", 2)[1]) or {}
+            found[f"sample KB ({meta.get('lang', '?')})"] += [q for q in meta.get("questions") or [] if isinstance(q, str)]
+    if ASKUBUNTU.exists():
+        found["AskUbuntu"] = [json.loads(line)["q"] for line in ASKUBUNTU.read_text(encoding="utf-8").splitlines()
+                              if line.strip()]
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     global SHOW
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", type=Path, default=SET)
+    parser.add_argument("--split", choices=("dev", "held-out", "held-out-2"), help="only this part of the set")
+    parser.add_argument("--real", action="store_true",
+                        help="also count changes to the sample KB's example questions (and AskUbuntu's)")
     parser.add_argument("--show", action="store_true", help="print every leak and over-scrubbed question")
     args = parser.parse_args(argv)
     SHOW = args.show
     samples = [json.loads(line) for line in args.set.read_text(encoding="utf-8").splitlines() if line.strip()]
+    samples = [s for s in samples if args.split in (None, s.get("split", "dev"))]
     table = measure(samples)
     print(f"{'category':<12} {'samples':>7} {'leaked':>7} {'dropped':>7}")
     for category in sorted(table, key=lambda c: (c == "clean", c)):
@@ -77,6 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     clean = table.get("clean", {"samples": 0, "bad": 0})
     print(f"personal questions leaked: {leaked} of {total}; clean questions changed or dropped: "
           f"{clean['bad']} of {clean['samples']}")
+    if args.real:
+        for source, questions in real_it_questions().items():
+            table = measure([{"category": "clean", "text": q, "secrets": []} for q in questions])
+            row = table["clean"]
+            print(f"{source}: {row['samples']} questions, {row['bad']} changed, {row['dropped']} dropped")
     return 0
 
 

@@ -34,6 +34,7 @@ from desktop.sync.scrub_lexicon import ACRONYMS, COMMON_WORDS, FIRST_NAMES, IT_W
 
 MAX_LENGTH = 200
 DROP_AFTER_REPLACEMENTS = 3
+MAX_INPUT = 4 * MAX_LENGTH
 
 _TLDS = (r"com|net|org|info|biz|local|lan|corp|intra|intranet|internal|int|priv|home|fr|de|be|ch|lu|nl|"
          r"es|it|pt|uk|ie|eu|us|ca|jp|cn|in|au|io|co|app|dev|cloud|online|site|tech|gouv|gov|edu")
@@ -118,7 +119,7 @@ _LOCATION_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (_p(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"), "<email>"),
     (_p(rf"[\w.+'-]+\s*(?:[\[({{]\s*(?:at|arobase)\s*[\])}}]|\s(?:at|arobase|arrobase|chez)\s)\s*[\w-]+"
         rf"(?:\s*(?:\.|[\[({{]\s*(?:dot|point)\s*[\])}}]|\s(?:dot|point)\s)\s*[\w-]+)*"
-        rf"\s*(?:\.|[\[({{]\s*(?:dot|point)\s*[\])}}]|\s(?:dot|point)\s)\s*(?:{_TLDS})\b"), "<email>"),
+        rf"\s*(?:\.|[\[({{]\s*(?:dot|point)\s*[\])}}]|\s(?:dot|point)\s)\s*(?:{_TLDS})\b(?![/.\w-])"), "<email>"),
     (_p(rf"\b(?:www\.)?(?:[a-z0-9-]+\.)+(?:{_TLDS})\b(?::\d+)?(?:/[^\s,;]*)?"), "<url>"),
     (_p(rf"\b\d{{1,4}}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|all[ée]e|impasse|chemin|"
         rf"place|quai|route|cours|square|passage|voie|r[ée]sidence|lotissement)\b(?:\s+(?!\d){_WORD}){{1,4}}"
@@ -155,7 +156,8 @@ _NUMBER_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (_p(_MONEY), "<amount>"),
     (_p(r"(\b(?:ext|extension|poste|internal number|num[ée]ro interne|ligne directe|direct line|tel|t[ée]l)"
         r"\.?(?:\s+(?:t[ée]l[ée]phonique|fixe|interne|phone|number|direct))?"
-        r"\s*(?:(?:no\.?|n°|num[ée]ro|is|est|:|#)\s*)*)\d{2}(?:\s?\d{2}){0,2}\b"), r"\1<extension>"),
+        r"\s*(?:(?:no\.?|n°|num[ée]ro|is|est|:|#)\s*)*)(?:\d{1,2}(?:[\s.]?\d{2}){1,3}|\d{2,6})\b"),
+     r"\1<extension>"),
     (_p(r"\b(?-i:x)\d{3,5}\b"), _unless_after_vendor("<extension>")),
     (_p(r"(\b(?:employee|staff|personnel|badge|matricule|payroll|employ[ée]|salari[ée]|worker|agent)\s*"
         r"(?:(?:number|num[ée]ro|no\.?|n°|nr|#|id|code|is|est|:|c'est|le|de|mon|my)\s*)*)"
@@ -247,7 +249,10 @@ def _replace_names(text: str) -> str:
 
 
 def _apply(text: str) -> str:
-    """`text` with every piece of personal data replaced by a placeholder; case kept."""
+    """`text` with every piece of personal data replaced by a placeholder; case kept.
+    Only the first `MAX_INPUT` characters are read: what is kept is cut to `MAX_LENGTH`
+    anyway, and the time stays bounded on hostile input."""
+    text = text[:MAX_INPUT]
     for patterns in (_SECRET_PATTERNS, _LOCATION_PATTERNS, _NUMBER_PATTERNS, _HOST_PATTERNS):
         for pattern, placeholder in patterns:
             text = pattern.sub(placeholder, text)

@@ -6,6 +6,7 @@ through as typed; and questions that still look personal after scrubbing are dro
 """
 from __future__ import annotations
 
+import time
 import unicodedata
 
 import pytest
@@ -220,3 +221,10 @@ def test_statistics_store_no_question_that_still_looks_personal(tmp_path):
     day = stats.pending()[0]["days"][0]
     assert day["unanswered"] == {"how do i frobnicate the printer on floor 3": 1}
     assert day["counters"]["question_not_understood"] == {"": 2}
+
+
+@pytest.mark.parametrize("hostile", ["a." * 50_000, "a-" * 50_000, "salary " + "1," * 50_000, "Marie " * 20_000])
+def test_a_huge_question_is_scrubbed_quickly(hostile):
+    started = time.perf_counter()
+    kept = scrub_or_drop(hostile)
+    assert time.perf_counter() - started < 1.0 and len(kept) <= 200
