@@ -4,7 +4,8 @@ Errors are the build's own (`file:line: what is wrong`); warnings are:
 - two articles or trees claiming the same example question (the engine cannot tell
   them apart for that question);
 - an article or tree without example questions (it is found by its title only);
-- an entry with no translation into one of the KB's languages.
+- an entry with no translation into one of the KB's languages;
+- a plain http link (the app opens it only where the policy allows http).
 Unreachable tree nodes and dangling links are build errors, so lint reports them too.
 """
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.engine.text import words
-from kb_snapshots.source import Problem, read_source
+from kb_snapshots.markup import check_markdown, tree_texts
+from kb_snapshots.source import Problem, SourceFile, read_source
 from kb_snapshots.validate import validate
 
 
@@ -51,4 +53,14 @@ def lint(src: Path) -> tuple[list[Problem], list[Problem]]:
             file = files.get(entry["path"])
             warnings.append(Problem(entry["path"], file.line("id") if file else 1,
                                     f"'{entry['id']}' has no translation in {', '.join(missing)}"))
+    for file in source.articles:
+        warnings += [Problem(file.path, file.body_line + f.line, f.message)
+                     for f in check_markdown(file.body) if f.warning]
+    for file in source.trees:
+        warnings += _tree_link_warnings(file)
     return errors, sorted(warnings)
+
+
+def _tree_link_warnings(file: SourceFile) -> list[Problem]:
+    return [Problem(file.path, file.line(key, node), f.message)
+            for key, node, text in tree_texts(file.data.get("nodes")) for f in check_markdown(text) if f.warning]

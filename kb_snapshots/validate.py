@@ -3,7 +3,8 @@
 `validate(source)` returns the entries (articles and trees) as plain dicts ready for
 the builder, plus every `Problem` found. The rules are those of docs/kb-format.md:
 required fields, unique ids, known languages, teams, variables and checks, paired
-translations, and trees whose every node is reachable with no dangling link.
+translations, and trees whose every node is reachable with no dangling link. Markdown
+holds no raw HTML, no picture and no link but https, mailto and tel (kb_snapshots.markup).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 
 from desktop.engine.checks import CHECKS
 from desktop.engine.variables import KB_DEFAULTABLE, KNOWN_VARIABLES, VARIABLE_RE, find_variables
+from kb_snapshots.markup import check_markdown, tree_texts
 from kb_snapshots.source import LineDict, Problem, Source, SourceFile, boolean_hint
 
 ID_RE = re.compile(r"^[a-z0-9-]+$")
@@ -165,6 +167,9 @@ def validate_article(file: SourceFile, config: dict[str, Any], problems: list[Pr
         if name not in KNOWN_VARIABLES:
             line = file.body_line + file.body.count("\n", 0, match.start())
             problems.append(Problem(file.path, line, f"unknown variable {{{{{name}}}}}"))
+    for finding in check_markdown(file.body):
+        if not finding.warning:
+            problems.append(Problem(file.path, file.body_line + finding.line, finding.message))
     entry["body"] = file.body
     return entry
 
@@ -183,6 +188,10 @@ def validate_tree(file: SourceFile, config: dict[str, Any], problems: list[Probl
     edges: dict[str, list[str]] = {}
     for node_id, node in nodes.items():
         edges[node_id] = _validate_node(check, nodes, str(node_id), node)
+    for key, node, text in tree_texts(nodes):
+        for finding in check_markdown(text):
+            if not finding.warning:
+                check.add(finding.message, key, node)
     if start in nodes:
         seen, stack = {start}, [start]
         while stack:
