@@ -343,3 +343,26 @@ def test_the_status_thread_survives_any_exception(tmp_path):
     thread.join(timeout=2)
     outbox.close()
     assert alive and itsm.reads >= 3
+
+
+# ---------------------------------------------------------------- 1+4. end to end: a bomb on the sync server
+
+from tests.sync.conftest import home, setup, versions  # noqa: E402,F401 - the live sync server fixtures
+
+
+def test_a_64_gib_chunk_on_the_server_is_a_clear_sync_failure(setup, tmp_path, monkeypatch, capsys):
+    """A compromised server or CDN serves a forged chunk: `desktop sync` says the chunk is
+    damaged (no MemoryError traceback), and the tray's scheduler counts a failure and goes on."""
+    from desktop.cli import main as desktop_main
+    from tests.sync.test_crash_and_schedule import write_policy
+
+    setup.harness.publish(setup.v1, version=1)
+    for path in (setup.harness.storage / "chunks").rglob("*.zst"):
+        path.write_bytes(_forged_frame(64 * 1024 * MiB))
+    monkeypatch.setenv("HELPDESK_POLICY", str(write_policy(setup, tmp_path)))
+    assert desktop_main(["sync"]) == 1
+    assert "damaged or truncated" in capsys.readouterr().err
+    scheduler = Scheduler(setup.policy(), rng=random.Random(0))
+    scheduler.step()
+    assert scheduler.failures == 1
+    assert not setup.current.exists()
