@@ -39,7 +39,6 @@ MAX_INPUT = 4 * MAX_LENGTH
 _TLDS = (r"com|net|org|info|biz|local|lan|corp|intra|intranet|internal|int|priv|home|fr|de|be|ch|lu|nl|"
          r"es|it|pt|uk|ie|eu|us|ca|jp|cn|in|au|io|co|app|dev|cloud|online|site|tech|gouv|gov|edu")
 _WORD = r"[^\W\d_][\w'’-]*"                         # a word starting with a letter
-_TOKEN = r"[^\s,;]+"
 _DIGITS_AND_LETTERS = r"(?=[\w-]*\d)(?=[\w-]*[^\W\d_])"
 _MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november|december|"
            r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|janvier|f[ée]vrier|mars|avril|mai|juin|"
@@ -191,9 +190,9 @@ _HOST_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 
 _TITLE = (r"(?:mr|mrs|ms|miss|mx|dr|prof|sir|madam|monsieur|madame|mademoiselle|docteur|professeur|"
           r"mme|mlle|m\.)")
-_RELATION = (r"(?:colleague|coworker|co-worker|manager|boss|supervisor|assistant|intern|team ?mate|"
-             r"coll[eè]gue|chef|cheffe|responsable|stagiaire|directeur|directrice|n\+1|assistante|"
-             r"ask|tell|call|contact|from|for|of|with|de|pour|avec|demander [àa]|appeler|chez)")
+_RELATION = (r"colleague|coworker|co-worker|manager|boss|supervisor|assistant|intern|teammate|coll[eè]gue|"
+             r"chef|cheffe|responsable|stagiaire|directeur|directrice|assistante|n\+1")
+_ASKING = r"ask|tell|call|contact|email|demander|appeler|pr[ée]venir|contacter"   # both: then a capitalised word
 
 
 def _fold(text: str) -> str:
@@ -214,36 +213,32 @@ def _is_surname(word: str) -> bool:
 
 
 def _replace_names(text: str) -> str:
-    """People: after a title, after "my colleague"/"ask", and known given names with their surname."""
+    """People: after a title ("Mme Rousseau"), a capitalised word after "my colleague" or "ask",
+    and known given names with the surname that follows."""
     text = re.sub(rf"(?i)(?<!\w){_TITLE}\.?\s+(?!<)([^\W\d_][\w'’-]+)(?:\s+((?-i:[A-Z])[\w'’-]+))?",
                   lambda m: "<name>" if _is_surname(m.group(1)) else m.group(0), text)
     words = text.split(" ")
     out: list[str] = []
     i = 0
     while i < len(words):
-        word = words[i]
-        bare = _bare(word)
+        word, bare = words[i], _bare(words[i])
         capital = word[:1].isupper()
+        previous = _fold(out[-1]).strip(",;") if out else ""
         mid_sentence = bool(out) and not re.search(r"[.!?:]$", out[-1])
-        after_relation = bool(out) and re.fullmatch(_RELATION, _fold(out[-1]).strip(",;"), re.I) is not None
         next_word = words[i + 1] if i + 1 < len(words) else ""
-        next_is_surname = bool(next_word) and _is_surname(next_word)
-        next_capital_surname = next_is_surname and (next_word[:1].isupper())
-        is_name = (
-            (bare in FIRST_NAMES)
-            or (bare in WORD_NAMES and capital and (mid_sentence or next_capital_surname))
-            or (after_relation and capital and mid_sentence and _is_surname(word) and re.fullmatch(
-                r"(?i)colleague|coworker|co-worker|manager|boss|supervisor|coll[eè]gue|chef|cheffe|responsable|"
-                r"stagiaire|directeur|directrice|assistante?|intern", _fold(out[-1]).strip(",;")) is not None)
-        )
-        if is_name and not word.startswith("<"):
-            tail = re.search(r"(?:['’]s)?[^\w]*$", word).group(0)
-            out.append("<name>" + tail)
-            if next_is_surname and (next_word[:1].isupper() or not capital or bare in FIRST_NAMES):
-                i += 1
-                out[-1] = "<name>" + re.search(r"(?:['’]s)?[^\w]*$", next_word).group(0)
-        else:
+        next_is_surname = _is_surname(next_word)
+        is_name = not word.startswith("<") and (
+            bare in FIRST_NAMES
+            or (bare in WORD_NAMES and capital and (mid_sentence or (next_is_surname and next_word[:1].isupper())))
+            or (re.fullmatch(f"{_RELATION}|{_ASKING}", previous) is not None and capital and _is_surname(word)))
+        if not is_name:
             out.append(word)
+            i += 1
+            continue
+        if next_is_surname and (next_word[:1].isupper() or not capital or bare in FIRST_NAMES):
+            i += 1                     # "Marie Dubois", "john smith's": the surname goes too
+            word = words[i]
+        out.append("<name>" + re.search(r"(?:['’]s)?[^\w]*$", word).group(0))
         i += 1
     return " ".join(out)
 

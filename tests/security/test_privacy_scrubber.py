@@ -167,6 +167,7 @@ def test_phone_extensions_are_hidden(text, secret):
     ("peter jones gets a blue screen", ("peter", "jones")),
     ("Antoine ne peut plus se connecter", ("Antoine",)),
     ("Camille DURAND a perdu son badge", ("Camille", "DURAND")),
+    ("please tell Okonjo the laptop is ready", ("Okonjo",)),
 ])
 def test_colleagues_names_are_hidden(text, secrets):
     assert_hidden(text, *secrets)
