@@ -2,8 +2,10 @@
 
 A snapshot is a SQLite file written by `python -m kb_snapshots build`. It is opened
 read-only (and immutable, so no journal or lock files are created next to it). A file
-that is not SQLite, is truncated, comes from another program or from a newer schema
-raises `SnapshotError` with a sentence saying which.
+that is not SQLite, is truncated, comes from another program or from a newer schema,
+or whose metadata is not of the expected types, raises `SnapshotError` with a sentence
+saying which. (Pages damaged further in are found by `KnowledgeBase` before its first
+answer.)
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 FORMAT = "helpdesk-assistant-snapshot"
@@ -70,14 +73,34 @@ def connect(path: str | Path) -> tuple[sqlite3.Connection, SnapshotInfo]:
         if missing:
             raise SnapshotError(f"{path}: damaged snapshot (missing {', '.join(sorted(missing))})")
         info = SnapshotInfo(
-            path=path, name=meta.get("kb_name", "Knowledge base"), version=int(meta.get("kb_version", "0")),
-            content_hash=meta.get("content_hash", ""), schema_version=schema,
-            languages=json.loads(meta.get("languages", '["en"]')), default_lang=meta.get("default_lang", "en"),
-            teams=json.loads(meta.get("teams", "{}")), model=meta.get("model", ""),
-            built_at=meta.get("built_at", ""), variables=json.loads(meta.get("variables", "{}")),
+            path=path, name=_text(meta, "kb_name", "Knowledge base"), version=int(meta.get("kb_version", "0")),
+            content_hash=_text(meta, "content_hash"), schema_version=schema,
+            languages=_json(meta, "languages", '["en"]', list), default_lang=_text(meta, "default_lang", "en"),
+            teams=_json(meta, "teams", "{}", dict), model=_text(meta, "model"),
+            built_at=_text(meta, "built_at"), variables=_json(meta, "variables", "{}", dict),
         )
+        if not info.languages or not all(isinstance(lang, str) for lang in info.languages):
+            raise ValueError("languages is not a list of language codes")
+        if not all(isinstance(v, str) for v in [*info.teams, *info.teams.values(),
+                                                *info.variables, *info.variables.values()]):
+            raise ValueError("teams and variables must map text to text")
     except sqlite3.DatabaseError as exc:
         raise SnapshotError(f"{path}: damaged snapshot ({exc})") from None
-    except (ValueError, json.JSONDecodeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:
         raise SnapshotError(f"{path}: damaged snapshot metadata ({exc})") from None
     return db, info
+
+
+def _text(meta: dict, key: str, default: str = "") -> str:
+    value = meta.get(key, default)
+    if not isinstance(value, str):
+        raise ValueError(f"{key} is not text")
+    return value
+
+
+def _json(meta: dict, key: str, default: str, kind: type) -> Any:
+    """A JSON value of the metadata, of `kind` (list or dict), else ValueError."""
+    value = json.loads(_text(meta, key, default))
+    if not isinstance(value, kind):
+        raise ValueError(f"{key} is not a JSON {kind.__name__}")
+    return value

@@ -62,6 +62,22 @@ def test_ask_on_a_snapshot_damaged_mid_file_exits_2_with_the_reason_and_no_trace
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("key, value", [
+    ("languages", "5"), ("languages", "[]"), ("languages", "[1, 2]"), ("teams", "[]"),
+    ("teams", '{"desk": 3}'), ("variables", '"portal"'), ("default_lang", "7"),
+], ids=["languages-number", "no-languages", "languages-numbers", "teams-list", "team-name-number",
+        "variables-text", "default-lang-blob"])
+def test_snapshot_metadata_of_the_wrong_type_is_a_damaged_snapshot(tmp_path, helpdesk_snapshot, key, value):
+    path = tmp_path / "bad-meta.sqlite"
+    shutil.copy(helpdesk_snapshot, path)
+    with sqlite3.connect(path) as db:
+        stored = b"\xff\x00" if key == "default_lang" else value     # a blob stays a blob in a TEXT column
+        db.execute("UPDATE meta SET value = ? WHERE key = ?", (stored, key))
+    with pytest.raises(SnapshotError) as caught:
+        KnowledgeBase.open(path).ask("I forgot my password")
+    assert str(path) in str(caught.value) and "damaged snapshot" in str(caught.value)
+
+
 def _other_model(good: Path, target: Path) -> Path:
     shutil.copy(good, target)
     with sqlite3.connect(target) as db:
