@@ -386,7 +386,8 @@ def _cross_checks(source: Source, entries: list[dict[str, Any]], config: dict[st
         if entry["kind"] != "tree":
             continue
         file = files[entry["path"]]
-        for node_id, node in (file.data.get("nodes") or {}).items():
+        nodes = file.data.get("nodes")
+        for node_id, node in (nodes if isinstance(nodes, dict) else {}).items():   # else reported above
             ticket = node.get("ticket") if isinstance(node, dict) else None
             team = ticket.get("team") if isinstance(ticket, dict) else None
             if team and (not isinstance(team, str) or team not in config["teams"]):

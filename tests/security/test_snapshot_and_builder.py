@@ -162,6 +162,12 @@ def test_yaml_aliases_that_expand_past_the_file_limit_are_refused_quickly(make_k
                         "write the values out instead"]
 
 
+@pytest.mark.parametrize("nodes", ["[start, end]", "just text", "42"], ids=["list", "text", "number"])
+def test_tree_nodes_that_are_not_a_mapping_are_a_problem_not_a_traceback(make_kb, nodes):
+    root = make_kb({"trees/t.yaml": f"id: t\ntitle: T\nlang: en\nquestions: [q]\nstart: start\nnodes: {nodes}\n"})
+    assert any(p.startswith("trees/t.yaml:6: 'nodes' is required: a mapping") for p in _problems(root))
+
+
 @pytest.mark.parametrize("rel", ["articles/outside.md", "kb.yaml", "synonyms.yaml", "trees/outside.yaml"])
 def test_a_file_linked_from_outside_the_kb_folder_is_refused_naming_it(make_kb, tmp_path, rel):
     outside = tmp_path / "elsewhere" / "secret.txt"
