@@ -21,6 +21,7 @@ from sync_server.auth import TokenCache
 from sync_server.db import Database
 from sync_server.limits import Limits
 from sync_server.migrations import migrate
+from sync_server.published import record_published
 from sync_server.storage import ChunkStore
 
 log = logging.getLogger("sync_server")
@@ -56,6 +57,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.db = db
     app.state.tokens = TokenCache(db)
     app.state.chunks = ChunkStore(settings.storage)
+    try:
+        record_published(db, app.state.chunks)    # snapshots published before ids were recorded
+    except Exception:  # noqa: BLE001 - statistics then keep only ids recorded so far
+        log.exception("could not read the ids of published snapshots")
     app.state.manifests = {}
     app.state.patches = patches.PatchMaker(db, app.state.chunks, settings.patch_history, settings.patch_in_background)
     errors.install(app)

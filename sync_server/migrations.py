@@ -62,6 +62,12 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         """CREATE UNIQUE INDEX bookings_one_per_contact ON bookings (slot_id, contact_key)
            WHERE cancelled_at IS NULL AND contact_key <> ''""",
     ]),
+    # Ids a statistics batch may count: entry ids and teams of every published snapshot, and
+    # which published snapshots were read for them (see sync_server/published.py).
+    ("0007_published_ids", [
+        """CREATE TABLE published_ids (kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id))""",
+        """CREATE TABLE published_scanned (sha256 TEXT PRIMARY KEY, ids BIGINT NOT NULL, scanned_at TEXT NOT NULL)""",
+    ]),
 ]
 
 _SPELLING = {

@@ -26,6 +26,7 @@ from desktop.sync import manifest as mf
 from sync_server.auth import require
 from sync_server.db import Database, IntegrityError
 from sync_server.errors import ApiError
+from sync_server.published import rebuild
 from sync_server.routes_snapshots import KbName, Sha256
 from sync_server.storage import ChunkStore
 
@@ -65,12 +66,7 @@ class PatchMaker:
             self.make(kb)
 
     def _snapshot(self, envelope: bytes) -> tuple[mf.Manifest, bytes]:
-        manifest, _ = mf.parse(envelope)
-        index = mf.parse_chunk_index(self.store.path(manifest.index_sha256, "indexes").read_bytes(), manifest)
-        data = b"".join(chunking.decompress(self.store.path(c.sha256).read_bytes(), c.size) for c in index)
-        if hashlib.sha256(data).hexdigest() != manifest.sha256:
-            raise mf.BadManifest(f"stored chunks do not rebuild snapshot {manifest.sha256[:12]}…")
-        return manifest, data
+        return rebuild(self.store, envelope)
 
     def make(self, kb: str) -> int:
         """Write the missing patches to the newest version of `kb`; returns how many."""

@@ -6,7 +6,7 @@
 
 Estimated tickets avoided = helpful answers + decision trees completed: each is someone
 who got a solution from the assistant without opening a ticket. It is an estimate and
-the dashboard says so.
+the dashboard says so. Days after today (by the server's clock) never count.
 """
 from __future__ import annotations
 
@@ -22,21 +22,28 @@ _DAILY_METRICS = {"dialogue_started": "dialogues", "question_understood": "under
                   "tree_completed": "trees_completed"}
 
 
+# Rows stored before keys were checked on arrival count only if their key is one a
+# published snapshot has (or '' where a metric has no key): see sync_server/published.py.
+_KNOWN_KEY = ("(key = '' OR (metric NOT IN ('dialogue_started', 'question_understood', 'question_not_understood') "
+              "AND EXISTS (SELECT 1 FROM published_ids p WHERE p.id = stats_daily.key AND p.kind = "
+              "CASE WHEN metric = 'ticket_created' THEN 'team' ELSE 'entry' END)))")
+
+
 def report(db: Database, days: int = 30, min_installs: int = 5, today: date | None = None) -> dict:
     today = today or datetime.now(timezone.utc).date()        # clients count days in UTC
-    since = (today - timedelta(days=days - 1)).isoformat()
+    since, until = (today - timedelta(days=days - 1)).isoformat(), today.isoformat()
     with db.transaction(write=False) as tx:
-        sums = tx.all("SELECT day, metric, SUM(count) FROM stats_daily WHERE day >= ? GROUP BY day, metric",
-                      (since,))
-        top = tx.all("SELECT metric, key, SUM(count) AS n FROM stats_daily WHERE day >= ? AND metric IN "
-                     "('article_used', 'tree_used', 'tree_completed', 'ticket_created') AND key <> '' "
-                     "GROUP BY metric, key ORDER BY n DESC, key", (since,))
+        sums = tx.all("SELECT day, metric, SUM(count) FROM stats_daily WHERE day >= ? AND day <= ? AND "
+                      + _KNOWN_KEY + " GROUP BY day, metric", (since, until))
+        top = tx.all("SELECT metric, key, SUM(count) AS n FROM stats_daily WHERE day >= ? AND day <= ? AND metric IN "
+                     "('article_used', 'tree_used', 'tree_completed', 'ticket_created') AND key <> '' AND "
+                     + _KNOWN_KEY + " GROUP BY metric, key ORDER BY n DESC, key", (since, until))
         gaps = tx.all("SELECT text, COUNT(DISTINCT install_id) AS installs, SUM(count) AS asked "
-                      "FROM stats_questions WHERE day >= ? GROUP BY text "
+                      "FROM stats_questions WHERE day >= ? AND day <= ? GROUP BY text "
                       "HAVING COUNT(DISTINCT install_id) >= ? ORDER BY installs DESC, asked DESC, text LIMIT 100",
-                      (since, min_installs))
-        hidden = tx.one("SELECT COUNT(*) FROM (SELECT text FROM stats_questions WHERE day >= ? GROUP BY text "
-                        "HAVING COUNT(DISTINCT install_id) < ?) AS rare", (since, min_installs))
+                      (since, until, min_installs))
+        hidden = tx.one("SELECT COUNT(*) FROM (SELECT text FROM stats_questions WHERE day >= ? AND day <= ? "
+                        "GROUP BY text HAVING COUNT(DISTINCT install_id) < ?) AS rare", (since, until, min_installs))
     daily: dict[str, dict] = {}
     for offset in range(days):
         day = (today - timedelta(days=days - 1 - offset)).isoformat()

@@ -15,6 +15,7 @@ path answers without the database.
 """
 from __future__ import annotations
 
+import logging
 import re
 import time
 from datetime import datetime, timezone
@@ -31,8 +32,10 @@ from desktop.sync import manifest as mf
 from sync_server.auth import require
 from sync_server.db import IntegrityError
 from sync_server.errors import ApiError
+from sync_server.published import record_published
 from sync_server.storage import ChunkRejected
 
+log = logging.getLogger("sync_server")
 MANIFEST_TTL = 2.0
 MAX_VERSION = 2 ** 63                 # versions and sizes are 64-bit columns
 KB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -224,6 +227,10 @@ def _publish(kb: str, request: Request, raw: bytes) -> Published:
     except IntegrityError:
         raise ApiError(409, "version_not_newer", f"version {manifest.version} was just published") from None
     request.app.state.manifests.pop(kb, None)
+    try:
+        record_published(db, store)              # its ids may now be counted in statistics
+    except Exception:  # noqa: BLE001 - the snapshot is published; start-up tries again
+        log.exception("could not record the ids of %s version %s", kb, manifest.version)
     request.app.state.patches.schedule(kb)
     return Published(kb=kb, version=manifest.version, sha256=manifest.sha256, size=manifest.size)
 

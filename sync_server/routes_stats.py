@@ -4,7 +4,11 @@
     GET  /v1/admin/stats            stats   the report as JSON (?days=30)
     GET  /v1/admin/stats.csv        stats   per-day figures as CSV (no cell a spreadsheet runs)
 
-Questions are scrubbed again here (defence in depth) and stored per install id, so the
+Only what a real install could have counted is kept: article, tree and team ids that a
+published snapshot has (`sync_server.published`; other keys are left out, so no one
+writes into "Top articles"), days of the last 30 by the server's clock, at most
+`MAX_COUNT` per key and day (more is a 422); a batch whose counts add up to more than
+`MAX_BATCH_TOTAL` counts nothing. The receipt says how much was left out. Questions are scrubbed again here (defence in depth) and stored per install id, so the
 report can show a question only once `min_installs` distinct installs asked it. Batch
 ids are remembered for `BATCH_MEMORY_DAYS` (clients drop unsent batches sooner), so the
 table of seen ids stays small.
@@ -23,19 +27,25 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from desktop.sync.scrub import scrub
 from desktop.sync.stats import METRICS
 from sync_server.auth import require
+from sync_server import published
 from sync_server.db import IntegrityError
-from sync_server.inputs import Line, plain
+from sync_server.inputs import plain
 from sync_server.report import DAILY_COLUMNS, report
 
 router = APIRouter()
 MAX_KEYS = 500
-MAX_COUNT = 1_000_000
+MAX_COUNT = 5_000             # one install, one key, one day: far beyond any person
+MAX_BATCH_TOTAL = 50_000      # all counts of one batch together
+ACCEPTED_DAYS = 30            # days older than this (the client drops them too) or ahead are left out
+CLOCK_SLACK = timedelta(hours=1)
+KEYLESS = ("dialogue_started", "question_understood", "question_not_understood")
+TEAM_KEYED = ("ticket_created",)   # the others are keyed by an article or tree id
 BATCH_MEMORY_DAYS = 45
 PRUNE_EVERY = 1000            # batches between two prunings, per replica
 _received = {"count": 0}
 
 
-Key = Annotated[Line, StringConstraints(max_length=64)]
+Key = Annotated[str, StringConstraints(max_length=64)]   # any other text is left out, not refused
 Question = Annotated[str, StringConstraints(max_length=200)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Keyed = Annotated[dict[Key, Count], Field(max_length=MAX_KEYS)]
@@ -73,21 +83,52 @@ class Batch(BaseModel):
 class BatchReceipt(BaseModel):
     batch_id: str
     duplicate: bool
+    ignored: int = Field(0, description="counts left out: days outside the last 30, ids that no "
+                                        "published snapshot has, or a batch over the total cap")
+
+
+def _accepted_days(now: datetime) -> tuple[date, date]:
+    return (now - timedelta(days=ACCEPTED_DAYS)).date(), (now + CLOCK_SLACK).date()
+
+
+def _known_keys(tx, batch: Batch) -> dict[str, set[str]]:
+    """metric -> the keys of this batch that may be counted for it ('' always may)."""
+    wanted: dict[str, set[str]] = {published.ENTRY: set(), published.TEAM: set()}
+    for day in batch.days:
+        for metric, keys in day.counters:
+            if metric not in KEYLESS:
+                wanted[published.TEAM if metric in TEAM_KEYED else published.ENTRY] |= set(keys)
+    known = {kind: published.known_ids(tx, kind, ids) | {""} for kind, ids in wanted.items()}
+    return {metric: {""} if metric in KEYLESS else known[published.TEAM if metric in TEAM_KEYED else published.ENTRY]
+            for metric in METRICS}
 
 
 @router.post("/v1/stats/batches", tags=["statistics"])
 def post_batch(batch: Batch, request: Request) -> BatchReceipt:
     require(request, "device")
-    now = datetime.now(timezone.utc).isoformat()
+    total = sum(sum(keys.values()) for day in batch.days for _, keys in day.counters) + \
+        sum(sum(day.unanswered.values()) for day in batch.days)
+    credible = total <= MAX_BATCH_TOTAL         # more than any install counts: keep none of it
+    clock = datetime.now(timezone.utc)
+    now, (oldest, newest) = clock.isoformat(), _accepted_days(clock)
+    ignored = 0
     try:
         with request.app.state.db.transaction() as tx:
             tx.execute("INSERT INTO stats_batches (batch_id, install_id, received_at) VALUES (?, ?, ?)",
                        (batch.batch_id, batch.install_id, now))
+            allowed = _known_keys(tx, batch)
             counters, questions = [], []
             for day in batch.days:
+                if not credible or not oldest <= day.day <= newest:
+                    ignored += sum(sum(keys.values()) for _, keys in day.counters) + sum(day.unanswered.values())
+                    continue
                 when = day.day.isoformat()
-                for metric, keys in day.counters.model_dump().items():
-                    counters += [(when, metric, key, count) for key, count in keys.items()]
+                for metric, keys in day.counters:
+                    for key, count in keys.items():
+                        if key in allowed[metric]:
+                            counters.append((when, metric, key, count))
+                        else:
+                            ignored += count
                 for text, count in day.unanswered.items():
                     cleaned = scrub(plain(text)).strip()
                     if cleaned:
@@ -104,7 +145,7 @@ def post_batch(batch: Batch, request: Request) -> BatchReceipt:
     _received["count"] += 1
     if _received["count"] % PRUNE_EVERY == 1:
         prune_batch_ids(request.app.state.db)
-    return BatchReceipt(batch_id=batch.batch_id, duplicate=False)
+    return BatchReceipt(batch_id=batch.batch_id, duplicate=False, ignored=ignored)
 
 
 def prune_batch_ids(db, now: datetime | None = None) -> int:

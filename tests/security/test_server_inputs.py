@@ -196,3 +196,84 @@ def test_session_cookie_is_secure_when_the_request_came_over_https(tmp_path):
     cookie = sign_in(harness, Origin="https://testserver").headers["set-cookie"].lower()
     assert "; secure" in cookie and "httponly" in cookie
     harness.db.close()
+
+
+# -- 2. statistics count only what a real install could have counted -----------------------------------------
+
+def published_kb(harness, tmp_path: Path) -> None:
+    """Version 1 has an article that version 2 retired: both still count."""
+    harness.publish(tiny_snapshot(tmp_path / "v1.sqlite", {"old-article": "article", "printer-jam": "article"}), 1)
+    harness.publish(tiny_snapshot(tmp_path / "v2.sqlite", {"printer-jam": "article", "vpn-fix": "tree"},
+                                  teams=("printing",)), 2)
+
+
+def test_counter_keys_must_be_ids_of_a_published_snapshot(any_server, tmp_path):
+    published_kb(any_server, tmp_path)
+    reply = post(any_server, batch(counters={
+        "article_used": {FORMULA: 999, "printer-jam": 2, "old-article": 1, "never-published": 3},
+        "tree_used": {"vpn-fix": 1, FORMULA: 1}, "ticket_created": {"printing": 1, "evil": 1},
+        "dialogue_started": {"": 1, FORMULA: 7}, "feedback_helpful": {"vpn-fix": 1, "x\u202e": 1}}))
+    assert reply.status_code == 200 and reply.json()["ignored"] == 999 + 3 + 1 + 1 + 7 + 1
+    data = report(any_server)
+    assert data["top_articles"] == [{"id": "printer-jam", "count": 2}, {"id": "old-article", "count": 1}]
+    assert data["top_trees"] == [{"id": "vpn-fix", "count": 1}]
+    assert data["tickets_by_team"] == [{"id": "printing", "count": 1}]
+    assert data["totals"]["dialogues"] == 1 and data["totals"]["helpful"] == 1
+    csv_text = any_server.client.get("/v1/admin/stats.csv?table=articles", headers=any_server.admin).text
+    assert "HYPERLINK" not in csv_text
+
+
+def test_rows_poisoned_before_the_check_no_longer_show(server, tmp_path):
+    published_kb(server, tmp_path)
+    with server.db.transaction() as tx:                      # what the old server stored
+        tx.execute_many("INSERT INTO stats_daily (day, metric, key, count) VALUES (?, ?, ?, ?)",
+                        [(day(), "article_used", FORMULA, 999_999), ("9999-12-31", "article_used", "printer-jam", 50),
+                         (day(), "article_used", "printer-jam", 2), (day(), "dialogue_started", FORMULA, 10 ** 9)])
+    data = report(server)
+    assert data["top_articles"] == [{"id": "printer-jam", "count": 2}] and data["totals"]["dialogues"] == 0
+
+
+def test_only_recent_days_by_the_servers_clock_are_counted(any_server, tmp_path):
+    published_kb(any_server, tmp_path)
+    body = batch()
+    body["days"] = [{"day": when, "counters": {"dialogue_started": {"": 10}, "article_used": {"printer-jam": 1}},
+                     "unanswered": {"how do i frobnicate": 1}}
+                    for when in ("9999-12-31", day(2), day(-45), day(-31), day(-30), day(-1), day())]
+    reply = post(any_server, body)
+    assert reply.status_code == 200 and reply.json()["ignored"] == 4 * 12
+    with any_server.db.transaction(write=False) as tx:
+        stored = sorted({row[0] for row in tx.all("SELECT day FROM stats_daily")} |
+                        {row[0] for row in tx.all("SELECT day FROM stats_questions")})
+    assert stored == [day(-30), day(-1), day()]
+    data = any_server.client.get("/v1/admin/stats?days=366", headers=any_server.admin).json()
+    assert data["totals"]["dialogues"] == 30 and data["top_articles"] == [{"id": "printer-jam", "count": 3}]
+
+
+def test_counts_are_capped_per_key_and_per_batch(any_server, tmp_path, monkeypatch):
+    from sync_server import routes_stats
+
+    published_kb(any_server, tmp_path)
+    assert_error(post(any_server, batch(counters={"article_used": {"printer-jam": 999_999}})), 422, "invalid",
+                 "less than or equal to")
+    monkeypatch.setattr(routes_stats, "MAX_BATCH_TOTAL", 100)
+    body = batch()
+    body["days"] = [{"day": day(-n), "counters": {"dialogue_started": {"": 30}}, "unanswered": {}} for n in range(4)]
+    reply = post(any_server, body)                            # more than any install counts: none of it counts
+    assert reply.status_code == 200 and reply.json()["ignored"] == 120
+    assert report(any_server)["totals"]["dialogues"] == 0
+    body["days"], body["batch_id"] = body["days"][:3], secrets.token_hex(16)
+    assert post(any_server, body).status_code == 200 and report(any_server)["totals"]["dialogues"] == 90
+
+
+def test_ids_of_snapshots_published_before_the_upgrade_are_read_at_start_up(server, tmp_path):
+    from sync_server.app import Settings, asgi
+
+    published_kb(server, tmp_path)
+    with server.db.transaction() as tx:                      # as if published by the old server
+        tx.execute("DELETE FROM published_ids")
+        tx.execute("DELETE FROM published_scanned")
+    restarted = asgi(Settings(database_url=server.db.url, storage=server.storage, rate=0))
+    with restarted.app.state.db.transaction(write=False) as tx:
+        assert {row[0] for row in tx.all("SELECT id FROM published_ids")} == {
+            "old-article", "printer-jam", "vpn-fix", "printing"}
+    restarted.app.state.db.close()

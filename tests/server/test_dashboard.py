@@ -15,6 +15,10 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
 
 def seed(harness, installs: int = 6) -> None:
+    from tests.security.test_server_inputs import tiny_snapshot
+
+    snapshot = tiny_snapshot(harness.storage.parent / "seed-kb.sqlite", {"printer-jam": "article"}, teams=("printing",))
+    harness.publish(snapshot, version=1)          # statistics count only ids a published snapshot has
     for n in range(installs):
         body = batch(secrets.token_hex(16), "how do i frobnicate the plotter", dialogues=n + 2)
         body["days"][0]["day"] = (datetime.now(timezone.utc).date() - timedelta(days=n)).isoformat()
