@@ -75,7 +75,7 @@ class FormPage(QWidget):
         self.tried = False
         self.fields: tuple[FormField, ...] = ()
         self.editors: dict[str, tuple[QWidget, QLabel]] = {}
-        self.intro = QLabel(self, wordWrap=True)
+        self.intro = QLabel(self, wordWrap=True, textFormat=Qt.PlainText)     # the KB's step text
         self.area = QScrollArea(self, widgetResizable=True)
         self.area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)     # the form fits the width
         self.next_button = QPushButton(self)

@@ -11,9 +11,10 @@ from dataclasses import replace
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea,
-                               QSizePolicy, QTextBrowser, QVBoxLayout, QWidget)
+                               QSizePolicy, QVBoxLayout, QWidget)
 
 from desktop.ui.resources import context_label
+from desktop.ui.safe_view import SafeTextBrowser
 from desktop.ui.workers import focus_later
 
 
@@ -58,7 +59,7 @@ class SummaryPage(QWidget):
         super().__init__(chat)
         self.chat, self.app = chat, chat.app
         self.draft = None
-        self.text = QTextBrowser(self)
+        self.text = SafeTextBrowser(self)               # loads nothing, opens no link but https, mailto, tel
         self.tried_label = QLabel(self, wordWrap=True)
         self.tried_box = QVBoxLayout()
         self.context_label = QLabel(self, wordWrap=True)

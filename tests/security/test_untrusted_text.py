@@ -121,6 +121,7 @@ def test_guided_step_title_and_check_detail_are_plain_text(qtbot, start_app):
     assert chat.tree_page.title.textFormat() == Qt.PlainText
     assert chat.tree_page.detail.textFormat() == Qt.PlainText
     assert chat.tree_page.title.text() == HOSTILE_TITLE
+    assert chat.form_page.intro.textFormat() == Qt.PlainText       # a ticket step's text
 
 
 def test_tree_title_in_the_answer_is_not_markup(qtbot, start_app, monkeypatch):
@@ -138,8 +139,9 @@ def test_tree_title_in_the_answer_is_not_markup(qtbot, start_app, monkeypatch):
 
 
 # -- 2. the answer view loads nothing itself -----------------------------------------------
-@pytest.mark.parametrize("view_of", [lambda chat: chat.answer, lambda chat: chat.tree_page.text],
-                         ids=["answer", "guided-step"])
+@pytest.mark.parametrize("view_of", [lambda chat: chat.answer, lambda chat: chat.tree_page.text,
+                                     lambda chat: chat.summary_page.text],
+                         ids=["answer", "guided-step", "ticket-summary"])
 def test_views_never_read_a_local_picture(qtbot, start_app, picture, view_of):
     app = start_app()
     view = view_of(app.show_chat())
