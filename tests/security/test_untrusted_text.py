@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QPoint, QUrl, Qt, Slot
 from PySide6.QtGui import QColor, QDesktopServices, QImage, QTextCursor, QTextDocument
 
 import tests.ui.conftest as ui_conftest
+from tests.kb_snapshots.conftest import run_cli
 from kb_snapshots.lint import lint
 from kb_snapshots.source import read_source
 from kb_snapshots.validate import validate
@@ -334,3 +335,13 @@ def test_lint_warns_on_plain_http_links(tmp_path):
 def test_sample_kb_has_no_unsafe_markdown():
     root = Path(__file__).resolve().parents[2] / "kb_snapshots" / "sample_kb"
     assert _problems(root) == []
+
+
+def test_build_command_exits_non_zero_naming_the_file_and_line(tmp_path):
+    root = _kb(tmp_path, "First line.\n\n![x](file:///dev/zero) and [go](javascript:alert(1))\n")
+    output = tmp_path / "kb.sqlite"
+    result = run_cli("build", str(root), "--output", str(output))
+    assert result.returncode != 0
+    assert f"{root / 'articles/printer.md'}:10: pictures are not allowed" in result.stderr, result.stderr
+    assert "link scheme 'javascript:' is not allowed" in result.stderr
+    assert not output.exists()
