@@ -4,7 +4,8 @@
     body: Prose = ""                         # several lines: tab and line breaks allowed
 
 Control characters (NUL above all: PostgreSQL cannot store it) have no business in a
-title, a contact or an id; a field holding one is refused with 422 naming it.
+title or a contact; a field holding one is refused with 422 naming it (a counter key
+holding one is no published id, so statistics leave it out).
 `plain(text)` is the lenient form for free text worth keeping (a question typed in the
 app): controls become spaces.
 """
