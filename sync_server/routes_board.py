@@ -227,20 +227,38 @@ def book(slot_id: RowId, new: NewBooking, request: Request, response: Response) 
     return booking
 
 
+def _held(tx, slot_id: int, booker_hash: str, key: str) -> list[tuple]:
+    """(id, booker_hash) of the live bookings of this booker or this contact in the slot."""
+    if not (booker_hash or key):
+        return []
+    return tx.all("SELECT id, booker_hash FROM bookings WHERE slot_id = ? AND cancelled_at IS NULL "
+                  "AND ((booker_hash = ? AND booker_hash <> '') OR (contact_key = ? AND contact_key <> ''))",
+                  (slot_id, booker_hash, key))
+
+
+def _again(tx, slot_id: int, new: NewBooking, booking_id: int) -> Booking:
+    return Booking(booking_id=booking_id, cancel_code=_cancel_code(new.booker, booking_id), already_booked=True,
+                   slot=_slot(tx.one(_SLOTS + "WHERE id = ?", (slot_id,))))
+
+
 def _book(tx, slot_id: int, new: NewBooking) -> Booking:
     booker_hash, key = (_digest(new.booker) if new.booker else ""), contact_key(new.contact)
-    if booker_hash:
-        mine = tx.one("SELECT id FROM bookings WHERE slot_id = ? AND booker_hash = ? AND cancelled_at IS NULL",
-                      (slot_id, booker_hash))
-        if mine is not None:
-            return Booking(booking_id=mine[0], cancel_code=_cancel_code(new.booker, mine[0]), already_booked=True,
-                           slot=_slot(tx.one(_SLOTS + "WHERE id = ?", (slot_id,))))
-    if key and tx.one("SELECT id FROM bookings WHERE slot_id = ? AND contact_key = ? AND cancelled_at IS NULL",
-                      (slot_id, key)) is not None:
+    # One statement for both checks, so a booking the same person's other request committed
+    # in between is seen as theirs (200, the same booking), not as another person's contact.
+    held = _held(tx, slot_id, booker_hash, key)
+    mine = next((row[0] for row in held if booker_hash and row[1] == booker_hash), None)
+    if mine is not None:
+        return _again(tx, slot_id, new, mine)
+    if held:
         raise ApiError(409, "already_booked", "this contact already has a place in this slot")
     taken = tx.execute("UPDATE slots SET booked = booked + 1 WHERE id = ? AND booked < capacity AND starts_at > ?",
                        (slot_id, _now()))
     if not taken:
+        # Waiting on the slot's row may have let the same person's other request take the
+        # last place: that is their booking, not a full slot.
+        mine = next((row[0] for row in _held(tx, slot_id, booker_hash, "") if booker_hash), None)
+        if mine is not None:
+            return _again(tx, slot_id, new, mine)
         row = tx.one(_SLOTS + "WHERE id = ?", (slot_id,))
         if row is None:
             raise ApiError(404, "not_found", f"no slot {slot_id}")

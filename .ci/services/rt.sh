@@ -75,9 +75,14 @@ if ! answering; then
   tail -30 "$RT_LOG" >&2 || true
   exit 1
 fi
-# An RT auth token for root, for the token-authentication tests (created once).
+# An RT auth token for root, for the token-authentication tests: created once, and again
+# when the kept one no longer authenticates (RT's database was made anew).
 TOKEN_FILE=/var/lib/request-tracker5/.helpdesk-test-token
-if [ ! -s "$TOKEN_FILE" ]; then
+token_works() {
+  [ -s "$TOKEN_FILE" ] && curl -fsS -H "Authorization: token $(cat "$TOKEN_FILE")" \
+    "${RT_URL}/REST/2.0/queues/all" >/dev/null 2>&1
+}
+if ! token_works; then
   perl -I/usr/share/request-tracker5/lib -e '
     use RT; RT::LoadConfig(); RT::Init();
     my $user = RT::User->new(RT->SystemUser); $user->Load("root");
@@ -87,6 +92,7 @@ if [ ! -s "$TOKEN_FILE" ]; then
     die "rt.sh: cannot create an RT auth token: $msg\n" unless $id;
     print $auth;' 2>/dev/null > "$TOKEN_FILE.new"
   mv "$TOKEN_FILE.new" "$TOKEN_FILE"
+  token_works || { echo "rt.sh: the new RT auth token does not authenticate" >&2; exit 1; }
 fi
 echo "HELPDESK_TEST_RT_URL=${RT_URL}" >> .ci/env
 echo "HELPDESK_TEST_RT_TOKEN=$(cat "$TOKEN_FILE")" >> .ci/env
