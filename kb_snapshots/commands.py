@@ -80,7 +80,11 @@ def run_eval(args: argparse.Namespace) -> int:
     except (SnapshotError, EvalError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    result = evaluate(kb, cases)
+    try:
+        result = evaluate(kb, cases)
+    except SnapshotError as exc:       # damage found past the metadata
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(result.summary(), indent=2))
     else:
@@ -99,10 +103,11 @@ def run_stats(args: argparse.Namespace) -> int:
 
     try:
         kb = KnowledgeBase.open(args.snapshot)
+        kb.check()
+        entries = kb.entries()
     except SnapshotError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    entries = kb.entries()
     stats = {
         "name": kb.info.name, "version": kb.info.version, "content_hash": kb.info.content_hash,
         "built_at": kb.info.built_at, "model": kb.info.model,

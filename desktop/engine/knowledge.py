@@ -139,6 +139,15 @@ class KnowledgeBase:
         fallback wording, the KB's default language when not given."""
         return render(text, values, lang=lang or self.info.default_lang, markdown=markdown)
 
+    def check(self) -> None:
+        """Read every page of the file once; SnapshotError naming the file and the damage.
+        `search_index` does this before the first answer; `stats` calls it directly."""
+        with self._db_lock:
+            try:
+                _check_pages(self._db)
+            except (SnapshotError, sqlite3.DatabaseError) as exc:
+                raise SnapshotError(f"{self.info.path}: damaged snapshot ({exc})") from None
+
     # -- asking ---------------------------------------------------------------------
     def warm_up(self) -> None:
         """Build the in-memory indexes and load the model now (call off the GUI thread)."""
@@ -151,12 +160,10 @@ class KnowledgeBase:
         if self._index is None:
             with self._lock:
                 if self._index is None:
+                    self.check()
                     with self._db_lock:
                         try:
-                            _check_pages(self._db)
                             index = SearchIndex(self._db, self._embedder, self.info.model)
-                        except SnapshotError as exc:
-                            raise SnapshotError(f"{self.info.path}: damaged snapshot ({exc})") from None
                         except (sqlite3.DatabaseError, ValueError, KeyError, TypeError, IndexError,
                                 OverflowError, MemoryError) as exc:
                             raise SnapshotError(f"{self.info.path}: damaged snapshot ({exc})") from None

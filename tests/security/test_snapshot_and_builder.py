@@ -78,6 +78,17 @@ def test_snapshot_metadata_of_the_wrong_type_is_a_damaged_snapshot(tmp_path, hel
     assert str(path) in str(caught.value) and "damaged snapshot" in str(caught.value)
 
 
+@pytest.mark.parametrize("verb", ["stats", "eval"])
+def test_kb_admin_commands_on_a_snapshot_damaged_mid_file_exit_2_naming_it(tmp_path, helpdesk_snapshot, verb):
+    middle = _page_count(helpdesk_snapshot) // 2
+    path = _damaged(helpdesk_snapshot, tmp_path / "damaged.sqlite", middle - 2, pages=4)
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"q": "I forgot my password", "expected": "password-reset"}\n')
+    result = run_cli(verb, str(path), *([str(cases)] if verb == "eval" else []))
+    assert result.returncode == 2, result.stdout
+    assert "Traceback" not in result.stderr and f"error: {path}: damaged snapshot" in result.stderr
+
+
 def _other_model(good: Path, target: Path) -> Path:
     shutil.copy(good, target)
     with sqlite3.connect(target) as db:
