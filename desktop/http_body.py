@@ -6,8 +6,8 @@
 A declared Content-Length over `limit` is refused before reading anything; otherwise
 the body is read piece by piece (each socket read returns what has arrived) and refused
 as soon as it passes `limit` or the deadline, so a server that sends a gigabyte or one
-byte every few seconds costs at most `limit` bytes and the deadline plus one read
-timeout. The bytes are then cached on the response, so `.content`, `.text` and `.json()`
+byte every few seconds costs at most `limit` bytes and ends at the deadline (no socket
+read waits past it). The headers' arrival is bounded only by the per-read timeout. The bytes are then cached on the response, so `.content`, `.text` and `.json()`
 work as usual. `loads` parses JSON without letting a deeply nested document escape as a
 RecursionError.
 """
@@ -51,7 +51,14 @@ def read_body(response: requests.Response, limit: int, deadline: float,
             raise BodyTooLarge(limit, int(declared))
         pieces: list[bytes] = []
         received = 0
-        for piece in _pieces(response):
+        pieces_in_time = _pieces(response, deadline, clock)
+        while True:
+            try:
+                piece = next(pieces_in_time)
+            except StopIteration:
+                break
+            except BodyTooSlow:
+                raise BodyTooSlow(received) from None
             received += len(piece)
             if received > limit:
                 raise BodyTooLarge(limit)
@@ -67,25 +74,36 @@ def read_body(response: requests.Response, limit: int, deadline: float,
     return content
 
 
-def _pieces(response: requests.Response):
+def _pieces(response: requests.Response, deadline: float, clock: Callable[[], float]):
     """What has arrived, a socket read at a time (requests' iter_content waits for whole
-    pieces); urllib3's errors turned into requests' as iter_content does."""
+    pieces), no read waiting past `deadline`; urllib3's errors turned into requests' as
+    iter_content does."""
     read1 = getattr(response.raw, "read1", None)
     if read1 is None:
         yield from response.iter_content(PIECE)
         return
+    sock = getattr(getattr(response.raw, "_connection", None), "sock", None)
+    per_read = sock.gettimeout() if sock is not None else None
     try:
         while True:
+            if sock is not None:
+                left = max(0.01, deadline - clock())
+                sock.settimeout(left if per_read is None else min(per_read, left))
             piece = read1(PIECE, decode_content=True)
             if not piece:
                 return
             yield piece
     except urllib3.exceptions.ReadTimeoutError as exc:
+        if clock() >= deadline - 0.05:
+            raise BodyTooSlow(0) from None          # the count is filled in by read_body
         raise requests.exceptions.ReadTimeout(exc) from None
     except urllib3.exceptions.DecodeError as exc:
         raise requests.exceptions.ContentDecodingError(exc) from None
     except (urllib3.exceptions.ProtocolError, urllib3.exceptions.SSLError, OSError) as exc:
         raise requests.exceptions.ChunkedEncodingError(exc) from None
+    finally:
+        if sock is not None and sock.fileno() != -1:
+            sock.settimeout(per_read)
 
 
 def loads(data: bytes | str) -> Any:
