@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, QEvent, QLocale, QStandardPaths, QTimeZone, QUrl, Signal
+from PySide6.QtCore import QDateTime, QEvent, QLocale, QStandardPaths, QTimeZone, QUrl, Qt, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QVBoxLayout, QWidget
 
@@ -56,7 +56,7 @@ class BookingWindow(QWidget):
         self.calendar.clicked.connect(self.add_to_calendar)
         self.cancel = QPushButton(self, visible=False)
         self.cancel.clicked.connect(self.cancel_booking)
-        self.status = QLabel(self, wordWrap=True)
+        self.status = QLabel(self, wordWrap=True, textFormat=Qt.PlainText)
         buttons = QHBoxLayout()
         for button in (self.book, self.calendar, self.cancel):
             buttons.addWidget(button)

@@ -2,7 +2,7 @@
 app runs as a normal window that says why and offers the same actions as the tray menu."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 
@@ -12,7 +12,7 @@ class FallbackWindow(QWidget):
         self.app = app
         self.setWindowIcon(app.icon)
         self.reason = QLabel(self, wordWrap=True)
-        self.status = QLabel(self, wordWrap=True)
+        self.status = QLabel(self, wordWrap=True, textFormat=Qt.PlainText)
         self.ask = QPushButton(self)
         self.tickets = QPushButton(self)
         self.settings = QPushButton(self)

@@ -3,7 +3,7 @@ desktop.itsm, never in a file; after a restart it says who is signed in), statis
 on/off where the policy allows it, language (system, English, French), start at login."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
@@ -26,7 +26,7 @@ class SettingsWindow(QWidget):
         self.login_button.clicked.connect(self.login)
         self.password.returnPressed.connect(self.login)
         self.username.returnPressed.connect(self.password.setFocus)
-        self.login_status = QLabel(self.itsm_box, wordWrap=True)
+        self.login_status = QLabel(self.itsm_box, wordWrap=True, textFormat=Qt.PlainText)
         self.login_status.setMinimumWidth(1)        # wraps to the box's width, never widens it
         self.user_label, self.password_label = QLabel(self.itsm_box), QLabel(self.itsm_box)
         self.user_label.setBuddy(self.username)

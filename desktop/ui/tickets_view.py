@@ -6,7 +6,7 @@ says since when it is the stored one; when nobody is signed in, it says so with 
 that opens Settings."""
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, QEvent, QLocale, Signal
+from PySide6.QtCore import QDateTime, QEvent, QLocale, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel,
                                QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
@@ -39,14 +39,14 @@ class TicketsWindow(QWidget):
         self.resize(680, 560)
         self.sign_in_box = QFrame(self)
         self.sign_in_box.setFrameShape(QFrame.StyledPanel)
-        self.sign_in_text = QLabel(self.sign_in_box, wordWrap=True)
+        self.sign_in_text = QLabel(self.sign_in_box, wordWrap=True, textFormat=Qt.PlainText)
         self.sign_in_button = QPushButton(self.sign_in_box)
         self.sign_in_button.clicked.connect(app.show_settings)
         sign_in_row = QHBoxLayout(self.sign_in_box)
         sign_in_row.addWidget(self.sign_in_text, 1)
         sign_in_row.addWidget(self.sign_in_button)
         self.sign_in_box.hide()
-        self.freshness = QLabel(self, wordWrap=True)
+        self.freshness = QLabel(self, wordWrap=True, textFormat=Qt.PlainText)
         self.freshness.hide()
         self.table = QTableWidget(0, 4, self)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -70,7 +70,7 @@ class TicketsWindow(QWidget):
         self.send.clicked.connect(self.send_reply)
         self.refresh = QPushButton(self)
         self.refresh.clicked.connect(app.poll)
-        self.status = QLabel(self, wordWrap=True)
+        self.status = QLabel(self, wordWrap=True, textFormat=Qt.PlainText)
         buttons = QHBoxLayout()
         buttons.addWidget(self.refresh)
         buttons.addStretch(1)

@@ -9,6 +9,13 @@ from desktop.ui.helpdesk_words import status_text
 from desktop.ui.resources import badged_icon
 
 
+def notice_text(text: str, limit: int = 300) -> str:
+    """Outside text (announcements, ticket subjects, replies) for a desktop notification:
+    notification servers may read the body as markup, so no tag can reach them; bounded."""
+    text = " ".join(str(text).split()).replace("<", "‹").replace(">", "›")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 class TrayIcon(QSystemTrayIcon):
     def __init__(self, app):
         super().__init__(app.icon, app)
@@ -63,10 +70,11 @@ class TrayIcon(QSystemTrayIcon):
         for banner in banners:
             if banner["id"] not in self.announced:
                 self.announced.add(banner["id"])
-                self.showMessage(banner["title"], banner.get("body", ""), self.app.icon, 10000)
+                self.showMessage(notice_text(banner["title"]), notice_text(banner.get("body", "")),
+                                 self.app.icon, 10000)
 
     def notify(self, subject: str, status: str) -> None:
-        self.showMessage(self.tr("Ticket updated"), f"{subject}: {status_text(status)}",
+        self.showMessage(self.tr("Ticket updated"), notice_text(f"{subject}: {status_text(status)}"),
                          self.app.icon, 8000)
 
     def notify_reply(self, subject: str, reply: str) -> None:
@@ -75,4 +83,4 @@ class TrayIcon(QSystemTrayIcon):
         if len(first) > 120:
             first = first[:119].rstrip() + "…"
         self.showMessage(self.tr("New reply from the helpdesk"),
-                         f"{subject}: {first}" if first else subject, self.app.icon, 10000)
+                         notice_text(f"{subject}: {first}" if first else subject), self.app.icon, 10000)
