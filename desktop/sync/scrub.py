@@ -81,6 +81,15 @@ def _unless_after_code_word(placeholder: str) -> Callable[[re.Match[str]], str]:
     return replace
 
 
+def _if_password_mentioned(placeholder: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for "I reset it to Blue-Moon-88": only in a question that speaks of a password."""
+    def replace(match: re.Match[str]) -> str:
+        if re.search(rf"\b{_PASSWORD_WORD}\b", match.string, re.I):
+            return match.group(1) + placeholder
+        return match.group(0)
+    return replace
+
+
 def _unless_after_vendor(placeholder: str) -> Callable[[re.Match[str]], str]:
     """A replacement that keeps a model number after its maker: 'Brother MFC-5890CN', 'Lexmark X4690'."""
     def replace(match: re.Match[str]) -> str:
@@ -99,6 +108,8 @@ _SECRET_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (_p(rf"(\b{_PASSWORD_WORD}\b(?:\s+(?:is|was|est|était|c'est|i set|i typed|i use|set to|que j'ai mis|"
         rf"now|actuel|new|nouveau))*[\s,]+)({_LOOKS_SECRET})"), r"\1<password>"),
     (_p(rf"(\b{_PASSWORD_WORD}\s+(?:is|est|c'est)\s+)([A-Z]\S*(?:\s+[A-Z]\S*)*)", 0), r"\1<password>"),
+    (_p(rf"(\b(?:changed|reset|set|updated|chang[ée]|mis|modifi[ée]|r[ée]initialis[ée])\s+(?:it|mine|him|le|la)?\s*"
+        rf"(?:to|into|as|en|par|[àa])\s+)({_LOOKS_SECRET})"), _if_password_mentioned("<password>")),
     (_p(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{12,}\b", 0), "<token>"),
     (_p(r"\b(?:gh[pousr]_|github_pat_|glpat-|xox[abprse]-|sk-|sk_live_|rk_live_|pk_live_|AIza|ya29\.|"
         r"SG\.|npm_|pypi-)[\w.-]{10,}", 0), "<token>"),

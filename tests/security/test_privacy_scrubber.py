@@ -85,6 +85,8 @@ def test_employee_and_badge_numbers_are_hidden(text, secret):
     ("password: kT9#vLq2 does not work", "kT9#vLq2"),
     ("mdp : Lapin2024 bloqué", "Lapin2024"),
     ("j'ai essayé le mot de passe poney42 sans succès", "poney42"),
+    ("I changed it to Tigre#2025 yesterday and now the password is refused", "Tigre#2025"),
+    ("je l'ai changé en Hibou77 mais le mot de passe ne passe pas", "Hibou77"),
 ])
 def test_passwords_typed_in_a_question_are_hidden(text, secret):
     assert_hidden(text, secret)
@@ -198,6 +200,7 @@ def test_logins_are_hidden(text, secret):
     "Adobe Acrobat Reader DC won't open PDFs",
     "Windows Hello ne reconnaît plus mon visage",
     "excel 365 freezes on files bigger than 20 MB",
+    "I set it to 1920x1080 and the screen flickers",
 ])
 def test_it_questions_are_kept_as_typed(text):
     expected = " ".join(fold(text).split())
