@@ -8,7 +8,7 @@ Only what a real install could have counted is kept: article, tree and team ids 
 published snapshot has (`sync_server.published`; other keys are left out, so no one
 writes into "Top articles"), days of the last 30 by the server's clock, at most
 `MAX_COUNT` per key and day (more is a 422); a batch whose counts add up to more than
-`MAX_BATCH_TOTAL` counts nothing. The receipt says how much was left out. Questions are scrubbed again here (defence in depth) and stored per install id, so the
+`MAX_BATCH_TOTAL` counts nothing. The receipt says how much was left out. Questions are scrubbed again here (defence in depth; one that still looks personal is not kept) and stored per install id, so the
 report can show a question only once `min_installs` distinct installs asked it. Batch
 ids are remembered for `BATCH_MEMORY_DAYS` (clients drop unsent batches sooner), so the
 table of seen ids stays small.
@@ -24,7 +24,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from desktop.sync.scrub import scrub
+from desktop.sync.scrub import scrub_or_drop
 from desktop.sync.stats import METRICS
 from sync_server.auth import require
 from sync_server import published
@@ -130,7 +130,7 @@ def post_batch(batch: Batch, request: Request) -> BatchReceipt:
                         else:
                             ignored += count
                 for text, count in day.unanswered.items():
-                    cleaned = scrub(plain(text)).strip()
+                    cleaned = scrub_or_drop(plain(text)).strip()      # still personal: not kept
                     if cleaned:
                         questions.append((when, cleaned, batch.install_id, count))
             counters.sort(), questions.sort()      # one lock order for every batch: no deadlocks

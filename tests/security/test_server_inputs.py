@@ -277,3 +277,16 @@ def test_ids_of_snapshots_published_before_the_upgrade_are_read_at_start_up(serv
         assert {row[0] for row in tx.all("SELECT id FROM published_ids")} == {
             "old-article", "printer-jam", "vpn-fix", "printing"}
     restarted.app.state.db.close()
+
+
+def test_the_server_keeps_no_question_that_still_looks_personal(server):
+    """A client that does not scrub (old, or forged) cannot make the server keep a typed password."""
+    installs = [secrets.token_hex(16) for _ in range(5)]
+    for install in installs:
+        assert post(server, batch(counters={"question_not_understood": {"": 1}},
+                                  unanswered={"my password is Hunter2!x and vpn fails": 1,
+                                              "printer on floor 3 jams": 1}, install=install)).status_code == 200
+    rows = list(csv.reader(io.StringIO(server.client.get("/v1/admin/stats.csv?table=gaps",
+                                                          headers=server.admin).text)))
+    questions = [row[0] for row in rows[1:]]
+    assert questions == ["printer on floor 3 jams"], questions
