@@ -215,6 +215,26 @@ def test_a_dropped_connection_leaves_the_outcome_unknown(outbox):
     assert len(sender.send_due().sent) == 1 and len(itsm.tickets) == 1
 
 
+def test_an_attempt_an_older_version_left_unfinished_counts_as_started_at_the_upgrade(
+        tmp_path, monkeypatch):
+    import sqlite3
+
+    from desktop.itsm import migrations
+
+    conn = sqlite3.connect(tmp_path / "state.sqlite", isolation_level=None)
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:5])
+    migrations.migrate(conn)
+    for key, attempts, state in (("tried", 1, "queued"), ("fresh", 0, "queued"), ("done", 1, "sent")):
+        conn.execute("INSERT INTO itsm_outbox (key, created_at, itsm, payload, attempts, state) "
+                     "VALUES (?, 0, 'rt', '{}', ?, ?)", (key, attempts, state))
+    monkeypatch.undo()
+    before = time.time()
+    assert migrations.migrate(conn) == ["0006_attempt_started"]
+    started = dict(conn.execute("SELECT key, attempt_started_at FROM itsm_outbox"))
+    assert started["fresh"] == started["done"] == 0
+    assert before - 1 <= started["tried"] <= time.time() + 1
+
+
 def rt_key_counts(url: str, prefix: str) -> Counter:
     """How many RT tickets carry each idempotency key starting with `prefix`."""
     counts: Counter = Counter()
