@@ -2,6 +2,7 @@
 including the failures real ITSMs produce."""
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -176,9 +177,14 @@ def test_easyvista_590_is_retried_and_the_ticket_sent_once(tmp_path):
         entry = outbox.add(_ticket(spec), itsm="easyvista")
         fake.fail_next(590, body={"error": "Internal error"})
         with pytest.raises(Unavailable) as caught:
-            OutboxSender(outbox, backend).send(entry)
+            OutboxSender(outbox, backend, settle_window=0.5).send(entry)
         assert caught.value.status == 590
-        OutboxSender(outbox, backend).send(outbox.get(entry.key))
+        # A 590 does not say whether EasyVista kept the ticket: it is looked up once the
+        # settle window has passed, and created then only if EasyVista has none.
+        OutboxSender(outbox, backend, settle_window=0.5).send(outbox.get(entry.key))
+        assert len(fake.tickets) == 0 and outbox.get(entry.key).state != "sent"
+        time.sleep(0.6)
+        OutboxSender(outbox, backend, settle_window=0.5).send(outbox.get(entry.key))
         assert len(fake.tickets) == 1 and outbox.get(entry.key).state == "sent"
 
 
