@@ -51,11 +51,14 @@ if [ -z "$DB_FILE" ] || [ ! -s "$DB_FILE" ]; then
     || /usr/sbin/rt-setup-database-5 --action init --dba-password ''
 fi
 # The ticket custom field Helpdesk Assistant uses for exactly-once delivery (the same
-# file RT admins load, see README "Tickets and ITSMs").
-if [ ! -e /var/lib/request-tracker5/.helpdesk-initialdata ]; then
+# file RT admins load, see README "Tickets and ITSMs"): loaded once into each database
+# (the mark names the database file, so a database made anew gets it again).
+DB_FILE=$(ls /var/lib/dbconfig-common/sqlite3/request-tracker5/rtdb 2>/dev/null || true)
+MARK=/var/lib/request-tracker5/.helpdesk-initialdata
+if [ "$(cat "$MARK" 2>/dev/null)" != "$(stat -c '%i %W' "$DB_FILE" 2>/dev/null)" ]; then
   /usr/sbin/rt-setup-database-5 --action insert --skip-create \
     --datafile desktop/itsm/rt_initialdata.pm
-  touch /var/lib/request-tracker5/.helpdesk-initialdata
+  stat -c '%i %W' "$DB_FILE" > "$MARK"
 fi
 chown -R www-data:www-data /var/lib/dbconfig-common/sqlite3/request-tracker5 2>/dev/null || true
 
