@@ -35,11 +35,13 @@ RESULTS = REPO / "bench" / "RESULTS.md"
 SUBSECTION = "### Crash soak: exactly once after SIGKILL"
 
 
-def rt_key_counts(url: str, auth: tuple[str, str], prefix: str) -> Counter:
+def rt_key_counts(url: str, prefix: str, session: requests.Session, timeout: float = 300) -> Counter:
+    """How many RT tickets carry each idempotency key starting with `prefix` (`session`
+    signed in to RT)."""
     counts: Counter = Counter()
     page = 1
     while True:
-        reply = requests.get(f"{url}/REST/2.0/tickets", auth=auth, timeout=300, params={
+        reply = session.get(f"{url}/REST/2.0/tickets", timeout=timeout, params={
             "query": f"'CF.{{HelpdeskIdempotencyKey}}' LIKE '{prefix}'",
             "fields": "CustomFields", "per_page": 100, "page": page})
         reply.raise_for_status()
@@ -112,7 +114,9 @@ def soak(url: str, user: str, password: str, tickets: int, settle: float, kill_w
             print(f"\r{runs} senders, {kills} killed, {queued(home)} queued", end="", flush=True)
         elapsed = time.monotonic() - start
     print()
-    counts = rt_key_counts(url, (user, password), prefix)
+    session = requests.Session()
+    session.auth = (user, password)
+    counts = rt_key_counts(url, prefix, session)
     lost = [k for k in keys if counts[k] == 0]
     duplicated = {k: n for k, n in counts.items() if n > 1}
     return {"tickets": tickets, "kills": kills, "senders": runs, "lost": len(lost),

@@ -19,6 +19,7 @@ from collections import Counter
 
 import pytest
 
+from bench.crash_soak import rt_key_counts as bench_key_counts
 from desktop.itsm import Ticket, TimedOut, Unavailable
 from desktop.itsm.outbox import Outbox
 from desktop.itsm.sender import WAITING_FOR_EARLIER, OutboxSender
@@ -237,21 +238,7 @@ def test_an_attempt_an_older_version_left_unfinished_counts_as_started_at_the_up
 
 def rt_key_counts(url: str, prefix: str) -> Counter:
     """How many RT tickets carry each idempotency key starting with `prefix`."""
-    counts: Counter = Counter()
-    page = 1
-    while True:
-        reply = rt_admin_session().get(f"{url}/REST/2.0/tickets", timeout=60, params={
-            "query": f"'CF.{{HelpdeskIdempotencyKey}}' LIKE '{prefix}'",
-            "fields": "CustomFields", "per_page": 100, "page": page})
-        reply.raise_for_status()
-        body = reply.json()
-        for item in body["items"]:
-            for field in item.get("CustomFields") or []:
-                if field.get("name") == "HelpdeskIdempotencyKey":
-                    counts.update(v for v in field["values"] if v.startswith(prefix))
-        if page >= body.get("pages", 1):
-            return counts
-        page += 1
+    return bench_key_counts(url, prefix, rt_admin_session(), timeout=60)
 
 
 def queue_offline(home, url: str, prefix: str, count: int) -> list[str]:
