@@ -3,26 +3,20 @@ engine's mechanisms (typo correction reaches both tiers, abbreviations are spelt
 the semantic tier), checked on the sample knowledge base."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from desktop.engine import KnowledgeBase
 from desktop.engine.lexical import QueryAnalyser, is_abbreviation
+from tests.sample_kb import sample_snapshot
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLE = REPO / "build" / "sample_kb.sqlite"
 
 
 @pytest.fixture(scope="module")
 def sample() -> KnowledgeBase:
-    if not SAMPLE.exists():
-        SAMPLE.parent.mkdir(exist_ok=True)
-        subprocess.run([sys.executable, "-m", "kb_snapshots", "build", str(REPO / "kb_snapshots/sample_kb"),
-                        "--output", str(SAMPLE)], check=True, cwd=REPO)
-    return KnowledgeBase.open(SAMPLE)
+    return KnowledgeBase.open(sample_snapshot())
 
 
 @pytest.mark.parametrize("question, lang, expected", [

@@ -167,9 +167,10 @@ _KB: list = []
 
 def _sample_kb():
     from desktop.engine.knowledge import KnowledgeBase
+    from tests.sample_kb import sample_snapshot
 
     if not _KB:
-        _KB.append(KnowledgeBase.open(Path(__file__).resolve().parents[2] / "build" / "sample_kb.sqlite"))
+        _KB.append(KnowledgeBase.open(sample_snapshot()))
     return _KB[0]
 
 

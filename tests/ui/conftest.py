@@ -11,8 +11,6 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"        # never a real screen here (see test_tray_xvfb)
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
-import subprocess  # noqa: E402
-import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import keyring  # noqa: E402
@@ -25,9 +23,10 @@ from desktop.itsm.service import TicketService  # noqa: E402
 from desktop.policy import parse_policy  # noqa: E402
 from tests.itsm.fake_backend import MemoryItsm  # noqa: E402
 from tests.itsm.keyrings import MemoryKeyring  # noqa: E402
+from tests.sample_kb import SAMPLE_SNAPSHOT, sample_snapshot  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
-SNAPSHOT = REPO / "build" / "sample_kb.sqlite"
+SNAPSHOT = SAMPLE_SNAPSHOT
 VALUES = {"user.first_name": "Jo", "user.login": "jdoe", "user.email": "jo.doe@contoso.example", "device.hostname": "PC-42",
           "device.os": "Linux 6.1", "helpdesk.phone": "+33 1 23 45 67 89"}
 
@@ -35,11 +34,7 @@ VALUES = {"user.first_name": "Jo", "user.login": "jdoe", "user.email": "jo.doe@c
 @pytest.fixture(scope="session")
 def snapshot_path() -> Path:
     """The sample snapshot (`make snapshot`); built once if absent."""
-    if not SNAPSHOT.exists():
-        SNAPSHOT.parent.mkdir(exist_ok=True)
-        subprocess.run([sys.executable, "-m", "kb_snapshots", "build", str(REPO / "kb_snapshots/sample_kb"),
-                        "--output", str(SNAPSHOT)], check=True, cwd=REPO)
-    return SNAPSHOT
+    return sample_snapshot()
 
 
 @pytest.fixture(scope="session")
