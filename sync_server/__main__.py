@@ -5,6 +5,7 @@
     python -m sync_server token device --label "fleet 2026"
     python -m sync_server trust-key keys/admin.pub --label alice
     python -m sync_server keys; python -m sync_server untrust-key KEYID
+    python -m sync_server installs [--revoke-since 2026-12-01T09:00]   # enrolled installs per day
     python -m sync_server migrate
 
 Every command takes `--database-url` (default `$HELPDESK_SYNC_DATABASE_URL` or
@@ -25,7 +26,7 @@ from sync_server.auth import ADMIN_SCOPES, create_token, revoke_token
 from sync_server.db import Database, DatabaseError
 from sync_server.migrations import migrate
 
-COMMANDS = ("serve", "token", "revoke", "trust-key", "untrust-key", "keys", "migrate")
+COMMANDS = ("serve", "token", "revoke", "trust-key", "untrust-key", "keys", "installs", "migrate")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="load balancers whose X-Forwarded-For names the client (comma-separated; "
                             "rate limits then apply per employee machine, not per balancer)")
     serve.add_argument("--secure-cookies", action="store_true", help="mark dashboard cookies Secure (HTTPS)")
+    serve.add_argument("--enrolments-per-address", type=int, default=3,
+                       help="installs one client address may enrol per day (raise it for shared NAT addresses)")
+    serve.add_argument("--enrolments-per-hour", type=int, default=1000,
+                       help="installs one enrolment token may enrol per hour")
     token = sub.add_parser("token", parents=[common], help="create a token and print it once")
     token.add_argument("kind", choices=["admin", "device"])
     token.add_argument("--scope", action="append", default=[], choices=ADMIN_SCOPES, help="admin scope (repeat)")
@@ -59,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     untrust = sub.add_parser("untrust-key", parents=[common], help="stop accepting manifests signed by a key")
     untrust.add_argument("keyid", help="the key id shown by `keys` (or by `kb_snapshots keygen`)")
     sub.add_parser("keys", parents=[common], help="list the trusted admin keys")
+    installs = sub.add_parser("installs", parents=[common],
+                              help="how many installs enrolled per day; revoke the ones enrolled in a window")
+    installs.add_argument("--revoke-since", metavar="UTC_TIME", help="revoke installs enrolled since then (ISO 8601)")
+    installs.add_argument("--until", metavar="UTC_TIME", help="… and before then (default: now)")
     sub.add_parser("migrate", parents=[common], help="apply pending schema migrations and exit")
     return parser
 
@@ -90,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             with db.transaction(write=False) as tx:
                 for keyid, label, added in tx.all("SELECT keyid, label, added_at FROM trusted_keys ORDER BY added_at"):
                     print(f"{keyid}  {label}  (trusted since {added[:10]})")
+        elif args.command == "installs":
+            return _installs(db, args.revoke_since, args.until)
         elif args.command == "migrate":
             print("schema is current")
     except (DatabaseError, ValueError) as exc:
@@ -113,6 +124,28 @@ def _trust(db: Database, path: Path, label: str) -> int:
     return 0
 
 
+def _installs(db: Database, since: str | None, until: str | None) -> int:
+    from sync_server.enrolment import installs_by_day, revoke_installs
+
+    if since:
+        try:
+            start = datetime.fromisoformat(since.replace("Z", "+00:00"))
+            end = datetime.fromisoformat(until.replace("Z", "+00:00")) if until else datetime.now(timezone.utc)
+        except ValueError:
+            print("error: times look like 2026-12-01T09:00 (UTC)", file=sys.stderr)
+            return 2
+        utc = [(t if t.tzinfo else t.replace(tzinfo=timezone.utc)).astimezone(timezone.utc) for t in (start, end)]
+        gone = revoke_installs(db, utc[0].isoformat(), utc[1].isoformat())
+        print(f"revoked {gone} install(s) enrolled from {utc[0]:%Y-%m-%d %H:%M} to {utc[1]:%Y-%m-%d %H:%M} UTC; "
+              "genuine ones enrol again on their next sync")
+        return 0
+    rows = installs_by_day(db)
+    for day, count in rows:
+        print(f"{day}  {count:6d}")
+    print(f"{sum(count for _, count in rows)} install(s) enrolled in the last 14 days, still valid")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -120,7 +153,9 @@ def _serve(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings(database_url=args.database_url, storage=args.storage, rate=args.rate_limit,
-                        burst=args.burst, secure_cookies=args.secure_cookies)
+                        burst=args.burst, secure_cookies=args.secure_cookies,
+                        enrolments_per_address=args.enrolments_per_address,
+                        enrolments_per_hour=args.enrolments_per_hour)
     options = dict(host=args.host, port=args.port, log_level="warning", access_log=False, server_header=False,
                    proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips)
     if args.workers > 1:

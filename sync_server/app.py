@@ -41,10 +41,13 @@ class Settings:
     secure_cookies: bool = False          # set when served over HTTPS
     patch_history: int = 5                # server-made patches from this many earlier versions
     patch_in_background: bool = True
+    enrolments_per_address: int = 3       # installs one client address may enrol per UTC day
+    enrolments_per_hour: int = 1000       # installs one fleet token may enrol per hour
 
 
 def create_app(settings: Settings) -> FastAPI:
-    from sync_server import board_admin, dashboard, patches, routes_board, routes_snapshots, routes_stats
+    from sync_server import (board_admin, dashboard, enrolment, patches, routes_board, routes_snapshots,
+                             routes_stats)
 
     db = Database.connect(settings.database_url)
     applied = migrate(db)
@@ -64,7 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.manifests = {}
     app.state.patches = patches.PatchMaker(db, app.state.chunks, settings.patch_history, settings.patch_in_background)
     errors.install(app)
-    for module in (routes_snapshots, patches, routes_stats, routes_board, dashboard, board_admin):
+    for module in (routes_snapshots, patches, enrolment, routes_stats, routes_board, dashboard, board_admin):
         app.include_router(module.router, responses=errors.ERROR_RESPONSES)
 
     @app.get("/healthz", tags=["health"])

@@ -1,13 +1,16 @@
-"""Tokens: admin tokens (scopes publish, stats, manage) and device enrolment tokens.
+"""Tokens: admin tokens (scopes publish, stats, manage), the fleet's enrolment tokens and
+the install credentials they are exchanged for.
 
     token = create_token(db, "admin", ["publish", "stats"], label="kb team")  # shown once
     require(request, "publish")      # in an endpoint: the token's row, or 401/403
 
-Only a token's sha256 is stored. A device enrolment token is shared by a fleet of
-installs (one per deployment, say), so it authenticates the fleet, never one machine:
-statistics stay anonymous. Lookups are cached for `CACHE_SECONDS` so the manifest
-poll path does not touch the database; a revoked token stops working within that time.
-The dashboard signs in with an admin token holding `stats` and gets a session cookie.
+Only a token's sha256 is stored. A device enrolment token (scope `device`) is shared by
+a fleet of installs (one per deployment, say), so it authenticates the fleet, never one
+machine: it reads what every install may read and enrols (sync_server/enrolment.py).
+An install credential (scopes `device` and `install`) is one install's, anonymous and
+short-lived; whatever counts or books per install needs it. Lookups are cached for
+`CACHE_SECONDS` so the manifest poll path does not touch the database; a revoked token
+stops working within that time. The dashboard signs in with an admin token holding `stats` and gets a session cookie.
 Every state-changing request riding on that cookie (and the sign-in form itself) must
 come from this server's own pages: `check_same_origin` compares Origin (or Referer).
 """
@@ -28,6 +31,9 @@ from sync_server.errors import ApiError
 
 ADMIN_SCOPES = ("publish", "stats", "manage")
 DEVICE_SCOPE = "device"
+INSTALL_SCOPE = "install"
+ENROL_FIRST = ("enrol this install first (POST /v1/enrolments): the fleet's token cannot count, "
+               "book or vote for an install")
 CACHE_SECONDS = 30.0
 SESSION_COOKIE = "hd_session"
 SESSION_HOURS = 8
@@ -40,25 +46,36 @@ class Principal:
     scopes: frozenset[str]
     label: str
 
+    @property
+    def install_ref(self) -> str:
+        """What statistics, "affected" counts and bookings are kept under for this install."""
+        if self.kind != "install":
+            raise ApiError(403, "enrol_first", ENROL_FIRST)
+        return f"install-{self.token_id}"
+
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(db: Database, kind: str, scopes: list[str], label: str = "") -> str:
-    """A new token of `kind` ("admin" or "device"); only its hash is stored."""
+def create_token(db: Database, kind: str, scopes: list[str], label: str = "", expires_at: str | None = None,
+                 enrolled_by: int | None = None) -> str:
+    """A new token of `kind` ("admin", "device" or "install"); only its hash is stored."""
     if kind == "admin":
         unknown = set(scopes) - set(ADMIN_SCOPES)
         if unknown or not scopes:
             raise ValueError(f"admin scopes must be among {', '.join(ADMIN_SCOPES)}; got {', '.join(scopes) or 'none'}")
     elif kind == "device":
         scopes = [DEVICE_SCOPE]
+    elif kind == "install":
+        scopes = [DEVICE_SCOPE, INSTALL_SCOPE]
     else:
-        raise ValueError(f"token kind must be admin or device, got {kind!r}")
-    token = ("hda_" if kind == "admin" else "hdd_") + secrets.token_urlsafe(32)
+        raise ValueError(f"token kind must be admin, device or install, got {kind!r}")
+    token = {"admin": "hda_", "device": "hdd_", "install": "hdi_"}[kind] + secrets.token_urlsafe(32)
     with db.transaction() as tx:
-        tx.execute("INSERT INTO tokens (token_hash, kind, scopes, label, created_at) VALUES (?, ?, ?, ?, ?)",
-                   (_hash(token), kind, ",".join(sorted(scopes)), label, datetime.now(timezone.utc).isoformat()))
+        tx.execute("INSERT INTO tokens (token_hash, kind, scopes, label, created_at, expires_at, enrolled_by) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)", (_hash(token), kind, ",".join(sorted(scopes)), label,
+                                                    datetime.now(timezone.utc).isoformat(), expires_at, enrolled_by))
     return token
 
 
@@ -81,13 +98,18 @@ class TokenCache:
         entry = self._entries.get(digest)
         if entry and entry[1] > now:
             return entry[0]
+        wall = datetime.now(timezone.utc)
         with self.db.transaction(write=False) as tx:
-            row = tx.one("SELECT id, kind, scopes, label FROM tokens WHERE token_hash = ? AND revoked = 0", (digest,))
+            row = tx.one("SELECT id, kind, scopes, label, expires_at FROM tokens WHERE token_hash = ? AND revoked = 0 "
+                         "AND (expires_at IS NULL OR expires_at > ?)", (digest, wall.isoformat()))
         principal = Principal(row[0], row[1], frozenset(row[2].split(",")), row[3]) if row else None
+        keep = CACHE_SECONDS
+        if row and row[4]:                          # an install credential: not past its expiry
+            keep = min(keep, (datetime.fromisoformat(row[4]) - wall).total_seconds())
         with self._lock:
             if len(self._entries) > 10_000:
                 self._entries.clear()
-            self._entries[digest] = (principal, now + CACHE_SECONDS)
+            self._entries[digest] = (principal, now + keep)
         return principal
 
     def session(self, session_id: str) -> Principal | None:
@@ -170,9 +192,12 @@ def require(request: Request, scope: str) -> Principal:
         if principal is not None:
             check_same_origin(request)          # a cookie rides along on forged requests; a token does not
     if principal is None:
-        what = "an admin token" if scope in ADMIN_SCOPES else "a device enrolment token"
+        what = {**dict.fromkeys(ADMIN_SCOPES, "an admin token"), INSTALL_SCOPE: "an install credential"}.get(
+            scope, "a device enrolment token")
         raise ApiError(401, "unauthorized", f"this needs {what} (Authorization: Bearer …)" if not token
                        else "unknown or revoked token", {"WWW-Authenticate": "Bearer"})
+    if scope == INSTALL_SCOPE and principal.kind == "device":
+        raise ApiError(403, "enrol_first", ENROL_FIRST)
     if scope not in principal.scopes:
         raise ApiError(403, "forbidden", f"token '{principal.label}' lacks the '{scope}' scope")
     return principal

@@ -68,6 +68,21 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         """CREATE TABLE published_ids (kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id))""",
         """CREATE TABLE published_scanned (sha256 TEXT PRIMARY KEY, ids BIGINT NOT NULL, scanned_at TEXT NOT NULL)""",
     ]),
+    # Per-install credentials (sync_server/enrolment.py): an install token expires and names
+    # the fleet token it was enrolled with; enrolments are counted per address and per fleet;
+    # a booking names the install that holds it (one place per install and slot).
+    ("0008_install_credentials", [
+        "ALTER TABLE tokens ADD COLUMN expires_at TEXT",
+        "ALTER TABLE tokens ADD COLUMN enrolled_by BIGINT",
+        "CREATE INDEX tokens_by_kind ON tokens (kind, expires_at)",
+        """CREATE TABLE enrolment_counts (time_window TEXT NOT NULL, subject TEXT NOT NULL,
+           count INTEGER NOT NULL, PRIMARY KEY (time_window, subject))""",
+        "CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "ALTER TABLE bookings ADD COLUMN install_ref TEXT NOT NULL DEFAULT ''",
+        """CREATE UNIQUE INDEX bookings_one_per_install ON bookings (slot_id, install_ref)
+           WHERE cancelled_at IS NULL AND install_ref <> ''""",
+        "CREATE INDEX stats_batches_by_install ON stats_batches (install_id, received_at)",
+    ]),
 ]
 
 _SPELLING = {

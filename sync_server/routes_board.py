@@ -3,13 +3,13 @@
     POST /v1/admin/announcements            manage  publish a banner for a time window
     DELETE /v1/admin/announcements/{id}     manage  end it now
     GET  /v1/announcements                  device  banners active now (?team=…)
-    POST /v1/announcements/{id}/affected    device  count this install once
+    POST /v1/announcements/{id}/affected    install count this install once
     POST /v1/admin/slots                    manage  open a slot with a capacity
     GET  /v1/slots                          device  future slots and places left
-    POST /v1/slots/{id}/bookings            device  book a place (201); the same booker again: the
+    POST /v1/slots/{id}/bookings            install book a place (201); the same booker again: the
                                                     same booking (200); 409 when full, started,
-                                                    or that contact already has a place
-    POST /v1/bookings/{id}/cancel           device  cancel with the code given at booking
+                                                    or that contact or install already has a place
+    POST /v1/bookings/{id}/cancel           install cancel with the code given at booking
     GET  /v1/admin/slots/{id}/bookings      manage  who booked
 
 Booking is one conditional UPDATE (`booked < capacity`) in a transaction, so when
@@ -23,6 +23,11 @@ click never takes a second place. Only the hash of the key is stored. A second b
 for a contact that already has a place (spelled with other spaces or capitals too) is
 refused with 409 `already_booked`. Both rules are unique indexes, so racing requests
 of one person cannot both win either.
+
+Per install (the credential's, sync_server/enrolment.py; never an id the client names):
+one "I'm affected too" per announcement, one place per slot, and at most
+`MAX_UPCOMING_BOOKINGS` places in slots that have not started, so the fleet's token in
+one person's hands cannot fill a slot or inflate a count.
 """
 from __future__ import annotations
 
@@ -46,6 +51,7 @@ from sync_server.inputs import Line, Prose
 
 router = APIRouter(tags=["announcements and appointments"])
 RowId = Annotated[int, PathParam(ge=1, le=2**62)]
+MAX_UPCOMING_BOOKINGS = 3
 
 
 def _utc(value: datetime) -> str:
@@ -84,7 +90,8 @@ class Announcement(NewAnnouncement):
 
 
 class Affected(BaseModel):
-    install_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    install_id: str = Field("", pattern=r"^([0-9a-f]{32})?$",
+                            description="ignored (older clients): the install is the credential's")
 
 
 class NewSlot(Window):
@@ -157,14 +164,14 @@ def active_announcements(request: Request, team: str = "") -> list[Announcement]
 
 
 @router.post("/v1/announcements/{announcement_id}/affected")
-def affected_too(announcement_id: RowId, body: Affected, request: Request) -> Announcement:
-    require(request, "device")
+def affected_too(announcement_id: RowId, request: Request, body: Affected | None = None) -> Announcement:
+    install = require(request, "install").install_ref
     db = request.app.state.db
     with db.transaction() as tx:
         if tx.one("SELECT id FROM announcements WHERE id = ?", (announcement_id,)) is None:
             raise ApiError(404, "not_found", f"no announcement {announcement_id}")
         tx.execute("INSERT INTO announcement_affected (announcement_id, install_id, at) VALUES (?, ?, ?) "
-                   "ON CONFLICT (announcement_id, install_id) DO NOTHING", (announcement_id, body.install_id, _now()))
+                   "ON CONFLICT (announcement_id, install_id) DO NOTHING", (announcement_id, install, _now()))
         return _announcement(tx.one(_ANNOUNCEMENTS + "WHERE a.id = ?", (announcement_id,)))
 
 
@@ -214,26 +221,26 @@ def _cancel_code(booker: str, booking_id: int) -> str:
              responses={200: {"description": "this booker already has a place: the same booking again"},
                         409: {"description": "the slot is full or has started, or the contact already has a place"}})
 def book(slot_id: RowId, new: NewBooking, request: Request, response: Response) -> Booking:
-    require(request, "device")
+    install = require(request, "install").install_ref
     db = request.app.state.db
     try:
         with db.transaction() as tx:
-            booking = _book(tx, slot_id, new)
+            booking = _book(tx, slot_id, new, install)
     except IntegrityError:            # the same person's other request won the race: answer with it
         with db.transaction() as tx:
-            booking = _book(tx, slot_id, new)
+            booking = _book(tx, slot_id, new, install)
     if booking.already_booked:
         response.status_code = 200
     return booking
 
 
-def _held(tx, slot_id: int, booker_hash: str, key: str) -> list[tuple]:
-    """(id, booker_hash) of the live bookings of this booker or this contact in the slot."""
-    if not (booker_hash or key):
+def _held(tx, slot_id: int, booker_hash: str, key: str, install: str = "") -> list[tuple]:
+    """(id, booker_hash) of the live bookings of this booker, contact or install in the slot."""
+    if not (booker_hash or key or install):
         return []
     return tx.all("SELECT id, booker_hash FROM bookings WHERE slot_id = ? AND cancelled_at IS NULL "
-                  "AND ((booker_hash = ? AND booker_hash <> '') OR (contact_key = ? AND contact_key <> ''))",
-                  (slot_id, booker_hash, key))
+                  "AND ((booker_hash = ? AND booker_hash <> '') OR (contact_key = ? AND contact_key <> '') "
+                  "OR (install_ref = ? AND install_ref <> ''))", (slot_id, booker_hash, key, install))
 
 
 def _again(tx, slot_id: int, new: NewBooking, booking_id: int) -> Booking:
@@ -241,16 +248,21 @@ def _again(tx, slot_id: int, new: NewBooking, booking_id: int) -> Booking:
                    slot=_slot(tx.one(_SLOTS + "WHERE id = ?", (slot_id,))))
 
 
-def _book(tx, slot_id: int, new: NewBooking) -> Booking:
+def _book(tx, slot_id: int, new: NewBooking, install: str) -> Booking:
     booker_hash, key = (_digest(new.booker) if new.booker else ""), contact_key(new.contact)
-    # One statement for both checks, so a booking the same person's other request committed
+    # One statement for the checks, so a booking the same person's other request committed
     # in between is seen as theirs (200, the same booking), not as another person's contact.
-    held = _held(tx, slot_id, booker_hash, key)
+    held = _held(tx, slot_id, booker_hash, key, install)
     mine = next((row[0] for row in held if booker_hash and row[1] == booker_hash), None)
     if mine is not None:
         return _again(tx, slot_id, new, mine)
     if held:
         raise ApiError(409, "already_booked", "this contact already has a place in this slot")
+    upcoming = tx.one("SELECT COUNT(*) FROM bookings b JOIN slots s ON s.id = b.slot_id WHERE b.install_ref = ? "
+                      "AND b.cancelled_at IS NULL AND s.starts_at > ?", (install, _now()))[0]
+    if upcoming >= MAX_UPCOMING_BOOKINGS:
+        raise ApiError(409, "too_many_bookings", f"this computer already has {upcoming} upcoming appointments; "
+                       "cancel one to book another")
     taken = tx.execute("UPDATE slots SET booked = booked + 1 WHERE id = ? AND booked < capacity AND starts_at > ?",
                        (slot_id, _now()))
     if not taken:
@@ -267,8 +279,8 @@ def _book(tx, slot_id: int, new: NewBooking) -> Booking:
         raise ApiError(409, "slot_full", "this slot was just taken; pick another one")
     code = secrets.token_urlsafe(12)
     booking_id = tx.insert_id("INSERT INTO bookings (slot_id, cancel_hash, contact, topic, created_at, booker_hash, "
-                              "contact_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                              (slot_id, _digest(code), new.contact, new.topic, _now(), booker_hash, key))
+                              "contact_key, install_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                              (slot_id, _digest(code), new.contact, new.topic, _now(), booker_hash, key, install))
     if new.booker:
         code = _cancel_code(new.booker, booking_id)
         tx.execute("UPDATE bookings SET cancel_hash = ? WHERE id = ?", (_digest(code), booking_id))
@@ -277,7 +289,7 @@ def _book(tx, slot_id: int, new: NewBooking) -> Booking:
 
 @router.post("/v1/bookings/{booking_id}/cancel")
 def cancel(booking_id: RowId, body: Cancel, request: Request) -> Slot:
-    require(request, "device")
+    require(request, "install")
     with request.app.state.db.transaction() as tx:
         if not tx.execute("UPDATE bookings SET cancelled_at = ? WHERE id = ? AND cancel_hash = ? AND cancelled_at IS NULL",
                           (_now(), booking_id, hashlib.sha256(body.cancel_code.encode()).hexdigest())):

@@ -1,6 +1,6 @@
 """Statistics: devices upload anonymised daily aggregates; admins read the report.
 
-    POST /v1/stats/batches          device  one batch; a batch id already seen counts 0
+    POST /v1/stats/batches          install one batch; a batch id already seen counts 0
     GET  /v1/admin/stats            stats   the report as JSON (?days=30)
     GET  /v1/admin/stats.csv        stats   per-day figures as CSV (no cell a spreadsheet runs)
 
@@ -8,8 +8,11 @@ Only what a real install could have counted is kept: article, tree and team ids 
 published snapshot has (`sync_server.published`; other keys are left out, so no one
 writes into "Top articles"), days of the last 30 by the server's clock, at most
 `MAX_COUNT` per key and day (more is a 422); a batch whose counts add up to more than
-`MAX_BATCH_TOTAL` counts nothing. The receipt says how much was left out. Questions are scrubbed again here (defence in depth; one that still looks personal is not kept) and stored per install id, so the
-report can show a question only once `min_installs` distinct installs asked it. Batch
+`MAX_BATCH_TOTAL` counts nothing. The receipt says how much was left out. Questions are scrubbed again here (defence in
+depth; one that still looks personal is not kept) and stored per install, the one whose
+credential sent the batch (sync_server/enrolment.py; an install id in the batch is not
+believed), so the report can show a question only once `min_installs` installs the
+server enrolled asked it. One install sends at most `MAX_BATCHES_PER_DAY` batches a day. Batch
 ids are remembered for `BATCH_MEMORY_DAYS` (clients drop unsent batches sooner), so the
 table of seen ids stays small.
 """
@@ -29,6 +32,7 @@ from desktop.sync.stats import METRICS
 from sync_server.auth import require
 from sync_server import published
 from sync_server.db import IntegrityError
+from sync_server.errors import ApiError
 from sync_server.inputs import plain
 from sync_server.report import DAILY_COLUMNS, report
 
@@ -41,6 +45,7 @@ CLOCK_SLACK = timedelta(hours=1)
 KEYLESS = ("dialogue_started", "question_understood", "question_not_understood")
 TEAM_KEYED = ("ticket_created",)   # the others are keyed by an article or tree id
 BATCH_MEMORY_DAYS = 45
+MAX_BATCHES_PER_DAY = 100     # the app sends one per sync (hourly by default)
 PRUNE_EVERY = 1000            # batches between two prunings, per replica
 _received = {"count": 0}
 
@@ -76,7 +81,8 @@ class DayStats(BaseModel):
 
 class Batch(BaseModel):
     batch_id: str = Field(pattern=r"^[0-9a-f]{32}$", description="random id; a retried batch reuses it")
-    install_id: str = Field(pattern=r"^[0-9a-f]{32}$", description="random, rotated monthly by the client")
+    install_id: str = Field("", pattern=r"^([0-9a-f]{32})?$",
+                            description="ignored (older clients): the install is the one whose credential sent the batch")
     days: list[DayStats] = Field(max_length=62)
 
 
@@ -105,7 +111,7 @@ def _known_keys(tx, batch: Batch) -> dict[str, set[str]]:
 
 @router.post("/v1/stats/batches", tags=["statistics"])
 def post_batch(batch: Batch, request: Request) -> BatchReceipt:
-    require(request, "device")
+    install = require(request, "install").install_ref
     total = sum(sum(keys.values()) for day in batch.days for _, keys in day.counters) + \
         sum(sum(day.unanswered.values()) for day in batch.days)
     credible = total <= MAX_BATCH_TOTAL         # more than any install counts: keep none of it
@@ -114,8 +120,11 @@ def post_batch(batch: Batch, request: Request) -> BatchReceipt:
     ignored = 0
     try:
         with request.app.state.db.transaction() as tx:
+            if tx.one("SELECT batch_id FROM stats_batches WHERE batch_id = ?", (batch.batch_id,)):
+                return BatchReceipt(batch_id=batch.batch_id, duplicate=True)
+            _within_quota(tx, install, clock)
             tx.execute("INSERT INTO stats_batches (batch_id, install_id, received_at) VALUES (?, ?, ?)",
-                       (batch.batch_id, batch.install_id, now))
+                       (batch.batch_id, install, now))
             allowed = _known_keys(tx, batch)
             counters, questions = [], []
             for day in batch.days:
@@ -132,7 +141,7 @@ def post_batch(batch: Batch, request: Request) -> BatchReceipt:
                 for text, count in day.unanswered.items():
                     cleaned = scrub_or_drop(plain(text)).strip()      # still personal: not kept
                     if cleaned:
-                        questions.append((when, cleaned, batch.install_id, count))
+                        questions.append((when, cleaned, install, count))
             counters.sort(), questions.sort()      # one lock order for every batch: no deadlocks
             tx.execute_many("INSERT INTO stats_daily (day, metric, key, count) VALUES (?, ?, ?, ?) "
                             "ON CONFLICT (day, metric, key) DO UPDATE SET count = stats_daily.count + excluded.count",
@@ -146,6 +155,17 @@ def post_batch(batch: Batch, request: Request) -> BatchReceipt:
     if _received["count"] % PRUNE_EVERY == 1:
         prune_batch_ids(request.app.state.db)
     return BatchReceipt(batch_id=batch.batch_id, duplicate=False, ignored=ignored)
+
+
+def _within_quota(tx, install: str, clock: datetime) -> None:
+    """429 once this install sent `MAX_BATCHES_PER_DAY` batches since midnight UTC."""
+    midnight = clock.replace(hour=0, minute=0, second=0, microsecond=0)
+    sent = tx.one("SELECT COUNT(*) FROM stats_batches WHERE install_id = ? AND received_at >= ?",
+                  (install, midnight.isoformat()))[0]
+    if sent >= MAX_BATCHES_PER_DAY:
+        wait = int((midnight + timedelta(days=1) - clock).total_seconds()) + 1
+        raise ApiError(429, "rate_limited", f"this install sent {sent} statistics batches today; "
+                       "the rest wait until tomorrow", {"Retry-After": str(wait)})
 
 
 def prune_batch_ids(db, now: datetime | None = None) -> int:

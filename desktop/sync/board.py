@@ -1,6 +1,6 @@
 """Announcements and helpdesk appointments, for the UI (no Qt; call off the GUI thread).
 
-    board = HelpdeskBoard(client, install_id=stats.install_id())
+    board = HelpdeskBoard(install_client(policy))   # this install's credential (desktop.sync.credentials)
     for banner in board.announcements(team="network"): ...   # outage banners active now
     board.affected(banner["id"])            # "I'm affected too": counted once per install
     slots = board.slots()                   # future slots with places left
@@ -15,17 +15,19 @@ offer another one:
     "taken"            someone booked the last place first
     "started"          the slot has started
     "already_booked"   this contact already has a place in the slot
+    "limit"            this install already has its upcoming appointments (3)
 """
 from __future__ import annotations
 
 from desktop.sync.client import ServerRefused, SyncClient
 
 # The sync server's 409 messages (sync_server/routes_board.py), by reason.
-_REFUSALS = {"already has a place": "already_booked", "already started": "started", "just taken": "taken"}
+_REFUSALS = {"already has a place": "already_booked", "already started": "started", "just taken": "taken",
+             "upcoming appointments": "limit"}
 
 
 class SlotTaken(ServerRefused):
-    """The slot cannot be booked: `reason` is "taken", "started" or "already_booked"."""
+    """The slot cannot be booked: `reason` is "taken", "started", "already_booked" or "limit"."""
 
     def __init__(self, message: str, reason: str = "taken") -> None:
         super().__init__(message, 409)
@@ -33,15 +35,14 @@ class SlotTaken(ServerRefused):
 
 
 class HelpdeskBoard:
-    def __init__(self, client: SyncClient, install_id: str) -> None:
+    def __init__(self, client: SyncClient) -> None:
         self.client = client
-        self.install_id = install_id
 
     def announcements(self, team: str = "") -> list[dict]:
         return self.client.get_json("/v1/announcements" + (f"?team={team}" if team else ""))
 
     def affected(self, announcement_id: int) -> dict:
-        return self.client.post_json(f"/v1/announcements/{announcement_id}/affected", {"install_id": self.install_id})
+        return self.client.post_json(f"/v1/announcements/{announcement_id}/affected", {})
 
     def slots(self, team: str = "") -> list[dict]:
         return [s for s in self.client.get_json("/v1/slots" + (f"?team={team}" if team else "")) if s["remaining"] > 0]

@@ -3,16 +3,14 @@
     result = sync_once(load_policy())              # UpdateResult, or raises SyncError
     Scheduler(policy).run(stop_event)              # every interval, with jitter and back-off
 
-The device enrolment token is read from `HELPDESK_SYNC_TOKEN` or the OS keyring
-(service "helpdesk-assistant-sync"), stored there by `python -m desktop sync --enrol`.
-It identifies the fleet, never the machine. Periodic sync spreads clients over the
-interval (±20 % jitter) and backs off exponentially after failures (honouring the
+Snapshots are fetched with the fleet's enrolment token; statistics go with this
+install's own credential, obtained with it (both in desktop.sync.credentials). Periodic
+sync spreads clients over the interval (±20 % jitter) and backs off exponentially after failures (honouring the
 server's Retry-After), so a server outage does not end in a thundering herd.
 """
 from __future__ import annotations
 
 import logging
-import os
 import random
 import threading
 from datetime import datetime
@@ -23,39 +21,14 @@ import requests
 from desktop import paths
 from desktop.policy import Policy
 import desktop.sync.manifest as mf
-from desktop.sync.client import ServerRefused, ServerUnreachable, SyncClient, SyncError
+from desktop.sync.client import ServerRefused, ServerUnreachable, SyncError
+# The fleet's token, also for `doctor`, the command line and the UI (re-exported here).
+from desktop.sync.credentials import (KEYRING_SERVICE, call_as_install, client_for, device_token,  # noqa: F401
+                                      store_device_token)
 from desktop.sync.installer import SnapshotInstaller, UpdateResult, app_check
 
 log = logging.getLogger("desktop.sync")
-KEYRING_SERVICE = "helpdesk-assistant-sync"
 MIN_RETRY_SECONDS = 30.0
-
-
-def device_token() -> str:
-    """The enrolment token from the environment or the keyring; '' when none."""
-    token = os.environ.get("HELPDESK_SYNC_TOKEN", "").strip()
-    if token:
-        return token
-    try:
-        import keyring
-        return keyring.get_password(KEYRING_SERVICE, "enrolment") or ""
-    except Exception:  # noqa: BLE001 - no keyring back-end: same as no token
-        return ""
-
-
-def store_device_token(token: str) -> None:
-    import keyring
-    keyring.set_password(KEYRING_SERVICE, "enrolment", token)
-
-
-def client_for(policy: Policy, session: requests.Session | None = None) -> SyncClient:
-    if not policy.sync.url:
-        raise ServerRefused("sync is not configured: the policy file has no sync.url")
-    token = device_token()
-    if not token:
-        raise ServerRefused("no enrolment token: run `python -m desktop sync --enrol` "
-                            "(or set HELPDESK_SYNC_TOKEN)")
-    return SyncClient(policy.sync.url, token, session=session)
 
 
 def trusted_keys(policy: Policy) -> list:
@@ -93,7 +66,7 @@ def upload_stats(policy: Policy, session: requests.Session | None = None) -> str
     from desktop.sync.stats import UsageStats
 
     try:
-        sent = UsageStats(paths.state_db()).upload(client_for(policy, session))
+        sent = call_as_install(policy, UsageStats(paths.state_db()).upload, session)
     except Exception as exc:  # noqa: BLE001 - reported, retried next cycle
         return f"statistics not sent: {exc}"
     return f"{sent} statistics batch(es) sent"

@@ -8,9 +8,9 @@
     stats.feedback(helpful=True, item_id="printer-jam"); stats.ticket_created(team="printing")
     stats.upload(client)                          # batches sent; a retried batch counts once
 
-Only per-day counters leave the machine, with a random install id that changes every
-month (needed to count how many installs asked the same unanswered question; the
-server shows a question only once `min_installs` distinct ids asked it). Unanswered
+Only per-day counters leave the machine, sent with this install's credential (the server
+counts installs it enrolled, so it shows an unanswered question only once `min_installs`
+installs asked it; the credential is renewed monthly, see desktop.sync.credentials). Unanswered
 questions are scrubbed (see `scrub_or_drop`) before they are even stored; one that still
 looks personal is counted but not kept. Nothing names the
 user or the machine. Tables live in state.sqlite with the prefix `usage_`.
@@ -18,7 +18,6 @@ user or the machine. Tables live in state.sqlite with the prefix `usage_`.
 from __future__ import annotations
 
 import json
-import secrets
 import sqlite3
 import uuid
 from contextlib import contextmanager
@@ -39,7 +38,6 @@ CREATE TABLE IF NOT EXISTS usage_counters (day TEXT, metric TEXT, key TEXT, coun
                                            PRIMARY KEY (day, metric, key));
 CREATE TABLE IF NOT EXISTS usage_questions (day TEXT, text TEXT, count INTEGER, PRIMARY KEY (day, text));
 CREATE TABLE IF NOT EXISTS usage_outbox (batch_id TEXT PRIMARY KEY, payload TEXT, created_at TEXT);
-CREATE TABLE IF NOT EXISTS usage_install (month TEXT PRIMARY KEY, install_id TEXT);
 """
 
 
@@ -123,23 +121,10 @@ class UsageStats:
         self._count("ticket_created", team)
 
     # -- upload ---------------------------------------------------------------------------
-    def install_id(self) -> str:
-        """A random id for this install and this month; a new one each month."""
-        month = self.clock().strftime("%Y-%m")
-        with self._db() as db:
-            row = db.execute("SELECT install_id FROM usage_install WHERE month = ?", (month,)).fetchone()
-            if row:
-                return row[0]
-            db.execute("DELETE FROM usage_install")
-            install_id = secrets.token_hex(16)
-            db.execute("INSERT INTO usage_install VALUES (?, ?)", (month, install_id))
-            return install_id
-
     def seal_batch(self) -> str | None:
         """Move everything counted so far into one outbox batch; its id, or None if empty."""
         if not self.enabled:
             return None
-        install_id = self.install_id()
         oldest = (self.clock() - timedelta(days=MAX_BATCH_AGE_DAYS)).strftime("%Y-%m-%d")
         with self._db() as db:
             db.execute("DELETE FROM usage_counters WHERE day < ?", (oldest,))      # never sent: too old now
@@ -153,7 +138,7 @@ class UsageStats:
             if not days:
                 return None
             batch_id = uuid.uuid4().hex
-            payload = {"batch_id": batch_id, "install_id": install_id, "days": sorted(days.values(), key=lambda d: d["day"])}
+            payload = {"batch_id": batch_id, "days": sorted(days.values(), key=lambda d: d["day"])}
             db.execute("INSERT INTO usage_outbox VALUES (?, ?, ?)", (batch_id, json.dumps(payload), self.clock().isoformat()))
             db.execute("DELETE FROM usage_counters")
             db.execute("DELETE FROM usage_questions")

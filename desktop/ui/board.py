@@ -1,6 +1,6 @@
 """`Board`: outage banners and helpdesk appointments from the sync server. No Qt.
 
-    board = Board(policy, stats)
+    board = Board(policy)
     board.available                           # False when the policy names no sync server
     banners = board.announcements()           # [] when unavailable
     board.affected(banners[0]["id"])          # "I'm affected too" instead of a new ticket
@@ -14,8 +14,8 @@ errors are `BookingError`s, whose `reason` lets the window say what happened in 
 user's language (never a status code or a URL).
 
 One place per person and slot: each booking carries a booker key for that slot, derived
-from a random key kept in the data folder (not the statistics install id, so bookings
-and anonymous statistics cannot be joined). Booking the same slot again — a double
+from a random key kept in the data folder; the server also allows one place per slot to
+each install credential (desktop.sync.credentials). Booking the same slot again — a double
 click, a retry after a lost reply — gets the same booking back from the server.
 """
 from __future__ import annotations
@@ -100,11 +100,9 @@ def _booking_reason(exc: Exception) -> str:
 
 
 class Board:
-    def __init__(self, policy: Policy, stats: Any = None, client: Any = None, home: Path | None = None):
+    def __init__(self, policy: Policy, client: Any = None, home: Path | None = None):
         self.policy = policy
-        self.stats = stats
         self._client = client
-        self._install_id = uuid.uuid4().hex
         self._home = home
         self._lock = threading.Lock()
 
@@ -153,26 +151,42 @@ class Board:
     def available(self) -> bool:
         return self._client is not None or bool(self.policy.sync.url)
 
-    def _board(self):
+    # Reading (banners, slots) uses the fleet's token, so it never waits for an enrolment;
+    # what speaks for this install ("affected", bookings) uses its own credential.
+    _WRITES = ("affected", "book", "cancel")
+
+    def _board(self, name: str):
         from desktop.sync import HelpdeskBoard, SyncError  # noqa: PLC0415 - lazy: start-up cost
 
-        try:
-            if self._client is None:
-                from desktop.sync.service import client_for  # noqa: PLC0415
+        if self._client is not None:
+            return HelpdeskBoard(self._client)
+        from desktop.sync.credentials import client_for, install_client  # noqa: PLC0415
 
-                self._client = client_for(self.policy)
+        try:
+            return HelpdeskBoard(install_client(self.policy) if name in self._WRITES else client_for(self.policy))
         except SyncError as exc:
             raise AssistantError(str(exc)) from None
-        install_id = self._install_id
-        if self.stats is not None and self.stats.enabled:
-            install_id = self.stats.install_id()
-        return HelpdeskBoard(self._client, install_id)
+
+    def _run(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """The board call `name`; when the server no longer knows this install's credential
+        (revoked, expired), enrol again and try once more."""
+        from desktop.sync import ServerRefused  # noqa: PLC0415
+
+        try:
+            return getattr(self._board(name), name)(*args, **kwargs)
+        except ServerRefused as exc:
+            if exc.status != 401 or name not in self._WRITES or self._client is not None:
+                raise
+        from desktop.sync.credentials import forget_credential  # noqa: PLC0415
+
+        forget_credential(self.policy)
+        return getattr(self._board(name), name)(*args, **kwargs)
 
     def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         from desktop.sync import SyncError  # noqa: PLC0415
 
         try:
-            return getattr(self._board(), name)(*args, **kwargs)
+            return self._run(name, *args, **kwargs)
         except SyncError as exc:
             raise AssistantError(str(exc)) from None
 
@@ -180,11 +194,9 @@ class Board:
         from desktop.sync import SyncError  # noqa: PLC0415
 
         try:
-            board = self._board()
+            return self._run(name, *args, **kwargs)
         except AssistantError:
             raise BookingError("refused") from None
-        try:
-            return getattr(board, name)(*args, **kwargs)
         except SyncError as exc:
             raise BookingError(_booking_reason(exc)) from None
 

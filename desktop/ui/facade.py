@@ -108,7 +108,7 @@ class Assistant:
 
             stats = UsageStats(paths.state_db(), enabled=bool(settings.stats))
         return cls(kb, policy, settings, TicketDesk.from_environment(policy, settings, kb),
-                   Board(policy, stats), stats=stats)
+                   Board(policy), stats=stats)
 
     # -- facts ----------------------------------------------------------------------------
     @property

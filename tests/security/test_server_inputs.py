@@ -27,9 +27,8 @@ def day(offset: int = 0) -> str:
     return (today().date() + timedelta(days=offset)).isoformat()
 
 
-def batch(counters: dict | None = None, unanswered: dict | None = None, when: str | None = None,
-          install: str | None = None) -> dict:
-    return {"batch_id": secrets.token_hex(16), "install_id": install or secrets.token_hex(16),
+def batch(counters: dict | None = None, unanswered: dict | None = None, when: str | None = None) -> dict:
+    return {"batch_id": secrets.token_hex(16),
             "days": [{"day": when or day(), "counters": counters or {}, "unanswered": unanswered or {}}]}
 
 
@@ -45,8 +44,8 @@ def tiny_snapshot(path: Path, entries: dict[str, str], teams: tuple[str, ...] = 
     return path
 
 
-def post(harness, body: dict):
-    return harness.client.post(STATS, json=body, headers=harness.device)
+def post(harness, body: dict, install: dict | None = None):
+    return harness.client.post(STATS, json=body, headers=install or harness.install)
 
 
 def report(harness) -> dict:
@@ -64,21 +63,19 @@ def _slot(harness) -> int:
 
 
 def test_a_nul_byte_in_any_text_is_a_4xx_and_the_install_is_not_stuck(any_server):
-    install = secrets.token_hex(16)
-    for body in (batch(unanswered={"printer\x00broken": 1}, install=install),
-                 batch(counters={"article_used": {"a\x00b": 1}}, install=install)):
+    for body in (batch(unanswered={"printer\x00broken": 1}), batch(counters={"article_used": {"a\x00b": 1}})):
         reply = post(any_server, body)
         assert reply.status_code < 500, reply.text
         if reply.status_code >= 400:
             assert_error(reply, 422, "invalid")
-    assert post(any_server, batch(counters={"dialogue_started": {"": 2}}, install=install)).status_code == 200
+    assert post(any_server, batch(counters={"dialogue_started": {"": 2}})).status_code == 200
     assert report(any_server)["totals"]["dialogues"] == 2
     start = today() + timedelta(days=1)
     banner = {"title": "Mail\x00down", "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat()}
     assert_error(any_server.client.post("/v1/admin/announcements", headers=any_server.admin, json=banner),
                  422, "invalid", "title")
     slot = _slot(any_server)
-    assert_error(any_server.client.post(f"/v1/slots/{slot}/bookings", headers=any_server.device,
+    assert_error(any_server.client.post(f"/v1/slots/{slot}/bookings", headers=any_server.install,
                                         json={"contact": "jean\x00@acme.example"}), 422, "invalid", "contact")
     assert_error(any_server.client.post("/v1/admin/slots", headers=any_server.admin, json={
         "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat(), "capacity": 1,
@@ -87,15 +84,15 @@ def test_a_nul_byte_in_any_text_is_a_4xx_and_the_install_is_not_stuck(any_server
 
 def test_huge_numbers_are_a_4xx(any_server):
     huge = 2 ** 63
-    assert_error(any_server.client.post(f"/v1/slots/{huge}/bookings", headers=any_server.device,
+    assert_error(any_server.client.post(f"/v1/slots/{huge}/bookings", headers=any_server.install,
                                         json={"contact": "x@acme.example"}), 422, "invalid")
-    assert_error(any_server.client.post(f"/v1/bookings/{huge}/cancel", headers=any_server.device,
+    assert_error(any_server.client.post(f"/v1/bookings/{huge}/cancel", headers=any_server.install,
                                         json={"cancel_code": "x"}), 422, "invalid")
     assert_error(any_server.client.delete(f"/v1/admin/announcements/{huge}", headers=any_server.admin),
                  422, "invalid")
     assert_error(any_server.client.get(f"/v1/admin/slots/{huge}/bookings", headers=any_server.admin),
                  422, "invalid")
-    reply = any_server.client.post(STATS, headers={**any_server.device, "Content-Type": "application/json"},
+    reply = any_server.client.post(STATS, headers={**any_server.install, "Content-Type": "application/json"},
                                    content=json.dumps(batch(counters={"dialogue_started": {"": 1}}))
                                    .replace('{"": 1}', '{"": 1e400}'))
     assert_error(reply, 422, "invalid")
@@ -126,11 +123,11 @@ def test_a_manifest_with_an_impossible_version_is_a_4xx(any_server, tmp_path, ve
 
 @pytest.mark.parametrize("lead", ["=", "+", "-", "@"])
 def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(server, lead):
-    installs = [secrets.token_hex(16) for _ in range(5)]
+    installs = [server.enrol() for _ in range(5)]
     question = lead + 'HYPERLINK("http://evil.example","Open report")'
     for install in installs:
-        assert post(server, batch(counters={"question_not_understood": {"": 1}}, unanswered={question: 1},
-                                  install=install)).status_code == 200
+        assert post(server, batch(counters={"question_not_understood": {"": 1}}, unanswered={question: 1}),
+                    install).status_code == 200
     reply = server.client.get("/v1/admin/stats.csv?table=gaps", headers=server.admin)
     rows = list(csv.reader(io.StringIO(reply.text)))
     cells = [cell for row in rows[1:] for cell in row]
@@ -281,11 +278,11 @@ def test_ids_of_snapshots_published_before_the_upgrade_are_read_at_start_up(serv
 
 def test_the_server_keeps_no_question_that_still_looks_personal(server):
     """A client that does not scrub (old, or forged) cannot make the server keep a typed password."""
-    installs = [secrets.token_hex(16) for _ in range(5)]
+    installs = [server.enrol() for _ in range(5)]
     for install in installs:
         assert post(server, batch(counters={"question_not_understood": {"": 1}},
                                   unanswered={"my password is Hunter2!x and vpn fails": 1,
-                                              "printer on floor 3 jams": 1}, install=install)).status_code == 200
+                                              "printer on floor 3 jams": 1}), install).status_code == 200
     rows = list(csv.reader(io.StringIO(server.client.get("/v1/admin/stats.csv?table=gaps",
                                                           headers=server.admin).text)))
     questions = [row[0] for row in rows[1:]]

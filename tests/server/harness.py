@@ -38,6 +38,23 @@ class Harness:
     def device_token(self) -> str:
         return self.device["Authorization"][7:]
 
+    def enrol(self) -> dict:
+        """Headers carrying a new install's credential, enrolled with the fleet's token."""
+        reply = self.client.post("/v1/enrolments", headers=self.device)
+        assert reply.status_code == 201, reply.text
+        return {"Authorization": f"Bearer {reply.json()['credential']}"}
+
+    @property
+    def install(self) -> dict:
+        """One install's credential headers (the same for the whole test)."""
+        if not hasattr(self, "_install"):
+            self._install = self.enrol()
+        return self._install
+
+    @property
+    def install_token(self) -> str:
+        return self.install["Authorization"][7:]
+
     def publish(self, snapshot: Path, version: int, previous: list[Path] = (), key: SigningKey | None = None,
                 expires_days: float = 30) -> mf.Manifest:
         """Sign `snapshot` and put its chunks, patches and manifest on the server directly."""
@@ -59,7 +76,8 @@ class Harness:
 
 
 def make_harness(url: str, storage: Path, key: SigningKey | None = None, **settings) -> Harness:
-    settings = {"patch_history": 0, "patch_in_background": False, **settings}   # tests opt in to patches
+    # Tests opt in to patches, and to the per-address enrolment limit (they all come from 127.0.0.1).
+    settings = {"patch_history": 0, "patch_in_background": False, "enrolments_per_address": 10_000, **settings}
     app = asgi(Settings(database_url=url, storage=storage, **settings))
     db = app.app.state.db
     admin = create_token(db, "admin", ["publish", "stats", "manage"], label="admin")

@@ -40,10 +40,9 @@ def test_only_current_banners_are_shown_and_each_install_counts_once(server):
     banners = server.client.get("/v1/announcements", headers=server.device).json()
     assert [b["id"] for b in banners] == [now["id"]]
     assert server.client.get("/v1/announcements?team=printing", headers=server.device).json() == []
-    me, colleague = secrets.token_hex(16), secrets.token_hex(16)
+    me, colleague = server.enrol(), server.enrol()
     for install in (me, me, colleague):
-        reply = server.client.post(f"/v1/announcements/{now['id']}/affected", json={"install_id": install},
-                                   headers=server.device)
+        reply = server.client.post(f"/v1/announcements/{now['id']}/affected", json={}, headers=install)
     assert reply.json()["affected"] == 2
     server.client.delete(f"/v1/admin/announcements/{now['id']}", headers=server.admin)
     assert server.client.get("/v1/announcements", headers=server.device).json() == []
@@ -62,23 +61,23 @@ def test_bad_announcements_are_refused_naming_the_problem(server, change, messag
 
 def test_booking_and_cancelling_move_the_places_left(server):
     opened = slot(server, capacity=2)
-    booking = server.client.post(f"/v1/slots/{opened['id']}/bookings", headers=server.device,
+    booking = server.client.post(f"/v1/slots/{opened['id']}/bookings", headers=server.install,
                                  json={"contact": "ext 4242", "topic": "new laptop"}).json()
     assert booking["slot"]["remaining"] == 1
-    wrong = server.client.post(f"/v1/bookings/{booking['booking_id']}/cancel", headers=server.device,
+    wrong = server.client.post(f"/v1/bookings/{booking['booking_id']}/cancel", headers=server.install,
                                json={"cancel_code": "not-the-code"})
     assert wrong.status_code == 404
-    done = server.client.post(f"/v1/bookings/{booking['booking_id']}/cancel", headers=server.device,
+    done = server.client.post(f"/v1/bookings/{booking['booking_id']}/cancel", headers=server.install,
                               json={"cancel_code": booking["cancel_code"]})
     assert done.json()["remaining"] == 2
-    again = server.client.post(f"/v1/bookings/{booking['booking_id']}/cancel", headers=server.device,
+    again = server.client.post(f"/v1/bookings/{booking['booking_id']}/cancel", headers=server.install,
                                json={"cancel_code": booking["cancel_code"]})
     assert again.status_code == 404
 
 
 def test_a_started_slot_cannot_be_booked(server):
     past = slot(server, capacity=3, start=-1)
-    reply = server.client.post(f"/v1/slots/{past['id']}/bookings", headers=server.device, json={"contact": "x"})
+    reply = server.client.post(f"/v1/slots/{past['id']}/bookings", headers=server.install, json={"contact": "x"})
     assert reply.status_code == 409 and reply.json()["error"]["code"] == "slot_started"
 
 
@@ -87,12 +86,13 @@ def test_clients_racing_for_the_last_place_exactly_one_wins(any_server):
     racers = 12
     barrier = threading.Barrier(racers)
     results: list[int] = []
+    installs = [any_server.enrol() for _ in range(racers)]          # twelve computers
 
     with LiveServer(any_server) as live:
         def race(n: int) -> None:
             session = requests.Session()
             barrier.wait()
-            reply = session.post(f"{live.url}/v1/slots/{opened['id']}/bookings", headers=any_server.device,
+            reply = session.post(f"{live.url}/v1/slots/{opened['id']}/bookings", headers=installs[n],
                                  json={"contact": f"racer {n}"}, timeout=30)
             results.append(reply.status_code)
 
@@ -109,19 +109,20 @@ def test_clients_racing_for_the_last_place_exactly_one_wins(any_server):
 def test_desktop_board_books_and_reports_a_taken_slot(server):
     opened = slot(server, capacity=1)
     with LiveServer(server) as live:
-        board = HelpdeskBoard(SyncClient(live.url, server.device_token), install_id=secrets.token_hex(16))
+        board = HelpdeskBoard(SyncClient(live.url, server.install_token))
+        colleague = HelpdeskBoard(SyncClient(live.url, server.enrol()["Authorization"][7:]))
         assert [s["id"] for s in board.slots()] == [opened["id"]]
         booking = board.book(opened["id"], contact="ext 4242")
         assert board.slots() == []
         with pytest.raises(SlotTaken, match="just taken") as refused:
-            board.book(opened["id"], contact="ext 1111")
+            colleague.book(opened["id"], contact="ext 1111")
         assert refused.value.reason == "taken"
         board.cancel(booking["booking_id"], booking["cancel_code"])
         assert board.slots()[0]["remaining"] == 1
 
 
-def book(harness, slot_id: int, contact: str = "ext 4242", booker: str = ""):
-    return harness.client.post(f"/v1/slots/{slot_id}/bookings", headers=harness.device,
+def book(harness, slot_id: int, contact: str = "ext 4242", booker: str = "", install: dict | None = None):
+    return harness.client.post(f"/v1/slots/{slot_id}/bookings", headers=install or harness.install,
                                json={"contact": contact, **({"booker": booker} if booker else {})})
 
 
@@ -141,8 +142,8 @@ def test_booking_again_with_the_same_booker_returns_the_same_place(any_server):
     assert places_left(any_server, opened["id"]) == 2 and again.json()["slot"]["remaining"] == 2
     bookings = any_server.client.get(f"/v1/admin/slots/{opened['id']}/bookings", headers=any_server.admin).json()
     assert [b["contact"] for b in bookings] == ["ext 4242"]
-    cancelled = any_server.client.post(f"/v1/bookings/{first.json()['booking_id']}/cancel", headers=any_server.device,
-                                       json={"cancel_code": again.json()["cancel_code"]})
+    cancelled = any_server.client.post(f"/v1/bookings/{first.json()['booking_id']}/cancel",
+                                       headers=any_server.install, json={"cancel_code": again.json()["cancel_code"]})
     assert cancelled.json()["remaining"] == 3
     rebooked = book(any_server, opened["id"], booker=booker)       # cancelled: a new place may be taken
     assert rebooked.status_code == 201 and rebooked.json()["booking_id"] != first.json()["booking_id"]
@@ -158,10 +159,11 @@ def test_a_contact_that_has_a_place_cannot_take_a_second_one(server, first, seco
     opened = slot(server, capacity=3)
     assert book(server, opened["id"], contact=first).status_code == 201
     for booker in ("", secrets.token_hex(32)):                     # with or without a booker key
-        refused = book(server, opened["id"], contact=second, booker=booker)
+        refused = book(server, opened["id"], contact=second, booker=booker, install=server.enrol())
         assert refused.status_code == 409 and refused.json()["error"]["code"] == "already_booked"
     assert places_left(server, opened["id"]) == 2
-    assert book(server, opened["id"], contact="ext 1111").status_code == 201   # someone else still can
+    someone_else = book(server, opened["id"], contact="ext 1111", install=server.enrol())
+    assert someone_else.status_code == 201                          # someone else still can
     assert places_left(server, opened["id"]) == 1
 
 
@@ -170,12 +172,13 @@ def test_one_persons_racing_requests_take_one_place(any_server):
     racers = 6
     barrier = threading.Barrier(racers)
     replies: list[tuple[int, int]] = []
+    mine = any_server.install                                   # one computer, six requests at once
 
     with LiveServer(any_server) as live:
         def race() -> None:
             session = requests.Session()
             barrier.wait()
-            reply = session.post(f"{live.url}/v1/slots/{opened['id']}/bookings", headers=any_server.device,
+            reply = session.post(f"{live.url}/v1/slots/{opened['id']}/bookings", headers=mine,
                                  json={"contact": "ext 4242", "booker": booker}, timeout=30)
             replies.append((reply.status_code, reply.json().get("booking_id")))
 
@@ -199,7 +202,7 @@ def test_a_bad_booker_key_is_refused_naming_the_field(server):
 def test_desktop_board_tells_why_a_slot_cannot_be_booked(server):
     opened, started = slot(server, capacity=2), slot(server, capacity=2, start=-0.1)
     with LiveServer(server) as live:
-        board = HelpdeskBoard(SyncClient(live.url, server.device_token), install_id=secrets.token_hex(16))
+        board = HelpdeskBoard(SyncClient(live.url, server.install_token))
         booker = secrets.token_hex(32)
         first = board.book(opened["id"], contact="ext 4242", booker=booker)
         again = board.book(opened["id"], contact="ext 4242", booker=booker)

@@ -1,7 +1,6 @@
 """The admin dashboard: login, figures, charts, CSV, and a real browser rendering it."""
 from __future__ import annotations
 
-import secrets
 import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -20,9 +19,9 @@ def seed(harness, installs: int = 6) -> None:
     snapshot = tiny_snapshot(harness.storage.parent / "seed-kb.sqlite", {"printer-jam": "article"}, teams=("printing",))
     harness.publish(snapshot, version=1)          # statistics count only ids a published snapshot has
     for n in range(installs):
-        body = batch(secrets.token_hex(16), "how do i frobnicate the plotter", dialogues=n + 2)
+        body = batch("how do i frobnicate the plotter", dialogues=n + 2)
         body["days"][0]["day"] = (datetime.now(timezone.utc).date() - timedelta(days=n)).isoformat()
-        harness.client.post("/v1/stats/batches", json=body, headers=harness.device)
+        harness.client.post("/v1/stats/batches", json=body, headers=harness.enrol())
 
 
 def sign_in(harness, token: str):
@@ -34,6 +33,7 @@ def test_dashboard_needs_a_stats_token(server):
     assert "Sign in" in server.client.get("/admin").text
     assert sign_in(server, "hda_nope").status_code == 401
     assert sign_in(server, server.device_token).status_code == 401
+    assert sign_in(server, server.install_token).status_code == 401
     publisher = create_token(server.db, "admin", ["publish"], label="publisher")
     assert sign_in(server, publisher).status_code == 401
     assert "Dialogues per day" not in server.client.get("/admin").text

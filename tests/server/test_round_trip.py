@@ -27,8 +27,8 @@ def test_publish_sync_and_statistics_round_trip(any_server, tmp_path, monkeypatc
         stats = UsageStats(tmp_path / "state.sqlite", names=[])
         stats.dialogue_started()
         stats.question(understood=False, text="where is the frobnicator")
-        from desktop.sync.client import SyncClient
-        assert stats.upload(SyncClient(live.url, any_server.device_token)) == 1
+        from desktop.sync.credentials import call_as_install
+        assert call_as_install(policy, stats.upload) == 1      # enrols this install first
     assert installer.target.read_bytes() == v2.read_bytes()
     report = any_server.client.get("/v1/admin/stats?days=1", headers=any_server.admin).json()
     assert report["totals"]["dialogues"] == 1 and report["gaps_hidden"] == 1

@@ -58,18 +58,6 @@ def test_disabled_statistics_record_and_send_nothing(tmp_path):
     assert stats.seal_batch() is None and not (tmp_path / "state.sqlite").exists()
 
 
-def test_install_id_is_random_and_changes_every_month(tmp_path):
-    clock = {"now": at(2026, 3)}
-    stats = UsageStats(tmp_path / "state.sqlite", clock=lambda: clock["now"](), names=[])
-    march = stats.install_id()
-    clock["now"] = at(2026, 3, 28)
-    assert stats.install_id() == march
-    clock["now"] = at(2026, 4, 1)
-    assert stats.install_id() != march
-    other = UsageStats(tmp_path / "other.sqlite", clock=lambda: clock["now"](), names=[])
-    assert other.install_id() != stats.install_id()
-
-
 def test_batches_carry_no_user_or_machine_identity(tmp_path):
     import getpass
 
@@ -80,14 +68,14 @@ def test_batches_carry_no_user_or_machine_identity(tmp_path):
     payload = json.dumps(stats.pending()).lower()
     assert getpass.getuser().lower() not in payload.replace("<name>", "")
     assert socket.gethostname().lower() not in payload
-    assert set(stats.pending()[0]) == {"batch_id", "install_id", "days"}
+    assert set(stats.pending()[0]) == {"batch_id", "days"}
 
 
 def test_retried_batch_counts_once(setup, tmp_path, monkeypatch):
     stats = UsageStats(tmp_path / "state.sqlite", names=[])
     for _ in range(3):
         stats.dialogue_started()
-    client = SyncClient(setup.live.url, setup.harness.device_token)
+    client = SyncClient(setup.live.url, setup.harness.install_token)
     real = SyncClient.post_json
     calls = []
 
