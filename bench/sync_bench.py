@@ -36,17 +36,19 @@ from kb_snapshots.signing import keygen, sign_snapshot
 from sync_server.__main__ import main as server_cli
 
 ROOT = Path(__file__).resolve().parents[1]
+INSTALLS = 1000               # enrolled installs sending statistics batches (100 a day each at most)
 LUA_STATS = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 local day = os.date("!%Y-%m-%d")
 function hex(n) local s = "" for i = 1, n do s = s .. string.format("%x", math.random(0, 15)) end return s end
 request = function()
-  local body = '{"batch_id":"' .. hex(32) .. '","install_id":"' .. hex(32) .. '","days":[{"day":"' .. day ..
+  local headers = {Authorization = "Bearer " .. installs[math.random(#installs)]}
+  local body = '{"batch_id":"' .. hex(32) .. '","days":[{"day":"' .. day ..
     '","counters":{"dialogue_started":{"":3},"question_understood":{"":5},"question_not_understood":{"":1},' ..
     '"article_used":{"password-reset":2,"printer-jam":1},"feedback_helpful":{"password-reset":1},' ..
     '"ticket_created":{"printing":1}},"unanswered":{"how do i frobnicate the plotter":1}}]}'
-  return wrk.format(nil, nil, nil, body)
+  return wrk.format(nil, nil, headers, body)
 end
 """
 
@@ -60,12 +62,12 @@ def free_port() -> int:
 class Server:
     """`python -m sync_server serve` in a subprocess, pinned to one core."""
 
-    def __init__(self, database_url: str, storage: Path, core: int = 0) -> None:
+    def __init__(self, database_url: str, storage: Path, core: int = 0, extra: tuple[str, ...] = ()) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.command = ["taskset", "-c", str(core), sys.executable, "-m", "sync_server", "serve",
                         "--database-url", database_url, "--storage", str(storage), "--port", str(self.port),
-                        "--rate-limit", "0"]
+                        "--rate-limit", "0", *extra]
 
     def __enter__(self) -> "Server":
         self.process = subprocess.Popen(self.command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -162,9 +164,13 @@ def stats_batches(work: Path, pg_url: str, seconds: int) -> dict:
     try:
         device = token(db_url, "device", "--label", "stats")
         script = work / "stats.lua"
-        script.write_text(LUA_STATS)
-        with Server(db_url, work / "stats-storage") as server:
-            result = wrk(f"{server.url}/v1/stats/batches", {"Authorization": f"Bearer {device}"}, seconds, 16, script)
+        with Server(db_url, work / "stats-storage", extra=("--enrolments-per-address", str(INSTALLS))) as server:
+            # Batches come from many installs, each with its own credential (one install may
+            # send 100 a day), as a fleet's do.
+            installs = [requests.post(f"{server.url}/v1/enrolments", headers={"Authorization": f"Bearer {device}"},
+                                      timeout=30).json()["credential"] for _ in range(INSTALLS)]
+            script.write_text("installs = {" + ",".join(f'"{c}"' for c in installs) + "}\n" + LUA_STATS)
+            result = wrk(f"{server.url}/v1/stats/batches", {}, seconds, 16, script)
         with psycopg.connect(db_url) as conn:
             result["stored"] = conn.execute("SELECT COUNT(*) FROM stats_batches").fetchone()[0]
     finally:

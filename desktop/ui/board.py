@@ -74,6 +74,7 @@ BOOKING_MESSAGES = {
     "started": "This slot has already started — pick a later one.",
     "already_booked": "You already have a place in this slot (booked with this phone number or e-mail).",
     "gone": "This slot is no longer offered — pick another one.",
+    "limit": "This computer already has three upcoming appointments — cancel one to book another.",
     "unreachable": "The helpdesk's booking service cannot be reached right now; try again in a few minutes.",
     "refused": "The helpdesk's booking service did not accept this computer; please tell IT or call the helpdesk.",
 }

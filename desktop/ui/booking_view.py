@@ -121,6 +121,8 @@ class BookingWindow(QWidget):
             "already_booked": self.tr("You already have a place in this slot (booked with this phone number "
                                       "or e-mail)."),
             "gone": self.tr("This slot is no longer offered — pick another one."),
+            "limit": self.tr("This computer already has three upcoming appointments — cancel one to book "
+                             "another."),
             "unreachable": self.tr("The helpdesk's booking service cannot be reached right now; try again in a "
                                    "few minutes."),
             "refused": self.tr("The helpdesk's booking service did not accept this computer; please tell IT or "

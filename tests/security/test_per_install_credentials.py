@@ -281,3 +281,18 @@ def test_statistics_wait_in_the_outbox_while_enrolment_is_refused(strict, monkey
     assert note.startswith("statistics not sent") and "429" in note
     kept = UsageStats(tmp_path / "state.sqlite", names=[])
     assert kept.seal_batch() is not None and len(kept.pending()) == 1      # nothing counted was lost
+
+
+def test_the_desktop_board_says_when_this_computer_has_all_its_appointments(server):
+    from desktop.sync.board import HelpdeskBoard, SlotTaken
+    from desktop.sync.client import SyncClient
+
+    slots = [slot(server, capacity=5, start=24 + n) for n in range(4)]
+    with LiveServer(server) as live:
+        board = HelpdeskBoard(SyncClient(live.url, server.install_token))
+        for opened in slots[:3]:
+            board.book(opened["id"], contact="ext 4242", booker=secrets.token_hex(32))
+        with pytest.raises(SlotTaken) as refused:
+            board.book(slots[3]["id"], contact="ext 4242", booker=secrets.token_hex(32))
+    assert refused.value.reason == "limit"
+

@@ -94,3 +94,19 @@ def test_cancelling_offers_the_slot_again(qtbot, start_app, board_client):
                     timeout=10_000)
     qtbot.waitUntil(lambda: window.list.count() == 1 and "places left" in window.list.item(0).text(), timeout=10_000)
     assert window.book.isVisible() and window.book.isEnabled()
+
+
+def test_the_limit_of_upcoming_appointments_is_said_in_plain_words(qtbot, start_app, board_client, monkeypatch):
+    from desktop.sync.client import ServerRefused
+
+    def refuse(path, payload):
+        raise ServerRefused("sync server refused /v1/slots/7/bookings: 409 this computer already has 3 upcoming "
+                            "appointments; cancel one to book another", 409)
+
+    window = _open(qtbot, start_app())
+    monkeypatch.setattr(board_client, "post_json", refuse)
+    qtbot.mouseClick(window.book, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "upcoming appointments" in window.status.text(), timeout=10_000)
+    text = window.status.text()
+    assert text == "This computer already has three upcoming appointments — cancel one to book another."
+    assert window.book.isEnabled()

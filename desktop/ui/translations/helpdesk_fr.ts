@@ -123,77 +123,82 @@
     </message>
     <message>
         <location filename="../booking_view.py" line="124"/>
+        <source>This computer already has three upcoming appointments — cancel one to book another.</source>
+        <translation>Cet ordinateur a déjà trois rendez-vous à venir — annulez-en un pour en prendre un autre.</translation>
+    </message>
+    <message>
+        <location filename="../booking_view.py" line="126"/>
         <source>The helpdesk&apos;s booking service cannot be reached right now; try again in a few minutes.</source>
         <translation>Le service de rendez-vous du support est injoignable pour le moment ; réessayez dans quelques minutes.</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="126"/>
+        <location filename="../booking_view.py" line="128"/>
         <source>The helpdesk&apos;s booking service did not accept this computer; please tell IT or call the helpdesk.</source>
         <translation>Le service de rendez-vous du support n&apos;a pas accepté cet ordinateur ; prévenez l&apos;informatique ou appelez le support.</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="136"/>
+        <location filename="../booking_view.py" line="138"/>
         <source>Appointments are not available on this computer.</source>
         <translation>Les rendez-vous ne sont pas disponibles sur cet ordinateur.</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="138"/>
+        <location filename="../booking_view.py" line="140"/>
         <source>Loading free slots…</source>
         <translation>Chargement des créneaux libres…</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="158"/>
+        <location filename="../booking_view.py" line="160"/>
         <source>No free slot at the moment.</source>
         <translation>Aucun créneau libre pour le moment.</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="194"/>
+        <location filename="../booking_view.py" line="196"/>
         <source>That did not work; try again, or call the helpdesk.</source>
         <translation>Cela n&apos;a pas fonctionné ; réessayez, ou appelez le support.</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="197"/>
+        <location filename="../booking_view.py" line="199"/>
         <source>Helpdesk: %1</source>
         <translation>Support : %1</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="210"/>
+        <location filename="../booking_view.py" line="212"/>
         <source>Booking…</source>
         <translation>Réservation…</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="220"/>
+        <location filename="../booking_view.py" line="222"/>
         <source>You already had this appointment: %1.</source>
         <translation>Vous aviez déjà ce rendez-vous : %1.</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="221"/>
+        <location filename="../booking_view.py" line="223"/>
         <source>Booked for %1.</source>
         <translation>Réservé pour le %1.</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="235"/>
+        <location filename="../booking_view.py" line="237"/>
         <source>Helpdesk appointment</source>
         <translation>Rendez-vous avec le support</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="238"/>
+        <location filename="../booking_view.py" line="240"/>
         <source>The calendar file could not be saved in %1.</source>
         <translation>Le fichier de calendrier n&apos;a pas pu être enregistré dans %1.</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="241"/>
+        <location filename="../booking_view.py" line="243"/>
         <source>Opened in your calendar app (also saved as %1).</source>
         <translation>Ouvert dans votre application de calendrier (également enregistré sous %1).</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="243"/>
+        <location filename="../booking_view.py" line="245"/>
         <source>No app on this computer opened the calendar file. It is saved as %1: open it from your calendar (Import).</source>
         <translation>Aucune application de cet ordinateur n&apos;a ouvert le fichier de calendrier. Il est enregistré sous %1 : ouvrez-le depuis votre calendrier (Importer).</translation>
     </message>
     <message>
-        <location filename="../booking_view.py" line="255"/>
-        <location filename="../booking_view.py" line="256"/>
+        <location filename="../booking_view.py" line="257"/>
+        <location filename="../booking_view.py" line="258"/>
         <source>Appointment cancelled.</source>
         <translation>Rendez-vous annulé.</translation>
     </message>
@@ -201,123 +206,123 @@
 <context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat.py" line="132"/>
+        <location filename="../chat.py" line="140"/>
         <source>Ask IT — Helpdesk Assistant</source>
         <translation>Demander à l&apos;informatique — Assistant support</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="133"/>
+        <location filename="../chat.py" line="141"/>
         <source>Describe your problem in your own words…</source>
         <translation>Décrivez votre problème avec vos mots…</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="134"/>
+        <location filename="../chat.py" line="142"/>
         <source>Your question</source>
         <translation>Votre question</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="135"/>
+        <location filename="../chat.py" line="143"/>
         <source>&amp;Ask</source>
         <translation>&amp;Demander</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="136"/>
+        <location filename="../chat.py" line="144"/>
         <source>Answer</source>
         <translation>Réponse</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="137"/>
+        <location filename="../chat.py" line="145"/>
         <source>Did you mean:</source>
         <translation>Vouliez-vous dire :</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="138"/>
+        <location filename="../chat.py" line="146"/>
         <source>&amp;Start the guided steps</source>
         <translation>&amp;Commencer le pas-à-pas</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="276"/>
+        <location filename="../chat.py" line="284"/>
         <source>Was this helpful?</source>
         <translation>Est-ce que cela vous a aidé ?</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="140"/>
+        <location filename="../chat.py" line="148"/>
         <source>&amp;Yes</source>
         <translation>&amp;Oui</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="141"/>
+        <location filename="../chat.py" line="149"/>
         <source>&amp;No</source>
         <translation>&amp;Non</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="142"/>
+        <location filename="../chat.py" line="150"/>
         <source>Yes, this was helpful</source>
         <translation>Oui, cela m&apos;a aidé</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="143"/>
+        <location filename="../chat.py" line="151"/>
         <source>No, this did not help</source>
         <translation>Non, cela ne m&apos;a pas aidé</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="144"/>
+        <location filename="../chat.py" line="152"/>
         <source>Open a &amp;ticket</source>
         <translation>Ouvrir un &amp;ticket</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="148"/>
-        <location filename="../chat.py" line="368"/>
+        <location filename="../chat.py" line="156"/>
+        <location filename="../chat.py" line="376"/>
         <source>I&apos;m a&amp;ffected too</source>
         <translation>Je suis aussi &amp;concerné</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="149"/>
+        <location filename="../chat.py" line="157"/>
         <source>You are offline. Answers and guided steps still work; tickets wait on this computer and are sent when you are back online.</source>
         <translation>Vous êtes hors ligne. Les réponses et le pas-à-pas fonctionnent ; les tickets attendent sur cet ordinateur et partiront au retour de la connexion.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="178"/>
+        <location filename="../chat.py" line="186"/>
         <source>Getting ready…</source>
         <translation>Préparation…</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="180"/>
+        <location filename="../chat.py" line="188"/>
         <source>Type your IT question: answers appear as you type.</source>
         <translation>Posez votre question informatique : les réponses s&apos;affichent pendant la saisie.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="184"/>
+        <location filename="../chat.py" line="192"/>
         <source>The knowledge base cannot be opened: %s</source>
         <translation>La base de connaissances ne peut pas être ouverte : %s</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="229"/>
+        <location filename="../chat.py" line="237"/>
         <source>Sorry, something went wrong: %s</source>
         <translation>Désolé, une erreur s&apos;est produite : %s</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="249"/>
+        <location filename="../chat.py" line="257"/>
         <source>I can walk you through this step by step.</source>
         <translation>Je peux vous guider pas à pas.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="259"/>
+        <location filename="../chat.py" line="267"/>
         <source>None of these — open a ticket</source>
         <translation>Aucun de ceux-ci — ouvrir un ticket</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="278"/>
+        <location filename="../chat.py" line="286"/>
         <source>Glad it helped!</source>
         <translation>Ravi d&apos;avoir pu aider !</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="280"/>
+        <location filename="../chat.py" line="288"/>
         <source>Sorry. Try other words, or open a ticket: the helpdesk will see what you already tried.</source>
         <translation>Désolé. Essayez d&apos;autres mots, ou ouvrez un ticket : le support verra ce que vous avez déjà essayé.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="368"/>
+        <location filename="../chat.py" line="376"/>
         <source>Thanks, we counted you</source>
         <translation>Merci, c&apos;est noté</translation>
     </message>
@@ -363,27 +368,27 @@
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../ticket_summary.py" line="161"/>
+        <location filename="../ticket_summary.py" line="165"/>
         <source>Ask &amp;another question</source>
         <translation>Poser une &amp;autre question</translation>
     </message>
     <message>
-        <location filename="../ticket_summary.py" line="170"/>
+        <location filename="../ticket_summary.py" line="174"/>
         <source>Ticket %s created. The helpdesk will get back to you; follow it in My tickets.</source>
         <translation>Ticket %s créé. Le support vous répondra ; suivez-le dans Mes tickets.</translation>
     </message>
     <message>
-        <location filename="../ticket_summary.py" line="173"/>
+        <location filename="../ticket_summary.py" line="177"/>
         <source>Ticket saved — queued, will be sent as soon as the helpdesk can be reached.</source>
         <translation>Ticket enregistré — en attente, il sera envoyé dès que le support sera joignable.</translation>
     </message>
     <message>
-        <location filename="../ticket_summary.py" line="175"/>
+        <location filename="../ticket_summary.py" line="179"/>
         <source>The helpdesk refused the ticket: %s</source>
         <translation>Le support a refusé le ticket : %s</translation>
     </message>
     <message>
-        <location filename="../ticket_summary.py" line="179"/>
+        <location filename="../ticket_summary.py" line="183"/>
         <source>The ticket could not be filed: %s</source>
         <translation>Le ticket n&apos;a pas pu être créé : %s</translation>
     </message>
@@ -738,32 +743,32 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../ticket_summary.py" line="91"/>
+        <location filename="../ticket_summary.py" line="95"/>
         <source>&amp;Send to the helpdesk</source>
         <translation>&amp;Envoyer au support</translation>
     </message>
     <message>
-        <location filename="../ticket_summary.py" line="92"/>
+        <location filename="../ticket_summary.py" line="96"/>
         <source>← &amp;Edit</source>
         <translation>← &amp;Modifier</translation>
     </message>
     <message>
-        <location filename="../ticket_summary.py" line="93"/>
+        <location filename="../ticket_summary.py" line="97"/>
         <source>What you already tried, sent with the ticket (untick what is not about this problem):</source>
         <translation>Ce que vous avez déjà essayé, envoyé avec le ticket (décochez ce qui ne concerne pas ce problème) :</translation>
     </message>
     <message>
-        <location filename="../ticket_summary.py" line="95"/>
+        <location filename="../ticket_summary.py" line="99"/>
         <source>Details about this computer sent with the ticket (untick what you do not want to share):</source>
         <translation>Informations sur cet ordinateur envoyées avec le ticket (décochez ce que vous ne voulez pas partager) :</translation>
     </message>
     <message>
-        <location filename="../ticket_summary.py" line="97"/>
+        <location filename="../ticket_summary.py" line="101"/>
         <source>Ticket summary</source>
         <translation>Résumé du ticket</translation>
     </message>
     <message>
-        <location filename="../ticket_summary.py" line="108"/>
+        <location filename="../ticket_summary.py" line="112"/>
         <source>**Attached:** %s</source>
         <translation>**Pièces jointes :** %s</translation>
     </message>
@@ -771,127 +776,127 @@
 <context>
     <name>TicketsWindow</name>
     <message>
-        <location filename="../tickets_view.py" line="86"/>
+        <location filename="../tickets_view.py" line="95"/>
         <source>My tickets — Helpdesk Assistant</source>
         <translation>Mes tickets — Assistant support</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="87"/>
+        <location filename="../tickets_view.py" line="96"/>
         <source>Number</source>
         <translation>Numéro</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="87"/>
+        <location filename="../tickets_view.py" line="96"/>
         <source>Subject</source>
         <translation>Objet</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="87"/>
+        <location filename="../tickets_view.py" line="96"/>
         <source>Status</source>
         <translation>État</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="88"/>
+        <location filename="../tickets_view.py" line="97"/>
         <source>Last update</source>
         <translation>Dernière mise à jour</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="89"/>
+        <location filename="../tickets_view.py" line="98"/>
         <source>Your tickets</source>
         <translation>Vos tickets</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="90"/>
+        <location filename="../tickets_view.py" line="99"/>
         <source>&amp;Conversation with the helpdesk:</source>
         <translation>&amp;Conversation avec le support :</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="91"/>
+        <location filename="../tickets_view.py" line="100"/>
         <source>Conversation with the helpdesk</source>
         <translation>Conversation avec le support</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="92"/>
+        <location filename="../tickets_view.py" line="101"/>
         <source>Select a ticket to see its conversation.</source>
         <translation>Sélectionnez un ticket pour voir sa conversation.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="93"/>
+        <location filename="../tickets_view.py" line="102"/>
         <source>Reply to the selected ticket…</source>
         <translation>Répondre au ticket sélectionné…</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="94"/>
+        <location filename="../tickets_view.py" line="103"/>
         <source>Reply</source>
         <translation>Réponse</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="95"/>
+        <location filename="../tickets_view.py" line="104"/>
         <source>Send &amp;reply</source>
         <translation>Envoyer la &amp;réponse</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="96"/>
+        <location filename="../tickets_view.py" line="105"/>
         <source>Re&amp;fresh</source>
         <translation>Actua&amp;liser</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="97"/>
+        <location filename="../tickets_view.py" line="106"/>
         <source>&amp;Sign in…</source>
         <translation>Se &amp;connecter…</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="98"/>
+        <location filename="../tickets_view.py" line="107"/>
         <source>Sign in to the helpdesk</source>
         <translation>Se connecter au support</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="99"/>
+        <location filename="../tickets_view.py" line="108"/>
         <source>No tickets yet. Ask IT from the tray; if the answer does not help, you can open a ticket from there.</source>
         <translation>Aucun ticket pour l&apos;instant. Posez votre question depuis la barre des tâches ; si la réponse ne suffit pas, vous pourrez ouvrir un ticket.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="146"/>
+        <location filename="../tickets_view.py" line="155"/>
         <source>Tickets as of %s (helpdesk unreachable)</source>
         <translation>État des tickets à %s (support injoignable)</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="162"/>
+        <location filename="../tickets_view.py" line="171"/>
         <source>Sign in to the helpdesk (Settings → Helpdesk account) to send your tickets and follow the helpdesk&apos;s answers.</source>
         <translation>Connectez-vous au support (Paramètres → Compte du support) pour envoyer vos tickets et suivre les réponses du support.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="169"/>
+        <location filename="../tickets_view.py" line="178"/>
         <source>Queued tickets will be sent as soon as it answers.</source>
         <translation>Les tickets en attente seront envoyés dès qu&apos;il répondra.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="181"/>
+        <location filename="../tickets_view.py" line="190"/>
         <source>This ticket has not reached the helpdesk yet.</source>
         <translation>Ce ticket n&apos;est pas encore parvenu au support.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="198"/>
+        <location filename="../tickets_view.py" line="207"/>
         <source>Helpdesk — %s</source>
         <translation>Support — %s</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="198"/>
+        <location filename="../tickets_view.py" line="207"/>
         <source>Helpdesk</source>
         <translation>Support</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="199"/>
+        <location filename="../tickets_view.py" line="208"/>
         <source>You</source>
         <translation>Vous</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="201"/>
+        <location filename="../tickets_view.py" line="210"/>
         <source>No messages yet.</source>
         <translation>Aucun message pour l&apos;instant.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="217"/>
+        <location filename="../tickets_view.py" line="226"/>
         <source>Reply sent.</source>
         <translation>Réponse envoyée.</translation>
     </message>
@@ -899,12 +904,12 @@
 <context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../tray.py" line="31"/>
+        <location filename="../tray.py" line="38"/>
         <source>Ask IT…</source>
         <translation>Demander à l&apos;informatique…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../tray.py" line="33"/>
+        <location filename="../tray.py" line="40"/>
         <source>My tickets (%n new)</source>
         <translation>
             <numerusform>Mes tickets (%n nouveau)</numerusform>
@@ -912,32 +917,32 @@
         </translation>
     </message>
     <message>
-        <location filename="../tray.py" line="33"/>
+        <location filename="../tray.py" line="40"/>
         <source>My tickets</source>
         <translation>Mes tickets</translation>
     </message>
     <message>
-        <location filename="../tray.py" line="36"/>
+        <location filename="../tray.py" line="43"/>
         <source>Book a helpdesk appointment…</source>
         <translation>Prendre rendez-vous avec le support…</translation>
     </message>
     <message>
-        <location filename="../tray.py" line="40"/>
+        <location filename="../tray.py" line="47"/>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
     <message>
-        <location filename="../tray.py" line="41"/>
+        <location filename="../tray.py" line="48"/>
         <source>Quit</source>
         <translation>Quitter</translation>
     </message>
     <message>
-        <location filename="../tray.py" line="54"/>
+        <location filename="../tray.py" line="61"/>
         <source>Helpdesk Assistant</source>
         <translation>Assistant support</translation>
     </message>
     <message numerus="yes">
-        <location filename="../tray.py" line="56"/>
+        <location filename="../tray.py" line="63"/>
         <source>%n ticket update(s)</source>
         <translation>
             <numerusform>%n mise à jour de ticket</numerusform>
@@ -945,17 +950,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../tray.py" line="58"/>
+        <location filename="../tray.py" line="65"/>
         <source>offline</source>
         <translation>hors ligne</translation>
     </message>
     <message>
-        <location filename="../tray.py" line="69"/>
+        <location filename="../tray.py" line="77"/>
         <source>Ticket updated</source>
         <translation>Ticket mis à jour</translation>
     </message>
     <message>
-        <location filename="../tray.py" line="77"/>
+        <location filename="../tray.py" line="85"/>
         <source>New reply from the helpdesk</source>
         <translation>Nouvelle réponse du support</translation>
     </message>
@@ -963,52 +968,52 @@
 <context>
     <name>TreePage</name>
     <message>
-        <location filename="../tree_view.py" line="61"/>
+        <location filename="../tree_view.py" line="62"/>
         <source>It &amp;works now</source>
         <translation>Ça &amp;marche maintenant</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="62"/>
+        <location filename="../tree_view.py" line="63"/>
         <source>S&amp;till not working</source>
         <translation>&amp;Toujours en panne</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="63"/>
+        <location filename="../tree_view.py" line="64"/>
         <source>← &amp;Back</source>
         <translation>← &amp;Retour</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="64"/>
+        <location filename="../tree_view.py" line="65"/>
         <source>Back to the previous step</source>
         <translation>Revenir à l&apos;étape précédente</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="65"/>
+        <location filename="../tree_view.py" line="66"/>
         <source>Open a &amp;ticket</source>
         <translation>Ouvrir un &amp;ticket</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="66"/>
+        <location filename="../tree_view.py" line="67"/>
         <source>Step</source>
         <translation>Étape</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="77"/>
+        <location filename="../tree_view.py" line="78"/>
         <source>This step cannot be shown: %s</source>
         <translation>Cette étape ne peut pas être affichée : %s</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="129"/>
+        <location filename="../tree_view.py" line="130"/>
         <source>Checking…</source>
         <translation>Vérification…</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="140"/>
+        <location filename="../tree_view.py" line="141"/>
         <source>Glad it is fixed!</source>
         <translation>Content que ce soit réglé !</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="142"/>
+        <location filename="../tree_view.py" line="143"/>
         <source>Sorry this did not solve it. Open a ticket and the helpdesk will see the steps you already tried.</source>
         <translation>Désolé, cela n&apos;a pas suffi. Ouvrez un ticket : le support verra les étapes déjà essayées.</translation>
     </message>
