@@ -241,6 +241,12 @@ def check_sync(policy: Policy, timeout: float = 5.0) -> Check:
     if not token:
         return Check("sync", WARNING, f"{url} reachable, but no enrolment token: run "
                      "`helpdesk-assistant sync --enrol`", details)
+    from desktop.sync.credentials import enrolled_at
+
+    try:        # statistics and bookings use this install's credential (enrolled at first use)
+        details["install_enrolled_at"] = within(timeout, lambda: enrolled_at(policy))
+    except TimedOut:
+        details["install_enrolled_at"] = None
     if policy.sync.kb:
         from desktop.sync.client import SyncClient, SyncError
 

@@ -92,6 +92,12 @@ def _save(url: str, stored: dict) -> None:
         pass
 
 
+def enrolled_at(policy: Policy) -> str | None:
+    """When this install enrolled with the policy's server (ISO 8601), or None: no network."""
+    stored = _load(policy.sync.url)
+    return stored.get("enrolled_at") if stored else None
+
+
 def forget_credential(policy: Policy) -> None:
     url = policy.sync.url
     with _lock:

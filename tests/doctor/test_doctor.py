@@ -9,6 +9,7 @@ from desktop.cli import main
 from desktop.itsm.credentials import CredentialStore
 from desktop.itsm.protocol import Credential
 from desktop.policy import parse_policy
+from desktop.sync.credentials import install_client
 from desktop.sync.service import sync_once
 from tests.doctor.conftest import sync_section
 from tests.itsm.fakes.base import PASSWORD, USER
@@ -30,9 +31,11 @@ def test_doctor_healthy_installation_exits_0_with_every_part_ok(capsys, write_po
         write_policy({"itsm": {"kind": "zammad", "url": itsm.url, "username": USER},
                       "sync": sync_section(sync_server)})
         sync_once(parse_policy({"sync": sync_section(sync_server)}))
+        install_client(parse_policy({"sync": sync_section(sync_server)}))       # as the first statistics do
         CredentialStore().save(itsm.url, Credential(USER, PASSWORD))
         code, report = doctor(capsys)
     checks = by_name(report)
+    assert checks["sync"]["details"]["install_enrolled_at"], checks["sync"]
     assert code == 0, report
     assert report["failed"] == [] and report["status"] == "ok", report
     core = ("version", "policy", "keyring", "snapshot", "sync", "itsm", "disk")
