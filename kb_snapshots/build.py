@@ -158,6 +158,8 @@ def _write(db: sqlite3.Connection, config: dict[str, Any], entries: list[dict[st
     tables = synonym_tables(synonyms)
     canonical = lexical.QueryAnalyser({}, tables).canonical
     groups = _groups(entries)
+    total = sum(len(_documents(entry)) + 1 for entry in entries)
+    done, started, reported = 0, time.perf_counter(), time.perf_counter()
     for grp, members in enumerate(groups):
         docs = [(entry, field, text) for entry in members for field, text in _documents(entry)]
         vectors = embedder.embed([text for _, _, text in docs]).astype(np.float16)
@@ -185,8 +187,12 @@ def _write(db: sqlite3.Connection, config: dict[str, Any], entries: list[dict[st
                 json.dumps(entry["questions"], ensure_ascii=False), entry["translation_of"],
                 json.dumps(entry["tree"], ensure_ascii=False) if entry["kind"] == "tree" else None,
                 entry["path"]))
-        if progress and grp % 50 == 0:
-            progress(f"{grp}/{len(groups)} topics indexed")
+        done += len(docs) + len(members)
+        now = time.perf_counter()
+        if progress and (now - reported >= 2 or grp == 0):
+            reported = now
+            left = (now - started) / done * (total - done)
+            progress(f"{done}/{total} texts embedded, about {left:.0f} s left")
     db.executemany("INSERT INTO vocabulary VALUES (?, ?)", sorted(vocabulary.items()))
     db.executemany("INSERT INTO language_words VALUES (?, ?, ?)",
                    sorted((lang, word, n) for (lang, word), n in by_language.items()))

@@ -17,6 +17,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--output", "-o", type=Path, required=True, help="snapshot file to write (.sqlite)")
     p.add_argument("--version", type=int, help="snapshot version (default: the current Unix time)")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing on success")
+    p.add_argument("--cache", type=Path, default=None,
+                   help="vectors of earlier builds, reused for unchanged texts "
+                        "(default: ~/.cache/helpdesk-assistant/vectors.sqlite)")
+    p.add_argument("--no-cache", action="store_true", help="embed every text again")
     p.set_defaults(func=run_build)
 
     p = subparsers.add_parser("lint", help="report what weakens a KB without blocking a build")
@@ -43,8 +47,13 @@ def run_build(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"  {message}", file=sys.stderr)
 
+    from desktop.engine.embedder import shared_embedder
+    from kb_snapshots.vector_cache import CachingEmbedder, VectorCache, default_cache_path
+
+    embedder = shared_embedder() if args.no_cache else \
+        CachingEmbedder(shared_embedder(), VectorCache(args.cache or default_cache_path()))
     try:
-        report = build(args.src, args.output, version=args.version, progress=progress)
+        report = build(args.src, args.output, version=args.version, progress=progress, embedder=embedder)
     except BuildError as exc:
         for problem in exc.problems:
             print(f"{args.src / problem.path if problem.path != str(args.src) else problem.path}"
@@ -58,7 +67,9 @@ def run_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"wrote {report.output}: {report.articles} articles, {report.trees} trees, "
               f"languages {', '.join(report.languages)}, content {report.content_hash[:12]}, "
-              f"{report.seconds:.1f} s")
+              f"{report.seconds:.1f} s"
+              + (f" ({embedder.computed} texts embedded, {embedder.reused} reused)"
+                 if isinstance(embedder, CachingEmbedder) else ""))
     return 0
 
 
