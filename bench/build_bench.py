@@ -1,0 +1,86 @@
+"""Full build against rebuilds that reuse the vector cache, in one run, on the sample KB.
+
+    .venv/bin/python -m bench.build_bench [--src kb_snapshots/sample_kb] [--no-write]
+
+1. full build with an empty cache; 2. the same KB again; 3. after editing one article
+(a new sentence and a new example question). Wall and CPU time of each; rewrites the
+"Builder" section of bench/RESULTS.md.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from desktop.engine.embedder import Embedder
+from kb_snapshots.build import build
+from kb_snapshots.vector_cache import CachingEmbedder, VectorCache
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
+START, END = "<!-- build:start -->", "<!-- build:end -->"
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(src: Path, output: Path, model: Embedder, cache: VectorCache) -> dict:
+    embedder = CachingEmbedder(model, cache)
+    wall, cpu = time.perf_counter(), _cpu()
+    build(src, output, version=1, embedder=embedder)
+    return {"wall": time.perf_counter() - wall, "cpu": _cpu() - cpu,
+            "computed": embedder.computed, "reused": embedder.reused}
+
+
+def _edit_one_article(src: Path) -> str:
+    article = sorted((src / "articles").rglob("*.md"))[0]
+    text = article.read_text(encoding="utf-8")
+    text = re.sub(r"(\nquestions:\n)", r"\1  - is there a newer fix for this since last week\n", text, count=1)
+    article.write_text(text + "\nIf this did not help, restart the computer once and try again.\n", encoding="utf-8")
+    return str(article.relative_to(src))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.build_bench")
+    parser.add_argument("--src", type=Path, default=ROOT / "kb_snapshots" / "sample_kb")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args(argv)
+    model = Embedder()
+    model.embed(["warm up"])                      # model loading is not the build's cost
+    with tempfile.TemporaryDirectory() as work:
+        work_dir = Path(work)
+        src = work_dir / "kb"
+        shutil.copytree(args.src, src)
+        cache = VectorCache(work_dir / "vectors.sqlite")
+        full = _timed(src, work_dir / "full.sqlite", model, cache)
+        same = _timed(src, work_dir / "same.sqlite", model, cache)
+        edited = _edit_one_article(src)
+        one = _timed(src, work_dir / "one.sqlite", model, cache)
+    rows = [("full build, empty cache", full), ("same KB again", same), (f"one article edited ({edited})", one)]
+    lines = ["| build | wall | CPU | texts embedded | reused | wall vs full |", "|---|---|---|---|---|---|"]
+    lines += [f"| {name} | {r['wall']:.1f} s | {r['cpu']:.1f} s | {r['computed']} | {r['reused']} | "
+              f"{r['wall'] / full['wall']:.1%} |" for name, r in rows]
+    table = "\n".join(lines)
+    print(table)
+    if not args.no_write:
+        section = (f"{START}\n## Builder: full build against rebuilds from the vector cache\n\n"
+                   f"`.venv/bin/python -m bench.build_bench` ({time.strftime('%Y-%m-%d')}, sample KB, "
+                   "one process, model loaded before timing):\n\n" + table + f"\n{END}")
+        text = RESULTS.read_text(encoding="utf-8")
+        if START in text:
+            text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
+        else:
+            text = text.rstrip("\n") + "\n\n" + section + "\n"
+        RESULTS.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
