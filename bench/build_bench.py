@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write:
         section = (f"{START}\n## Builder: full build against rebuilds from the vector cache\n\n"
                    f"`.venv/bin/python -m bench.build_bench` ({time.strftime('%Y-%m-%d')}, sample KB, "
-                   "one process, model loaded before timing):\n\n" + table + f"\n{END}")
+                   "one process, model loaded before timing):\n\n" + table +
+                   "\n\nThe build embeds on one thread (CPU time ≈ wall time).\n" + f"{END}")
         text = RESULTS.read_text(encoding="utf-8")
         if START in text:
             text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
