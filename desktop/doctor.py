@@ -222,7 +222,8 @@ def check_sync(policy: Policy, timeout: float = 5.0) -> Check:
     import requests
 
     from desktop.sync.installer import SnapshotInstaller
-    from desktop.sync.service import device_token, health
+    from desktop.sync.credentials import device_token
+    from desktop.sync.service import health
 
     url = policy.sync.url.rstrip("/")
     state = SnapshotInstaller(paths.installed_snapshot()).state()

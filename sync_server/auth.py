@@ -48,9 +48,8 @@ class Principal:
 
     @property
     def install_ref(self) -> str:
-        """What statistics, "affected" counts and bookings are kept under for this install."""
-        if self.kind != "install":
-            raise ApiError(403, "enrol_first", ENROL_FIRST)
+        """What statistics, "affected" counts and bookings are kept under for this install
+        (a principal that `require(request, "install")` returned)."""
         return f"install-{self.token_id}"
 
 

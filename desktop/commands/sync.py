@@ -28,7 +28,8 @@ def run(args: argparse.Namespace) -> int:
     from desktop.policy import PolicyError, load_policy
     from desktop.sync.client import SyncError
     from desktop.sync.installer import SnapshotInstaller, app_check
-    from desktop.sync.service import store_device_token, sync_once, upload_stats
+    from desktop.sync.credentials import store_device_token
+    from desktop.sync.service import sync_once, upload_stats
 
     if args.enrol:
         token = sys.stdin.readline().strip()

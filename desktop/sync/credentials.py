@@ -67,19 +67,20 @@ def _account(url: str) -> str:
 
 
 def _load(url: str) -> dict | None:
+    """The stored credential: what this process already read or enrolled, else the keyring's."""
     if url in _memory:
         return _memory[url]
     try:
         import keyring
 
         raw = keyring.get_password(KEYRING_SERVICE, _account(url))
-    except Exception:  # noqa: BLE001 - no keyring back-end: what this process enrolled
-        return _memory.get(url)
-    try:
         stored = json.loads(raw) if raw else None
-    except ValueError:
+    except Exception:  # noqa: BLE001 - no keyring back-end, or not ours: enrol
         return None
-    return stored if isinstance(stored, dict) and isinstance(stored.get("credential"), str) else None
+    if not isinstance(stored, dict) or not isinstance(stored.get("credential"), str):
+        return None
+    _memory[url] = stored
+    return stored
 
 
 def _save(url: str, stored: dict) -> None:
@@ -124,15 +125,14 @@ def install_client(policy: Policy, session: requests.Session | None = None,
     """A client carrying this install's credential; enrols first when there is none (or it
     is due for renewal). Raises `SyncError`: ServerUnreachable (429 with Retry-After when
     the server limits enrolments) or ServerRefused (no or wrong fleet token)."""
-    fleet = client_for(policy, session)
     now = now or datetime.now(timezone.utc)
     url = policy.sync.url
     with _lock:
-        stored = _load(url)
+        stored = _load(url) if url else None
         if not _fresh(stored, now):
-            stored = _enrol(fleet, now)
+            stored = _enrol(client_for(policy, session), now)     # says why when sync is not set up
             _save(url, stored)
-    return SyncClient(url, stored["credential"], session=fleet.session)
+    return SyncClient(url, stored["credential"], session=session)
 
 
 def _enrol(fleet: SyncClient, now: datetime) -> dict:

@@ -5,8 +5,9 @@
 
 Snapshots are fetched with the fleet's enrolment token; statistics go with this
 install's own credential, obtained with it (both in desktop.sync.credentials). Periodic
-sync spreads clients over the interval (±20 % jitter) and backs off exponentially after failures (honouring the
-server's Retry-After), so a server outage does not end in a thundering herd.
+sync spreads clients over the interval (±20 % jitter) and backs off exponentially after
+failures (honouring the server's Retry-After), so a server outage does not end in a
+thundering herd.
 """
 from __future__ import annotations
 
@@ -22,9 +23,7 @@ from desktop import paths
 from desktop.policy import Policy
 import desktop.sync.manifest as mf
 from desktop.sync.client import ServerRefused, ServerUnreachable, SyncError
-# The fleet's token, also for `doctor`, the command line and the UI (re-exported here).
-from desktop.sync.credentials import (KEYRING_SERVICE, call_as_install, client_for, device_token,  # noqa: F401
-                                      store_device_token)
+from desktop.sync.credentials import call_as_install, client_for, device_token
 from desktop.sync.installer import SnapshotInstaller, UpdateResult, app_check
 
 log = logging.getLogger("desktop.sync")

@@ -104,6 +104,7 @@ class Board:
     def __init__(self, policy: Policy, client: Any = None, home: Path | None = None):
         self.policy = policy
         self._client = client
+        self._reader = None                      # the fleet's client, made on first use
         self._home = home
         self._lock = threading.Lock()
 
@@ -164,7 +165,11 @@ class Board:
         from desktop.sync.credentials import client_for, install_client  # noqa: PLC0415
 
         try:
-            return HelpdeskBoard(install_client(self.policy) if name in self._WRITES else client_for(self.policy))
+            if name in self._WRITES:
+                return HelpdeskBoard(install_client(self.policy))    # kept in memory after the first
+            if self._reader is None:
+                self._reader = client_for(self.policy)
+            return HelpdeskBoard(self._reader)
         except SyncError as exc:
             raise AssistantError(str(exc)) from None
 
