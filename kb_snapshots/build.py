@@ -25,6 +25,9 @@ from desktop.engine import lexical
 from desktop.engine.embedder import Embedder, shared_embedder
 from desktop.engine.snapshot import FORMAT, SCHEMA_VERSION
 from desktop.engine.text import words
+from desktop.engine.decision import Calibration
+from kb_snapshots import calibrate
+from kb_snapshots.calibrate import Texts
 from kb_snapshots.source import DEFAULT_LIMITS, Problem, SourceLimits, read_source
 from kb_snapshots.validate import validate
 
@@ -48,6 +51,7 @@ CREATE TABLE language_words (lang TEXT NOT NULL, word TEXT NOT NULL, frequency I
                              PRIMARY KEY (lang, word));
 CREATE TABLE synonyms (lang TEXT NOT NULL, phrase TEXT NOT NULL, canonical TEXT NOT NULL,
                        PRIMARY KEY (lang, phrase));
+CREATE TABLE head (grp INTEGER PRIMARY KEY, weights BLOB NOT NULL, bias REAL NOT NULL, centroid BLOB NOT NULL);
 """
 
 
@@ -114,14 +118,14 @@ def build(src: Path, output: Path, version: int | None = None, embedder: Embedde
     db = sqlite3.connect(tmp)
     try:
         db.executescript(SCHEMA)
-        _write(db, config, entries, synonyms, embedder, progress)
+        calibration = _write(db, config, entries, synonyms, embedder, progress)
         meta = {
             "format": FORMAT, "schema_version": str(SCHEMA_VERSION),
             "kb_name": config["name"], "default_lang": config["default_lang"],
             "languages": json.dumps(config["languages"]), "teams": json.dumps(config["teams"]),
             "variables": json.dumps(config.get("variables", {}), ensure_ascii=False, sort_keys=True),
             "content_hash": digest, "kb_version": str(version if version is not None else int(time.time())),
-            "model": embedder.identity, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "model": embedder.identity, "calibration": calibration.to_json(), "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
         db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
         db.commit()
@@ -152,7 +156,7 @@ def synonym_tables(synonyms: dict[str, list[list[str]]]) -> dict[str, dict[str, 
 
 
 def _write(db: sqlite3.Connection, config: dict[str, Any], entries: list[dict[str, Any]],
-           synonyms: dict, embedder: Embedder, progress: Callable[[str], None] | None) -> None:
+           synonyms: dict, embedder: Embedder, progress: Callable[[str], None] | None) -> Calibration:
     vocabulary: dict[str, int] = {}
     by_language: dict[tuple[str, str], int] = {}
     tables = synonym_tables(synonyms)
@@ -160,17 +164,34 @@ def _write(db: sqlite3.Connection, config: dict[str, Any], entries: list[dict[st
     groups = _groups(entries)
     total = sum(len(_documents(entry)) + 1 for entry in entries)
     done, started, reported = 0, time.perf_counter(), time.perf_counter()
+    texts = Texts(np.zeros((0, embedder.dim), np.float32), np.zeros(0, np.int64), np.zeros(0, bool), [], [],
+                  len(groups), [], [], np.zeros((0, embedder.dim), np.float32), np.zeros(0, np.int64))
+    all_vectors, all_groups, questions, all_passages, passage_groups = [], [], [], [], []
     for grp, members in enumerate(groups):
         docs = [(entry, field, text) for entry in members for field, text in _documents(entry)]
         vectors = embedder.embed([text for _, _, text in docs]).astype(np.float16)
         passages = embedder.embed([f"{e['title']}\n{e['body']}" for e in members], passages=True).astype(np.float16)
         counts: dict[str, float] = {}
         for entry, field, text in docs:
+            doc_counts: dict[str, float] = {}
             for term in lexical.index_terms(canonical(text, entry["lang"])):
                 counts[term] = counts.get(term, 0.0) + 1.0
+                doc_counts[term] = doc_counts.get(term, 0.0) + 1.0
+            texts.terms.append(doc_counts)
+            texts.words.append(set(words(text)))
+        body_counts: dict[str, float] = {}
         for entry in members:
             for term in lexical.index_terms(canonical(entry["body"], entry["lang"])):
                 counts[term] = counts.get(term, 0.0) + BODY_WEIGHT
+                body_counts[term] = body_counts.get(term, 0.0) + BODY_WEIGHT
+        texts.body_terms.append(body_counts)
+        texts.body_words.append({word for entry in members for word in words(entry["body"])})
+        all_vectors.append(vectors.astype(np.float32))
+        all_groups += [grp] * len(docs)
+        questions += [field == "question" for _, field, _ in docs]
+        all_passages.append(passages.astype(np.float32))
+        passage_groups += [grp] * len(members)
+        for entry in members:
             for word in words(" ".join([entry["title"], *entry["questions"], *entry["keywords"], entry["body"]])):
                 vocabulary[word] = vocabulary.get(word, 0) + 1
                 by_language[(entry["lang"], word)] = by_language.get((entry["lang"], word), 0) + 1
@@ -193,8 +214,19 @@ def _write(db: sqlite3.Connection, config: dict[str, Any], entries: list[dict[st
             reported = now
             left = (now - started) / done * (total - done)
             progress(f"{done}/{total} texts embedded, about {left:.0f} s left")
+    if groups:
+        texts.vectors, texts.passages = np.concatenate(all_vectors), np.concatenate(all_passages)
+    texts.groups, texts.is_question = np.array(all_groups, np.int64), np.array(questions, bool)
+    texts.passage_groups = np.array(passage_groups, np.int64)
+    if progress:
+        progress(f"learning to tell {len(groups)} topics apart from {len(all_groups)} texts")
+    head, calibration = calibrate.fit(texts)
+    db.executemany("INSERT INTO head VALUES (?, ?, ?, ?)",
+                   [(grp, head.weights[:, grp].astype(np.float16).tobytes(), float(head.bias[grp]),
+                     head.centroids[grp].astype(np.float16).tobytes()) for grp in range(len(groups))])
     db.executemany("INSERT INTO vocabulary VALUES (?, ?)", sorted(vocabulary.items()))
     db.executemany("INSERT INTO language_words VALUES (?, ?, ?)",
                    sorted((lang, word, n) for (lang, word), n in by_language.items()))
     db.executemany("INSERT INTO synonyms VALUES (?, ?, ?)",
                    sorted((lang, phrase, canon) for lang, table in tables.items() for phrase, canon in table.items()))
+    return calibration

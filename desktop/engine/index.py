@@ -12,6 +12,7 @@ import sys
 
 import numpy as np
 
+from desktop.engine.decision import Calibration, Head
 from desktop.engine.embedder import Embedder
 from desktop.engine.language import LanguageGuesser
 from desktop.engine.lexical import LexicalIndex, QueryAnalyser
@@ -65,3 +66,23 @@ class SearchIndex:
         self.members: dict[int, dict[str, str]] = {}
         for entry_id, lang, grp in db.execute("SELECT id, lang, grp FROM entries"):
             self.members.setdefault(grp, {})[lang] = entry_id
+        self.head, self.calibration = _head(db, len(rows), embedder.dim) if self.semantic else (None, None)
+
+
+def _head(db, n_groups: int, dim: int) -> tuple[Head | None, Calibration | None]:
+    """The classifier and calibration the builder learned; (None, None) in a snapshot made
+    before builders learned them. A malformed one raises ValueError (a damaged snapshot)."""
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    meta = db.execute("SELECT value FROM meta WHERE key = 'calibration'").fetchone()
+    if "head" not in tables or not meta:
+        return None, None
+    calibration = Calibration.from_json(meta[0])
+    rows = db.execute("SELECT grp, weights, bias, centroid FROM head ORDER BY grp").fetchall()
+    if [row[0] for row in rows] != list(range(n_groups)):
+        raise ValueError("the classifier does not cover every topic")
+    weights = _matrix([row[1] for row in rows], dim).T.copy() if rows else np.zeros((dim, 0), np.float32)
+    centroids = _matrix([row[3] for row in rows], dim)
+    bias = np.array([float(row[2]) for row in rows], dtype=np.float32)
+    if not np.isfinite(weights).all() or not np.isfinite(bias).all() or not np.isfinite(centroids).all():
+        raise ValueError("the classifier holds numbers that are not finite")
+    return Head(weights, bias, centroids), calibration

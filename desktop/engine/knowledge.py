@@ -22,6 +22,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+import desktop.engine.decision as decision
 import desktop.engine.matcher as matcher
 from desktop.engine.embedder import Embedder, shared_embedder
 from desktop.engine.index import SearchIndex, release_free_memory
@@ -195,6 +196,8 @@ class KnowledgeBase:
             return Reply("smalltalk", lang=lang, message=chat)
         if not index.group_ids:
             return Reply("unknown", lang=lang, message=messages["unknown"])
+        if index.head is not None and index.calibration is not None:
+            return self._decide(question, index, lang, max(1, limit))
         t = self.tuning if index.semantic else LEXICAL_ONLY_TUNING
         signals, analysed = self.signals(question, index, lang)
         if analysed.content_words == 0:       # punctuation, emoji, stop words only
@@ -209,6 +212,48 @@ class KnowledgeBase:
         if hits[0].score >= t.choose_at:
             candidates = [h for h in hits if h.score >= t.choose_at / 4][: t.choose_max]
             return Reply("choose", hits=candidates, lang=lang, message=messages["choose"],
+                         corrections=analysed.corrections)
+        return Reply("unknown", hits=hits[:3], lang=lang, message=messages["unknown"],
+                     corrections=analysed.corrections)
+
+    def group_signals(self, question: str, index: SearchIndex | None = None,
+                      lang: str | None = None) -> tuple[decision.GroupSignals, AnalysedQuery]:
+        """Every group's signals for the learned decision (see decision.GroupSignals)."""
+        index = index or self.search_index()
+        analysed = index.analyser.analyse(question, lang)
+        is_word = getattr(self._embedder, "is_word", None) or (lambda word: False)
+        query = self._embedder.embed([analysed.reading(is_word) or question])[0]
+        nearest = np.maximum.reduceat(index.vectors @ query, index.starts)
+        passages = np.maximum.reduceat(index.passages @ query, index.passage_starts)
+        unknown = analysed.unknown_words / analysed.content_words if analysed.content_words else 1.0
+        signals = decision.GroupSignals(index.head.log_probs(query), index.head.centroids @ query, nearest,
+                                        decision.saturate(index.lexical.score(analysed.terms)), passages,
+                                        unknown)
+        return signals, analysed
+
+    def _decide(self, question: str, index: SearchIndex, lang: str, limit: int) -> Reply:
+        """Answer, offer a choice or say "not understood", as this KB's calibration says."""
+        messages = MESSAGES.get(lang, MESSAGES["en"])
+        signals, analysed = self.group_signals(question, index, lang)
+        if analysed.content_words == 0:       # punctuation, emoji, stop words only
+            return Reply("unknown", lang=lang, message=messages["unknown"])
+        c = index.calibration
+        scores = decision.ranking(signals, c)
+        ranked = np.argsort(-scores)[: max(limit, 3)]
+        second = int(ranked[1]) if len(ranked) > 1 else None
+        x = decision.features(signals, scores, int(ranked[0]), second)
+        sure = decision.confidence(x, c)
+        # the others' confidence: the same model, as if each were the best candidate
+        scores_of = [sure] + [decision.confidence(decision.features(signals, scores, int(g), int(ranked[0])), c)
+                              for g in ranked[1:]]
+        hits = [self._hit(int(g), lang, s, index) for g, s in zip(ranked, scores_of)]
+        sibling = second is not None and float(np.exp(signals.log_prob[second] - signals.log_prob[ranked[0]])) \
+            >= c.sibling_share
+        if sure >= c.answer_at and not sibling:
+            return Reply("answer", hits=hits[:limit], lang=lang, corrections=analysed.corrections)
+        if decision.in_scope(x, c) >= c.choose_at:
+            offered = decision.candidates_to_offer(scores, signals.log_prob, ranked)
+            return Reply("choose", hits=hits[:offered], lang=lang, message=messages["choose"],
                          corrections=analysed.corrections)
         return Reply("unknown", hits=hits[:3], lang=lang, message=messages["unknown"],
                      corrections=analysed.corrections)
