@@ -44,6 +44,7 @@ lint: $(SNAPSHOT)  ## Lint the sample knowledge base
 
 bench: $(SNAPSHOT)  ## Measure comprehension and speed against peers, and full vs one-edit builds; writes bench/RESULTS.md
 	$(PY) -m bench
+	$(PY) -m bench.fewshot
 	$(PY) -m bench.build_bench
 
 bench-sync: $(SNAPSHOT)  ## Measure the sync server (needs wrk; PostgreSQL from HELPDESK_TEST_PG_URL); writes bench/RESULTS.md

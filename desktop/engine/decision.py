@@ -35,12 +35,14 @@ class Calibration:
     w_nearest: float = 0.5
     w_lexical: float = 0.2
     w_passage: float = 0.5
-    bias: float = -2.0                     # confidence = logistic(bias + coef · FEATURES)
-    coef: tuple[float, ...] = (1.0, 8.0, 4.0, 4.0, 2.0, 1.0, -2.0, -2.0)
-    scope_bias: float = -2.0               # in scope = logistic(scope_bias + scope_coef · FEATURES):
-    scope_coef: tuple[float, ...] = (1.0, 2.0, 4.0, 4.0, 2.0, 1.0, -2.0, 0.0)   # the KB has an answer
-    answer_at: float = 0.8                 # confidence for a direct answer
-    choose_at: float = 0.3                 # in-scope likelihood for "did you mean"
+    # confidence = logistic(bias + coef · FEATURES). The defaults, for KBs too small to learn
+    # from, only trust a close example: answer from similarity 0.93, choose from 0.90.
+    bias: float = -46.0
+    coef: tuple[float, ...] = (0.0, 0.0, 0.0, 50.0, 0.0, 0.0, 0.0, 0.0)
+    scope_bias: float = -46.0              # in scope = logistic(scope_bias + scope_coef · FEATURES):
+    scope_coef: tuple[float, ...] = (0.0, 0.0, 0.0, 50.0, 0.0, 0.0, 0.0, 0.0)   # the KB has an answer
+    answer_at: float = 0.65                # confidence for a direct answer
+    choose_at: float = 0.2                 # in-scope likelihood for "did you mean"
     sibling_share: float = 0.5             # runner-up this close (share of the top's probability): choose
     samples: int = 0                       # held-out questions it was fitted on (0: defaults)
 
@@ -115,7 +117,7 @@ def ranking(s: GroupSignals, c: Calibration) -> np.ndarray:
 
 def features(s: GroupSignals, scores: np.ndarray, top: int, second: int | None) -> np.ndarray:
     """The confidence model's inputs for candidate `top` against `second` (see FEATURES)."""
-    lead = float(scores[top] - scores[second]) if second is not None else 1.0
+    lead = float(scores[top] - scores[second]) if second is not None else 0.0
     share = math.exp(float(s.log_prob[second] - s.log_prob[top])) if second is not None else 0.0
     return np.array([max(float(s.log_prob[top]), -20.0), lead, s.centroid[top], s.nearest[top],
                      s.lexical[top], s.passage[top], s.unknown, min(share, 1.0)], dtype=np.float64)

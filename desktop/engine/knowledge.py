@@ -40,6 +40,8 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
 LEXICAL_ONLY_TUNING = replace(matcher.DEFAULT_TUNING, bias=-4.0, w_sim=0.0, w_vote=0.0, w_passage=0.0,
                               w_lex=10.0, w_lead=40.0 / matcher.DEFAULT_TUNING.rank_lexical, w_unknown=-3.0)
 
+SIBLING_SURE = 0.5          # a runner-up this likely to be right turns an answer into a choice
+
 MESSAGES = {
     "en": {
         "empty": "Type your IT question in your own words.",
@@ -225,7 +227,9 @@ class KnowledgeBase:
         query = self._embedder.embed([analysed.reading(is_word) or question])[0]
         nearest = np.maximum.reduceat(index.vectors @ query, index.starts)
         passages = np.maximum.reduceat(index.passages @ query, index.passage_starts)
-        unknown = analysed.unknown_words / analysed.content_words if analysed.content_words else 1.0
+        # words still unknown once typos are mended: several typos in a clear question are no doubt
+        mended = sum(1 for *_, typed in analysed.respellings if typed)
+        unknown = max(0, analysed.unknown_words - mended) / analysed.content_words if analysed.content_words else 1.0
         signals = decision.GroupSignals(index.head.log_probs(query), index.head.centroids @ query, nearest,
                                         decision.saturate(index.lexical.score(analysed.terms)), passages,
                                         unknown)
@@ -247,15 +251,17 @@ class KnowledgeBase:
         scores_of = [sure] + [decision.confidence(decision.features(signals, scores, int(g), int(ranked[0])), c)
                               for g in ranked[1:]]
         hits = [self._hit(int(g), lang, s, index) for g, s in zip(ranked, scores_of)]
-        sibling = second is not None and float(np.exp(signals.log_prob[second] - signals.log_prob[ranked[0]])) \
-            >= c.sibling_share
+        # a sibling topic about as likely, or sure enough to be an answer itself: let the person choose
+        sibling = second is not None and (
+            float(np.exp(signals.log_prob[second] - signals.log_prob[ranked[0]])) >= c.sibling_share
+            or scores_of[1] >= SIBLING_SURE)
         if sure >= c.answer_at and not sibling:
             return Reply("answer", hits=hits[:limit], lang=lang, corrections=analysed.corrections)
         if decision.in_scope(x, c) >= c.choose_at:
             offered = decision.candidates_to_offer(scores, signals.log_prob, ranked)
-            return Reply("choose", hits=hits[:offered], lang=lang, message=messages["choose"],
+            return Reply("choose", hits=hits[:min(offered, limit)], lang=lang, message=messages["choose"],
                          corrections=analysed.corrections)
-        return Reply("unknown", hits=hits[:3], lang=lang, message=messages["unknown"],
+        return Reply("unknown", hits=hits[:min(3, limit)], lang=lang, message=messages["unknown"],
                      corrections=analysed.corrections)
 
     def signals(self, question: str, index: SearchIndex | None = None,

@@ -94,11 +94,12 @@ def test_limit_does_not_change_how_sure_the_reply_is(helpdesk, question, limit):
 
 def test_ambiguous_reply_offers_a_few_candidates_to_choose_from(helpdesk_snapshot):
     kb = KnowledgeBase.open(helpdesk_snapshot)
-    kb.tuning = dataclasses.replace(kb.tuning, answer_at=1.01)   # nothing is sure enough to answer
+    index = kb.search_index()
+    index.calibration = dataclasses.replace(index.calibration, answer_at=1.01)   # nothing is sure enough
     reply = kb.ask("I forgot my password")
     assert reply.kind == "choose"
     assert reply.message
-    assert 1 <= len(reply.hits) <= kb.tuning.choose_max
+    assert 2 <= len(reply.hits) <= 3
     assert reply.hits[0].id == "password-reset"
 
 
@@ -157,7 +158,7 @@ def test_ten_thousand_character_question_answers_quickly(helpdesk):
     started = time.process_time()
     reply = helpdesk.ask(question)
     assert time.process_time() - started < 2.0
-    assert reply.kind == "answer" and reply.hits[0].id == "password-reset"
+    assert reply.kind in ("answer", "choose") and reply.hits[0].id == "password-reset"   # a pasted wall of text
     started = time.process_time()
     assert helpdesk.ask("x" * 10_000).kind == "unknown"
     assert helpdesk.ask("pasword " * 1250, lang="en").hits[0].id == "password-reset"
