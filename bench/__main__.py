@@ -19,6 +19,7 @@ from pathlib import Path
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # one core: no BLAS helper threads
 
 from bench.generated_kb import build_generated  # noqa: E402
+from bench.results_file import write_section  # noqa: E402
 from bench.peers import Fts5Peer, RapidfuzzPeer
 from desktop.engine import KnowledgeBase
 from kb_snapshots.evaluate import Case, evaluate
@@ -151,14 +152,7 @@ def write_results(rows: list, speed: dict, rss_mb: float, command: str) -> None:
         lines.append(f"| {label} | {value[0]} | {value[1]:.1f} | {value[2]:.1f} | {value[3]:.1f} | {value[4]:.1f} |")
     lines += ["", f"Snapshot open (median): {speed['open_ms']:.2f} ms. Peak RSS of the whole bench process: "
               f"{rss_mb:.0f} MB.", END]
-    section = "\n".join(lines)
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if START in text and END in text:
-        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
-    print(f"wrote {RESULTS}")
+    write_section("\n".join(lines), START, END)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import yaml  # noqa: E402
 
+from bench.results_file import write_section  # noqa: E402
 from bench.peers import Fts5Peer, RapidfuzzPeer  # noqa: E402
 from desktop.engine import KnowledgeBase  # noqa: E402
 from desktop.engine.embedder import shared_embedder  # noqa: E402
@@ -34,7 +35,6 @@ from kb_snapshots.vector_cache import CachingEmbedder, VectorCache, default_cach
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "eval-data"
-RESULTS = ROOT / "bench" / "RESULTS.md"
 START, END = "<!-- fewshot:start -->", "<!-- fewshot:end -->"
 SPLITS = {"clinc150": ("train", "val"), "hwu64": ("train", "test")}
 SEED = 13
@@ -141,14 +141,7 @@ def write_results(rows: list, command: str) -> None:
         lines.append(f"| {dataset} | {k} | {name} | {r.top1:.1%} | {r.top3:.1%} | {r.wrong:.1%} | "
                      f"{refused(r):.1%} | {rejected} |")
     lines.append(END)
-    section = "\n".join(lines)
-    text = RESULTS.read_text(encoding="utf-8")
-    if START in text and END in text:
-        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
-    print(f"wrote {RESULTS}")
+    write_section("\n".join(lines), START, END)
 
 
 if __name__ == "__main__":
