@@ -208,7 +208,7 @@ def test_chat_answers_a_short_question_in_french(qtbot, french_app):
     assert_french(app.fallback)                                # no tray offscreen: the fallback window
     chat = app.show_chat()
     assert_french(chat)
-    assert _type(qtbot, chat, "wifi") == "answer"
+    assert _type(qtbot, chat, "wifi") in ("answer", "choose")        # one word: an answer or its siblings
     reply = app.assistant.preview("wifi").turn.reply
     assert reply.lang == "fr" and reply.hits[0].id.endswith("-fr")          # "wifi" asked in French: French
     texts = assert_french(chat)
