@@ -19,7 +19,6 @@ Nothing is fitted to a test set: only the KB's own texts are read.
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass, replace
 
 import numpy as np
