@@ -4,6 +4,7 @@
     lint SRC                          warnings that do not block a build
     eval SNAPSHOT TESTS.jsonl         run a test file of questions -> expected ids
     stats SNAPSHOT                    what a snapshot holds
+    import SOURCE … --output DIR      existing knowledge as draft articles (docs/kb-format.md)
 
 Each verb exits 0 on success and non-zero with `file:line: what is wrong` messages.
 Further verbs (keygen, sign, publish) are registered by their own modules.
@@ -17,7 +18,7 @@ import sys
 from kb_snapshots import commands
 
 # Optional verb modules, each exposing register(subparsers); absent ones are skipped.
-EXTRA_VERB_MODULES = ["kb_snapshots.signing", "kb_snapshots.publish"]
+EXTRA_VERB_MODULES = ["kb_snapshots.signing", "kb_snapshots.publish", "kb_snapshots.importing"]
 
 
 def build_parser() -> argparse.ArgumentParser:

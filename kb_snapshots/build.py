@@ -84,6 +84,18 @@ def _groups(entries: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return [members[e["id"]] for e in originals]
 
 
+def _without_drafts(entries: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Problem]]:
+    drafts = {e["id"] for e in entries if e["draft"]}
+    kept = [e for e in entries if not e["draft"]]
+    problems = [Problem(e["path"], 1, f"translation of '{e['translation_of']}', which is a draft: publish both "
+                                      "or neither") for e in kept if e["translation_of"] in drafts]
+    if entries and not kept:
+        problems.append(Problem("articles", 1, f"all {len(entries)} articles are drafts (status: draft): remove "
+                                               "that line from those ready for employees, or build with "
+                                               "--include-drafts to try them"))
+    return kept, problems
+
+
 def _documents(entry: dict[str, Any]) -> list[tuple[str, str]]:
     docs = [("title", entry["title"])]
     docs += [("question", q) for q in entry["questions"]]
@@ -101,13 +113,19 @@ def content_hash(config: dict[str, Any], entries: list[dict[str, Any]], synonyms
 
 
 def build(src: Path, output: Path, version: int | None = None, embedder: Embedder | None = None,
-          progress: Callable[[str], None] | None = None, limits: SourceLimits = DEFAULT_LIMITS) -> BuildReport:
+          progress: Callable[[str], None] | None = None, limits: SourceLimits = DEFAULT_LIMITS,
+          include_drafts: bool = False) -> BuildReport:
     """Validate `src` and write the snapshot to `output`; raises BuildError listing problems.
-    `limits` bounds what the source may hold (file and KB sizes, YAML nesting)."""
+    `limits` bounds what the source may hold (file and KB sizes, YAML nesting). Articles
+    marked `status: draft` are checked but left out, unless `include_drafts` (to try them)."""
     started = time.perf_counter()
     config, entries, synonyms, problems = validate(read_source(Path(src), limits))
     if problems:
         raise BuildError(problems)
+    if not include_drafts:
+        entries, problems = _without_drafts(entries)
+        if problems:
+            raise BuildError(problems)
     embedder = embedder or shared_embedder()
     output = Path(output)
     if output.is_dir():

@@ -21,6 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="vectors of earlier builds, reused for unchanged texts "
                         "(default: ~/.cache/helpdesk-assistant/vectors.sqlite)")
     p.add_argument("--no-cache", action="store_true", help="embed every text again")
+    p.add_argument("--include-drafts", action="store_true",
+                   help="include articles marked 'status: draft' (to try them; never publish such a build)")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="threads that embed texts (default: every core this machine gives the build)")
     p.set_defaults(func=run_build)
@@ -55,7 +57,8 @@ def run_build(args: argparse.Namespace) -> int:
     model = Embedder(workers=args.jobs or available_cores())
     embedder = model if args.no_cache else CachingEmbedder(model, VectorCache(args.cache or default_cache_path()))
     try:
-        report = build(args.src, args.output, version=args.version, progress=progress, embedder=embedder)
+        report = build(args.src, args.output, version=args.version, progress=progress, embedder=embedder,
+                       include_drafts=args.include_drafts)
     except BuildError as exc:
         for problem in exc.problems:
             print(f"{args.src / problem.path if problem.path != str(args.src) else problem.path}"

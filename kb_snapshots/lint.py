@@ -5,7 +5,8 @@ Errors are the build's own (`file:line: what is wrong`); warnings are:
   them apart for that question);
 - an article or tree without example questions (it is found by its title only);
 - an entry with no translation into one of the KB's languages;
-- a plain http link (the app opens it only where the policy allows http).
+- a plain http link (the app opens it only where the policy allows http);
+- a draft (`status: draft`: left out of snapshots until someone has read it).
 Unreachable tree nodes and dangling links are build errors, so lint reports them too.
 """
 from __future__ import annotations
@@ -28,6 +29,10 @@ def lint(src: Path) -> tuple[list[Problem], list[Problem]]:
     for entry in sorted(entries, key=lambda e: e["path"]):
         file = files.get(entry["path"])
         line = file.line("questions") if file else 1
+        if entry["draft"]:
+            warnings.append(Problem(entry["path"], file.line("status") if file else 1,
+                                    f"'{entry['id']}' is a draft: employees will not see it until "
+                                    "'status: draft' is removed"))
         if not entry["questions"]:
             warnings.append(Problem(entry["path"], file.line("title") if file else 1,
                                     f"'{entry['id']}' has no example questions: employees will only "

@@ -20,7 +20,8 @@ ID_RE = re.compile(r"^[a-z0-9-]+$")
 NODE_KINDS = ("options", "answer", "check", "ticket", "booking")
 LINK_KEYS = ("if_ok", "if_failed", "if_unknown", "unsolved")
 FIELD_TYPES = ("text", "long_text", "choice", "date", "file", "screenshot")
-ARTICLE_KEYS = {"id", "title", "lang", "questions", "keywords", "topic", "team", "translation_of"}
+ARTICLE_KEYS = {"id", "title", "lang", "questions", "keywords", "topic", "team", "translation_of", "status"}
+STATUSES = ("draft", "published")
 TREE_KEYS = ARTICLE_KEYS | {"start", "nodes"}
 
 
@@ -142,6 +143,9 @@ def _common(check: Checker, data: LineDict, config: dict[str, Any], kind: str) -
     team = check.text(data, "team", required=False)
     if team and team not in config["teams"]:
         check.add(f"unknown team '{team}' (kb.yaml teams: {', '.join(config['teams']) or 'none'})", "team")
+    status = check.text(data, "status", required=False)
+    if status and status not in STATUSES:
+        check.add(f"status '{status}' must be draft or published", "status")
     allowed = TREE_KEYS if kind == "tree" else ARTICLE_KEYS
     for key in data:
         if key not in allowed:
@@ -153,6 +157,7 @@ def _common(check: Checker, data: LineDict, config: dict[str, Any], kind: str) -
         "questions": check.text_list(data, "questions"),
         "keywords": check.text_list(data, "keywords"),
         "translation_of": check.text(data, "translation_of", required=False) or None,
+        "draft": status == "draft",
         "path": check.file.path,
     }
 
