@@ -5,7 +5,7 @@ draft articles of a KB source tree (docs/kb-format.md), which `build` accepts.
     import rt --url URL --username U --password-stdin    Request Tracker's Articles (REST2)
     import servicenow --url URL --username U --password-stdin   Table API kb_knowledge
     import zammad --url URL (--username U --password-stdin | --token-stdin)   knowledge base API
-    import glpi --url URL (--username U --password-stdin | --token-stdin) [--app-token T]
+    import glpi --url URL (--username U --password-stdin | --token-stdin) [--app-token-stdin]
 
 Secrets are read from standard input, never from the command line (which other users of
 the machine can see). Each source lives in its own module and returns `Draft`s;
@@ -44,7 +44,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             s.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
             s.add_argument("--token-stdin", action="store_true", help="read an API token from standard input")
             if name == "glpi":
-                s.add_argument("--app-token", default=None, help="GLPI's App-Token, if the API client needs one")
+                s.add_argument("--app-token-stdin", action="store_true",
+                               help="GLPI's App-Token, if the API client needs one: the next line of standard input")
         else:
             s.add_argument("path", type=Path, help="the folder to import")
             s.add_argument("--base-url", default="", help="where the folder was published (https://intranet/it/): "
@@ -54,22 +55,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         s.set_defaults(func=run_import)
 
 
+def _credentials(args: argparse.Namespace, secrets: list[str]) -> tuple[dict, str]:
+    """The reader's keyword arguments from the options and standard input (one secret a
+    line: the password or token, then GLPI's App-Token), or what is wrong with them."""
+    if args.password_stdin and args.token_stdin:
+        return {}, "give --password-stdin or --token-stdin, not both"
+    if args.password_stdin and not args.username:
+        return {}, "--password-stdin needs --username"
+    if args.username and not args.password_stdin:
+        return {}, "--username needs --password-stdin (the password is read from standard input)"
+    lines = 1 if (args.password_stdin or args.token_stdin) else 0
+    lines += 1 if getattr(args, "app_token_stdin", False) else 0
+    secrets += [sys.stdin.readline().rstrip("\r\n") for _ in range(lines)]
+    if not all(secrets):
+        return {}, f"expected {lines} line(s) on standard input (the secrets), got fewer"
+    options: dict = {}
+    if args.token_stdin:
+        options["token"] = secrets[0]
+    elif args.password_stdin:
+        options["auth"] = (args.username, secrets[0])
+    if getattr(args, "app_token_stdin", False):
+        options["app_token"] = secrets[-1]
+    return options, ""
+
+
 def run_import(args: argparse.Namespace) -> int:
     module_name, function, remote, _ = SOURCES[args.source]
     reader = getattr(importlib.import_module(module_name), function)
     skipped: list[str] = []
+    secrets: list[str] = []
     try:
         if remote:
-            secret = sys.stdin.readline().rstrip("\r\n") if (args.password_stdin or args.token_stdin) else ""
-            if args.password_stdin and not args.username:
-                print("error: --password-stdin needs --username", file=sys.stderr)
+            options, problem = _credentials(args, secrets)
+            if problem:
+                print(f"error: {problem}", file=sys.stderr)
                 return 2
-            if (args.password_stdin or args.token_stdin) and not secret:
-                print("error: nothing was read from standard input", file=sys.stderr)
-                return 2
-            options = {"token": secret} if args.token_stdin else {"auth": (args.username, secret) if args.username else None}
-            if args.source == "glpi" and args.app_token:
-                options["app_token"] = args.app_token
             drafts = reader(args.url, **options)
         else:
             if not args.path.is_dir():
@@ -81,7 +101,10 @@ def run_import(args: argparse.Namespace) -> int:
 
         if not isinstance(exc, (ItsmError, OSError, ValueError)):
             raise
-        print(f"error: {exc}; nothing was written", file=sys.stderr)
+        message = str(exc)
+        for secret in secrets:
+            message = message.replace(secret, "***")
+        print(f"error: {message}; nothing was written", file=sys.stderr)
         return 1
     for line in skipped:
         print(f"skipped {line}", file=sys.stderr)

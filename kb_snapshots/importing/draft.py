@@ -24,6 +24,13 @@ MAX_TITLE = 200
 MAX_QUESTIONS = 6
 QUESTION_RE = re.compile(r"(?:^|(?<=[.!:\n)]))\s*([^.!?:\n#>*|()]{8,160}\?)")
 HOW_TO_RE = re.compile(r"^(how (?:do|can|to) (?:i |we |you )?|comment )", re.IGNORECASE)
+# Titles that start with one of these read as a task ("Reset your password"): "how do I …?"
+TASK_VERBS = frozenset("access activate add book cancel change check choose clean configure connect copy create "
+                       "delete disable download enable encrypt extend find fix get install join log map move open "
+                       "order print recover register remove rename renew replace report request reset restore "
+                       "send set share sign switch sync transfer uninstall unlock update upgrade use".split())
+YOUR_RE = re.compile(r"\byour\b")
+FR_INFINITIVE_RE = re.compile(r"^[a-zàâçéèêëîïôûùüÿœ]+(er|ir|re)$")
 
 
 @dataclass
@@ -57,7 +64,11 @@ def suggest_questions(title: str, body: str, lang: str) -> list[str]:
         found.append(clean_title + " ?" if lang == "fr" else clean_title + "?")
     else:
         lowered = clean_title[:1].lower() + clean_title[1:]
-        found.append(f"comment {lowered} ?" if lang == "fr" else f"how do I {lowered}?")
+        first = lowered.split()[0] if lowered.split() else ""
+        if lang == "fr" and FR_INFINITIVE_RE.match(first):
+            found.append(f"comment {lowered} ?")
+        elif lang != "fr" and first in TASK_VERBS:
+            found.append(f"how do I {YOUR_RE.sub('my', lowered)}?")
         found.append(clean_title)
     for match in QUESTION_RE.finditer(re.sub(r"[*_`#]+", "", body)):
         question = " ".join(match.group(1).split())

@@ -3,9 +3,9 @@
     to_markdown('<h2>Steps</h2><p>Open <a href="/kb/7">the portal</a></p>', base_url="https://kb.example")
     # '## Steps\n\nOpen [the portal](https://kb.example/kb/7)'
 
-Links are kept when they lead somewhere an employee can follow (https, mailto, tel;
-relative links are made absolute against `base_url`); any other link keeps its text
-only. Scripts, styles and forms are dropped, pictures become their description.
+Links are kept when they lead somewhere an employee can follow (https, http — which
+`lint` then flags —, mailto, tel; relative links are made absolute against `base_url`);
+any other link keeps its text only. Scripts, styles and forms are dropped, pictures become their description.
 """
 from __future__ import annotations
 

@@ -2,21 +2,25 @@
 
     drafts = read_rt("https://rt.example.com", auth=("root", password))
 
-`GET /REST/2.0/articles` (pages of 100) lists them; `GET /REST/2.0/article/N` gives each
+`GET /REST/2.0/articles?query=[{"field":"id","operator":">","value":0}]` (pages of 100:
+REST2 lists a collection only for a query) lists them; `GET /REST/2.0/article/N` gives each
 one's Name (the title), Summary and custom fields. The body is the `Content` custom field
 (HTML or text, as RT's editor saved it), else every other text field in order. Disabled
 articles are left out. Every reply is bounded in size and time (desktop.itsm.http).
 """
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from desktop.itsm.http import HttpClient
 from kb_snapshots.importing.draft import Draft
 from kb_snapshots.importing.html import to_markdown
+from kb_snapshots.importing.remote import int_id, password_of, secrets_hidden
 
 PER_PAGE = 100
+EVERY_ARTICLE = json.dumps([{"field": "id", "operator": ">", "value": 0}])
 MAX_ARTICLES = 20_000
 HTML_HINT = re.compile(r"<(p|div|br|ul|ol|li|h[1-6]|a|b|strong|em|table|span)\b", re.IGNORECASE)
 
@@ -26,20 +30,26 @@ def read_rt(url: str, auth: Any = None, token: str | None = None, session: Any =
     headers = {"Authorization": f"token {token}"} if token else {}
     client = HttpClient(url.rstrip("/") + "/REST/2.0", session, timeout=timeout, auth=None if token else auth,
                         headers=headers)
+    with secrets_hidden(token, password_of(auth)):
+        return _articles(client, url)
+
+
+def _articles(client: HttpClient, url: str) -> list[Draft]:
     drafts: list[Draft] = []
     page = 1
-    while len(drafts) < MAX_ARTICLES:
-        listing = client.json("GET", "/articles", params={"page": page, "per_page": PER_PAGE})
+    while len(drafts) < MAX_ARTICLES and page <= MAX_ARTICLES // PER_PAGE:
+        listing = client.json("GET", "/articles", params={"query": EVERY_ARTICLE, "page": page, "per_page": PER_PAGE})
         items = listing.get("items") if isinstance(listing, dict) else None
         if not isinstance(items, list) or not items:
             break
         for item in items:
-            if isinstance(item, dict) and str(item.get("id", "")).isdigit():
-                draft = _article(client, url, int(item["id"]))
+            article_id = int_id(item.get("id")) if isinstance(item, dict) else None
+            if article_id is not None:
+                draft = _article(client, url, article_id)
                 if draft is not None:
                     drafts.append(draft)
         pages = listing.get("pages")
-        if not isinstance(pages, int) or page >= pages:
+        if not isinstance(pages, (int, float)) or page >= pages:
             break
         page += 1
     return drafts[:MAX_ARTICLES]
