@@ -66,7 +66,7 @@ class _ExplodingEmbedder:
     identity = "exploding"
     dim = 384
 
-    def embed(self, texts):
+    def embed(self, texts, passages=False):
         raise RuntimeError("model crashed")
 
 
