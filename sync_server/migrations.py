@@ -83,6 +83,14 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
            WHERE cancelled_at IS NULL AND install_ref <> ''""",
         "CREATE INDEX stats_batches_by_install ON stats_batches (install_id, received_at)",
     ]),
+    # What the dashboard names: each published entry's title, kind, language and translation
+    # group (its original's id), from the newest snapshot that has it. Snapshots already read
+    # are read again once to fill it (sync_server/published.py).
+    ("0009_published_entries", [
+        """CREATE TABLE published_entries (id TEXT PRIMARY KEY, grp TEXT NOT NULL, kind TEXT NOT NULL,
+           lang TEXT NOT NULL, title TEXT NOT NULL, version BIGINT NOT NULL)""",
+        "DELETE FROM published_scanned",
+    ]),
 ]
 
 _SPELLING = {

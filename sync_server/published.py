@@ -7,7 +7,9 @@ A counter key (article, tree or team id) from a device is kept only if it is one
 these, so nobody can put text of their choosing in "Top articles". Each published
 snapshot is rebuilt from its stored chunks once, opened in memory as SQLite, and its
 `entries.id`, `entries.team` and the teams in `meta` are recorded; ids of earlier
-versions stay valid (installs update at their own pace).
+versions stay valid (installs update at their own pace). Each entry's title, kind,
+language and translation group are kept too (`published_entries`, the newest version's),
+so the dashboard counts a translated article once and shows its title.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from sync_server.storage import ChunkStore
 log = logging.getLogger("sync_server.published")
 ENTRY, TEAM = "entry", "team"
 MAX_ID = 64                      # the longest counter key a batch may carry
+MAX_TITLE = 200
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -60,6 +63,29 @@ def snapshot_ids(data: bytes) -> set[tuple[str, str]]:
     return {(kind, value) for kind, value in found if value and len(value) <= MAX_ID and not _CONTROLS.search(value)}
 
 
+def snapshot_entries(data: bytes) -> list[tuple[str, str, str, str, str]]:
+    """(id, group, kind, lang, title) of every entry in a snapshot file's bytes; the group
+    is the original's id (a translation's `translation_of`)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.deserialize(data)
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(entries)")}
+        if not {"id", "kind", "lang", "title"} <= columns:
+            return []
+        group = "translation_of" if "translation_of" in columns else "NULL"
+        rows = conn.execute(f"SELECT id, {group}, kind, lang, title FROM entries").fetchall()
+    finally:
+        conn.close()
+    found = []
+    for entry_id, original, kind, lang, title in rows:
+        entry_id, original = str(entry_id), str(original or entry_id)
+        if not entry_id or len(entry_id) > MAX_ID or _CONTROLS.search(entry_id) or len(original) > MAX_ID:
+            continue
+        title = " ".join(_CONTROLS.sub(" ", str(title or entry_id)).split())[:MAX_TITLE]
+        found.append((entry_id, original, "tree" if kind == "tree" else "article", str(lang)[:8], title))
+    return found
+
+
 def _tables(conn: sqlite3.Connection) -> set[str]:
     return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
@@ -73,9 +99,11 @@ def record_published(db: Database, store: ChunkStore) -> int:
     for sha, _ in sorted(pending, key=lambda row: row[1]):
         with db.transaction(write=False) as tx:
             row = tx.one("SELECT envelope FROM manifests WHERE sha256 = ? LIMIT 1", (sha,))
+        entries: list[tuple] = []
+        version = 0
         try:
-            _, data = rebuild(store, bytes(row[0]))
-            ids = snapshot_ids(data)
+            manifest, data = rebuild(store, bytes(row[0]))
+            ids, entries, version = snapshot_ids(data), snapshot_entries(data), manifest.version
         except FileNotFoundError:
             log.warning("snapshot %s: chunks not in storage; its ids are not known yet", sha[:12])
             continue
@@ -85,6 +113,11 @@ def record_published(db: Database, store: ChunkStore) -> int:
         with db.transaction() as tx:
             tx.execute_many("INSERT INTO published_ids (kind, id) VALUES (?, ?) ON CONFLICT (kind, id) DO NOTHING",
                             sorted(ids))
+            tx.execute_many("INSERT INTO published_entries (id, grp, kind, lang, title, version) VALUES "
+                            "(?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET grp = excluded.grp, kind = "
+                            "excluded.kind, lang = excluded.lang, title = excluded.title, version = excluded.version "
+                            "WHERE excluded.version >= published_entries.version",
+                            [(*entry, version) for entry in sorted(entries)])
             tx.execute("INSERT INTO published_scanned (sha256, ids, scanned_at) VALUES (?, ?, ?) "
                        "ON CONFLICT (sha256) DO NOTHING", (sha, len(ids), datetime.now(timezone.utc).isoformat()))
         done += 1

@@ -42,7 +42,8 @@ MAX_COUNT = 5_000             # one install, one key, one day: far beyond any pe
 MAX_BATCH_TOTAL = 50_000      # all counts of one batch together
 ACCEPTED_DAYS = 30            # days older than this (the client drops them too) or ahead are left out
 CLOCK_SLACK = timedelta(hours=1)
-KEYLESS = ("dialogue_started", "question_understood", "question_not_understood")
+KEYLESS = ("dialogue_started", "question_understood", "question_not_understood", "question_choose",
+           "choose_picked")
 TEAM_KEYED = ("ticket_created",)   # the others are keyed by an article or tree id
 BATCH_MEMORY_DAYS = 45
 MAX_BATCHES_PER_DAY = 100     # the app sends one per sync (hourly by default)
@@ -68,6 +69,8 @@ class Counters(BaseModel):
     feedback_helpful: Keyed = {}
     feedback_unhelpful: Keyed = {}
     ticket_created: Keyed = {}
+    question_choose: Keyed = {}        # "did you mean" offered (older clients counted it as understood)
+    choose_picked: Keyed = {}          # … and one of its candidates taken
 
 
 assert tuple(Counters.model_fields) == METRICS, "server and client metrics differ"

@@ -4,6 +4,7 @@
     stats.dialogue_started()
     stats.reply_given("my printr wont print", reply)     # a desktop.engine Reply: counted by its kind
     stats.question(understood=False, text="my printr wont print")   # text kept only if not understood
+    stats.choice_picked("printer-jam", "article")  # a "did you mean" candidate was chosen
     stats.article_used("printer-jam"); stats.tree_used("vpn-fix"); stats.tree_completed("vpn-fix")
     stats.feedback(helpful=True, item_id="printer-jam"); stats.ticket_created(team="printing")
     stats.upload(client)                          # batches sent; a retried batch counts once
@@ -30,7 +31,8 @@ from desktop.sync.scrub import own_names, scrub_or_drop
 
 MAX_BATCH_AGE_DAYS = 30      # older unsent batches are dropped (the server forgets ids after 45)
 METRICS = ("dialogue_started", "question_understood", "question_not_understood", "article_used",
-           "tree_used", "tree_completed", "feedback_helpful", "feedback_unhelpful", "ticket_created")
+           "tree_used", "tree_completed", "feedback_helpful", "feedback_unhelpful", "ticket_created",
+           "question_choose", "choose_picked")
 MAX_QUESTIONS_PER_DAY = 200
 
 _SCHEMA = """
@@ -93,17 +95,24 @@ class UsageStats:
 
     def reply_given(self, question: str, reply: Any) -> None:
         """Count one engine reply (`desktop.engine.Reply`): an "answer" is understood and
-        uses its first hit; "choose" counts as understood (the user picks, see `picked`);
+        uses its first hit (a tree counts when it starts, `tree_used`); "choose" is counted
+        apart (`question_choose`; `choice_picked` when the user takes a candidate);
         "unknown" keeps the scrubbed question for the gap report; small talk is not counted."""
         if reply.kind == "smalltalk":
             return
+        if reply.kind == "choose":
+            self._count("question_choose")
+            return
         self.question(understood=reply.kind != "unknown", text=question)
-        if reply.kind == "answer" and reply.hits:
-            self.picked(reply.hits[0].id, reply.hits[0].kind)
+        if reply.kind == "answer" and reply.hits and reply.hits[0].kind != "tree":
+            self.article_used(reply.hits[0].id)
 
-    def picked(self, entry_id: str, kind: str) -> None:
-        """The user opened an article or started a tree ("article" or "tree")."""
-        (self.tree_used if kind == "tree" else self.article_used)(entry_id)
+    def choice_picked(self, entry_id: str, kind: str) -> None:
+        """The user took a "did you mean" candidate: an article opened (a tree counts
+        when it starts)."""
+        self._count("choose_picked")
+        if kind != "tree":
+            self.article_used(entry_id)
 
     def article_used(self, article_id: str) -> None:
         self._count("article_used", article_id)

@@ -237,11 +237,12 @@ class Assistant:
         return f"# {article.title}\n\n{body}"
 
     def pick(self, entry_id: str) -> None:
-        """The user chose a "did you mean" candidate (or an answer was shown)."""
+        """The user chose a "did you mean" candidate."""
         with self._lock:
+            offered = self.dialogue.current is not None and self.dialogue.current.reply.kind == "choose"
             self.dialogue.pick(entry_id)
-        if self.stats is not None and self.stats.enabled:
-            self.stats.picked(entry_id, self.entry_kind(entry_id))
+        if self.stats is not None and self.stats.enabled and offered:
+            self.stats.choice_picked(entry_id, self.entry_kind(entry_id))
 
     def feedback(self, helpful: bool, entry_id: str = "") -> bool:
         """"Was this helpful?"; True when a ticket should be offered."""

@@ -19,6 +19,11 @@ STATS = "/v1/stats/batches"
 FORMULA = '=HYPERLINK("http://evil.example","Open report")'
 
 
+
+def counted(rows: list[dict]) -> list[dict]:
+    """Id and count of each row of a top list (the title comes from the snapshot)."""
+    return [{"id": row["id"], "count": row["count"]} for row in rows]
+
 def today() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -212,8 +217,8 @@ def test_counter_keys_must_be_ids_of_a_published_snapshot(any_server, tmp_path):
         "dialogue_started": {"": 1, FORMULA: 7}, "feedback_helpful": {"vpn-fix": 1, "x\u202e": 1}}))
     assert reply.status_code == 200 and reply.json()["ignored"] == 999 + 3 + 1 + 1 + 7 + 1
     data = report(any_server)
-    assert data["top_articles"] == [{"id": "printer-jam", "count": 2}, {"id": "old-article", "count": 1}]
-    assert data["top_trees"] == [{"id": "vpn-fix", "count": 1}]
+    assert counted(data["top_articles"]) == [{"id": "printer-jam", "count": 2}, {"id": "old-article", "count": 1}]
+    assert counted(data["top_trees"]) == [{"id": "vpn-fix", "count": 1}]
     assert data["tickets_by_team"] == [{"id": "printing", "count": 1}]
     assert data["totals"]["dialogues"] == 1 and data["totals"]["helpful"] == 1
     csv_text = any_server.client.get("/v1/admin/stats.csv?table=articles", headers=any_server.admin).text
@@ -227,7 +232,7 @@ def test_rows_poisoned_before_the_check_no_longer_show(server, tmp_path):
                         [(day(), "article_used", FORMULA, 999_999), ("9999-12-31", "article_used", "printer-jam", 50),
                          (day(), "article_used", "printer-jam", 2), (day(), "dialogue_started", FORMULA, 10 ** 9)])
     data = report(server)
-    assert data["top_articles"] == [{"id": "printer-jam", "count": 2}] and data["totals"]["dialogues"] == 0
+    assert counted(data["top_articles"]) == [{"id": "printer-jam", "count": 2}] and data["totals"]["dialogues"] == 0
 
 
 def test_only_recent_days_by_the_servers_clock_are_counted(any_server, tmp_path):
@@ -243,7 +248,7 @@ def test_only_recent_days_by_the_servers_clock_are_counted(any_server, tmp_path)
                         {row[0] for row in tx.all("SELECT day FROM stats_questions")})
     assert stored == [day(-30), day(-1), day()]
     data = any_server.client.get("/v1/admin/stats?days=366", headers=any_server.admin).json()
-    assert data["totals"]["dialogues"] == 30 and data["top_articles"] == [{"id": "printer-jam", "count": 3}]
+    assert data["totals"]["dialogues"] == 30 and counted(data["top_articles"]) == [{"id": "printer-jam", "count": 3}]
 
 
 def test_counts_are_capped_per_key_and_per_batch(any_server, tmp_path, monkeypatch):

@@ -117,14 +117,20 @@ def test_engine_replies_are_counted_by_kind(tmp_path):
     from desktop.engine.reply import Hit, Reply
 
     stats = UsageStats(tmp_path / "state.sqlite", names=[])
-    hit = Hit(id="vpn-fix", title="Fix the VPN", score=0.9, kind="tree", lang="en")
-    stats.reply_given("vpn broken", Reply(kind="answer", hits=[hit]))
+    tree = Hit(id="vpn-fix", title="Fix the VPN", score=0.9, kind="tree", lang="en")
+    article = Hit(id="vpn-setup", title="Set up the VPN", score=0.5, kind="article", lang="en")
+    stats.reply_given("vpn broken", Reply(kind="answer", hits=[tree]))
+    stats.tree_used("vpn-fix")                                  # the window starts it: counted once
     stats.reply_given("hello", Reply(kind="smalltalk", message="Hi!"))
     stats.reply_given("call 06 12 34 56 78 about the frobnicator", Reply(kind="unknown"))
+    stats.reply_given("vpn", Reply(kind="choose", hits=[tree, article]))
+    stats.choice_picked("vpn-setup", "article")
+    stats.reply_given("wifi", Reply(kind="choose", hits=[tree, article]))     # abandoned: nothing picked
     stats.seal_batch()
     day = stats.pending()[0]["days"][0]
     assert day["counters"] == {"question_understood": {"": 1}, "tree_used": {"vpn-fix": 1},
-                               "question_not_understood": {"": 1}}
+                               "question_not_understood": {"": 1}, "question_choose": {"": 2},
+                               "choose_picked": {"": 1}, "article_used": {"vpn-setup": 1}}
     assert day["unanswered"] == {"call <phone> about the frobnicator": 1}
 
 
