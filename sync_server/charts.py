@@ -10,13 +10,18 @@ from html import escape
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 200, 44, 28, 22
 
 
-def _frame(title: str, top_label: str, labels: list[str], body: str) -> str:
+def _day(label: str) -> str:
+    """"2026-11-24" -> "11-24", "2026-11" -> "11": the year is in the page's title."""
+    return label[5:]
+
+
+def _frame(title: str, top_label: str, labels: list[str], body: str, tick=_day) -> str:
     plot_h = HEIGHT - PAD_BOTTOM - PAD_TOP
     step = max(1, len(labels) // 6)
     width = (WIDTH - PAD_LEFT - 8) / max(1, len(labels))
     ticks = "".join(
         f'<text x="{PAD_LEFT + width * (i + 0.5):.1f}" y="{HEIGHT - 8}" font-size="10" text-anchor="middle" '
-        f'fill="#555">{escape(label[5:])}</text>'
+        f'fill="#555">{escape(tick(label))}</text>'
         for i, label in enumerate(labels) if i % step == 0)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
             f'aria-label="{escape(title)}" class="chart">'
@@ -43,8 +48,9 @@ def bar_chart(points: list[tuple[str, float]], title: str, color: str = "#2f6fb3
 
 
 def line_chart(points: list[tuple[str, float | None]], title: str, percent: bool = False,
-               color: str = "#2e8b57") -> str:
-    """A line through the values that are not None; `percent` draws 0..100 %."""
+               color: str = "#2e8b57", tick=_day) -> str:
+    """A line through the values that are not None; `percent` draws 0..100 %; `tick`
+    shortens each label under the axis."""
     top = 1.0 if percent else max([v for _, v in points if v is not None] + [1])
     plot_h = HEIGHT - PAD_BOTTOM - PAD_TOP
     width = (WIDTH - PAD_LEFT - 8) / max(1, len(points))
@@ -55,4 +61,4 @@ def line_chart(points: list[tuple[str, float | None]], title: str, percent: bool
                    f'{v * 100 if percent else v:.0f}{"%" if percent else ""}</title></circle>'
                    for x, y, label, v in coords)
     line = f'<path d="{path}" fill="none" stroke="{color}" stroke-width="2"/>' if len(coords) > 1 else ""
-    return _frame(title, "100%" if percent else f"{top:g}", [p[0] for p in points], line + dots)
+    return _frame(title, "100%" if percent else f"{top:g}", [p[0] for p in points], line + dots, tick)

@@ -31,6 +31,7 @@ header{background:#1d3557;color:#fff;padding:12px 24px;display:flex;justify-cont
 header h1{font-size:18px;margin:0} header form{margin:0} main{padding:16px 24px;max-width:1400px}
 .tiles{display:flex;gap:12px;flex-wrap:wrap}.tile{background:#fff;border-radius:6px;padding:12px 16px;min-width:150px;
 box-shadow:0 1px 2px #0002}.tile b{display:block;font-size:26px}.tile span{color:#555;font-size:13px}
+.tile small{display:block;color:#777;font-size:11px;max-width:180px}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:12px;margin-top:12px}
 .card{background:#fff;border-radius:6px;padding:12px 16px;box-shadow:0 1px 2px #0002}.chart{width:100%;height:auto}
 table{border-collapse:collapse;width:100%;font-size:14px}td,th{text-align:left;padding:4px 6px;border-bottom:1px solid #eee}
@@ -108,31 +109,59 @@ def _table(rows: list[dict], columns: list[tuple[str, str]], empty: str) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
+def _tiles(t: dict) -> str:
+    tiles = [("Dialogues", t["dialogues"], f"{t['interactions_per_dialogue'] or 0:g} questions each"),
+             ("Questions", t["interactions"], ""),
+             ("Comprehension", _pct(t["comprehension_rate"]), "answered and not marked unhelpful"),
+             ("Did you mean", _pct(t["choose_rate"]), f"{t['choose_picked']} picked, {t['choose_abandoned']} abandoned"),
+             ("Not understood", _pct(t["not_understood_rate"]), ""),
+             ("Satisfaction", _pct(t["helpful_rate"]), "helpful of rated answers"),
+             ("Solved without a ticket", t["solved_without_ticket"], "helpful answers + guided steps completed"),
+             ("Deflection", _pct(t["deflection_rate"]), "solved / (solved + tickets)"),
+             ("Tickets (incidents)", t["tickets_created"], f"escalation {_pct(t['escalation_rate'])} of dialogues"),
+             ("Bookings", t["bookings"], "callback appointments")]
+    return "".join(f"<div class=tile><b>{escape(str(v))}</b><span>{escape(k)}</span>"
+                   + (f"<small>{escape(note)}</small>" if note else "") + "</div>" for k, v, note in tiles)
+
+
 def _render(data: dict) -> str:
     t = data["totals"]
-    daily = data["daily"]
-    tiles = [("Dialogues", t["dialogues"]), ("Questions", t["interactions"]),
-             ("Comprehension", _pct(t["comprehension_rate"])), ("Helpful answers", _pct(t["helpful_rate"])),
-             ("Tickets created", t["tickets_created"]), ("Tickets avoided (est.)", t["tickets_avoided_estimate"])]
-    tiles_html = "".join(f"<div class=tile><b>{escape(str(v))}</b><span>{escape(k)}</span></div>" for k, v in tiles)
-    comprehension = [(r["day"], r["understood"] / r["interactions"] if r["interactions"] else None) for r in daily]
+    daily, monthly, cover = data["daily"], data["monthly"], data["coverage"]
+    comprehension = [(r["day"], (r["understood"] - r["unhelpful"]) / r["interactions"] if r["interactions"] else None)
+                     for r in daily]
     charts = [bar_chart([(r["day"], r["dialogues"]) for r in daily], "Dialogues per day"),
               bar_chart([(r["day"], r["interactions"]) for r in daily], "Questions per day", color="#6a4c93"),
-              line_chart(comprehension, "Comprehension rate per day", percent=True),
-              bar_chart([(r["day"], r["tickets_created"]) for r in daily], "Tickets created per day", color="#c0392b")]
+              line_chart([(r["day"], max(v, 0.0) if v is not None else None) for r, (_, v) in
+                          zip(daily, comprehension)], "Comprehension rate per day", percent=True),
+              bar_chart([(r["day"], r["tickets_created"]) for r in daily], "Tickets created per day", color="#c0392b"),
+              line_chart([(r["month"], r["comprehension_rate"]) for r in monthly],
+                         "Comprehension per month (12 months)", percent=True),
+              line_chart([(r["month"], r["deflection_rate"]) for r in monthly],
+                         "Deflection per month (12 months)", percent=True, color="#1d3557"),
+              line_chart([(str(rank), share) for rank, share in cover["curve"]],
+                         "Coverage: share of uses answered by the N most used entries", percent=True,
+                         color="#e76f51", tick=str)]
     cards = "".join(f"<div class=card>{svg}</div>" for svg in charts)
+    needed = cover["entries_needed"]
+    coverage_note = (f"{needed} of the {cover['entries_used']} articles and trees used answer "
+                     f"{cover['share']:.0%} of uses." if needed else "No article or tree used yet.")
     gaps_note = (f"Questions asked by fewer than {data['min_installs']} installs stay hidden "
                  f"({data['gaps_hidden']} now).")
+    entry_columns = [("title", "Title"), ("count", "Used")]
     return f"""<header><h1>Helpdesk Assistant — last {data['days']} days ({data['since']} to {data['until']})</h1>
 <form method=post action="/admin/logout"><a class=button href="/admin/board">Banners and slots</a>
 <a class=button href="/v1/admin/stats.csv?days={data['days']}">Export CSV</a>
+<a class=button href="/v1/admin/report.pdf">Monthly report (PDF)</a>
 <button type=submit>Sign out</button></form></header><main>
-<div class=tiles>{tiles_html}</div><div class=grid>{cards}
-<div class=card><h3>Top articles</h3>{_table(data['top_articles'], [('id', 'Article'), ('count', 'Used')], 'No data yet.')}</div>
-<div class=card><h3>Top decision trees</h3>{_table(data['top_trees'], [('id', 'Tree'), ('count', 'Started')], 'No data yet.')}
+<div class=tiles>{_tiles(t)}</div><div class=grid>{cards}
+<div class=card><h3>Top articles</h3>{_table(data['top_articles'], entry_columns, 'No data yet.')}
+<p class=note>{escape(coverage_note)} A translated article counts once, under its original's title.</p></div>
+<div class=card><h3>Top decision trees</h3>{_table(data['top_trees'], [('title', 'Title'), ('count', 'Started')],
+                                                'No data yet.')}
 <h3>Tickets by team</h3>{_table(data['tickets_by_team'], [('id', 'Team'), ('count', 'Tickets')], 'No tickets.')}</div>
 <div class=card><h3>Knowledge gaps: questions not understood</h3>
 {_table(data['gaps'], [('question', 'Question (scrubbed)'), ('installs', 'Installs'), ('asked', 'Asked')],
         'No question reached the threshold yet.')}<p class=note>{escape(gaps_note)}
 <a href="/v1/admin/stats.csv?table=gaps&amp;days={data['days']}">Gap report as CSV</a>.
-Tickets avoided = helpful answers + decision trees completed (an estimate).</p></div></div></main>"""
+Comprehension counts answers only: a "did you mean" list, an answer marked "did not help" and a question
+not understood are shown apart.</p></div></div></main>"""

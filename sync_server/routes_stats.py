@@ -33,7 +33,7 @@ from sync_server.auth import require
 from sync_server import published
 from sync_server.db import IntegrityError
 from sync_server.errors import ApiError
-from sync_server.inputs import plain
+from sync_server.inputs import plain, spreadsheet_safe
 from sync_server.report import DAILY_COLUMNS, report
 
 router = APIRouter()
@@ -195,15 +195,6 @@ _TABLES = {   # ?table= -> (report key, columns)
 }
 
 
-_FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """A CSV cell no spreadsheet runs as a formula: text starting with = + - @ tab or CR
-    gets a leading single quote (OWASP's advice against CSV injection); numbers stay."""
-    if isinstance(value, str) and value.startswith(_FORMULA_LEADS):
-        return "'" + value
-    return value
 
 
 @router.get("/v1/admin/stats.csv", tags=["statistics"], response_class=Response,
@@ -221,3 +212,38 @@ def get_csv(request: Request, days: Days = 30,
         writer.writerow([spreadsheet_safe(row[c]) for c in columns])
     return Response(out.getvalue(), media_type="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="helpdesk-{table}.csv"'})
+
+
+Month = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+                                    description="YYYY-MM (default: the last complete month)")]
+
+
+@router.get("/v1/admin/report.csv", tags=["statistics"], response_class=Response,
+            responses={200: {"content": {"text/csv": {}}, "description": "the month's figures as CSV"}})
+def get_monthly_csv(request: Request, month: Month = None) -> Response:
+    """The monthly report for management: the month's figures against the month before."""
+    return _monthly(request, month, "csv")
+
+
+@router.get("/v1/admin/report.pdf", tags=["statistics"], response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}, "description": "the month's figures as PDF"}})
+def get_monthly_pdf(request: Request, month: Month = None) -> Response:
+    """The same report as a PDF to forward."""
+    return _monthly(request, month, "pdf")
+
+
+def _monthly(request: Request, month: str | None, kind: str) -> Response:
+    from sync_server import monthly_report  # noqa: PLC0415 - the PDF library loads only when asked
+
+    require(request, "stats")
+    month = month or monthly_report.last_complete_month()
+    try:
+        figures = monthly_report.month_figures(request.app.state.db, month, request.app.state.settings.min_installs)
+    except ValueError as exc:
+        raise ApiError(422, "invalid_month", str(exc)) from None
+    name = f"helpdesk-report-{month}.{kind}"
+    if kind == "csv":
+        return Response(monthly_report.as_csv(figures), media_type="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(monthly_report.as_pdf(figures), media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

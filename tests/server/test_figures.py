@@ -2,7 +2,11 @@
 article counts once under its title, and deflection, escalation, trends and coverage add up."""
 from __future__ import annotations
 
+import csv
+import io
+import re
 import secrets
+import zlib
 from datetime import datetime, timezone
 
 from kb_snapshots.build import build
@@ -89,3 +93,50 @@ def test_monthly_trend_covers_the_last_twelve_months(server, tmp_path):
     assert monthly[-1]["dialogues"] == 3 and monthly[-1]["comprehension_rate"] == 1.0
     assert all(row["dialogues"] == 0 for row in monthly[:-1])
     assert monthly[0]["month"] < monthly[-1]["month"]
+
+
+def pdf_text(data: bytes) -> str:
+    """The text drawn in a PDF's (deflated) content streams."""
+    texts = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, flags=re.S):
+        try:
+            texts.append(zlib.decompress(stream).decode("latin-1"))
+        except zlib.error:
+            continue
+    return "".join(texts)
+
+
+def test_the_monthly_report_compares_this_month_with_the_last_as_csv_and_pdf(server, tmp_path):
+    publish_kb(server, tmp_path)
+    send(server, dialogue_started={"": 4}, question_understood={"": 8}, question_not_understood={"": 2},
+         article_used={"printer-jam": 3, "bourrage-papier": 2}, ticket_created={"": 1})
+    month = datetime.now(timezone.utc).strftime("%Y-%m")
+    csv_reply = server.client.get(f"/v1/admin/report.csv?month={month}", headers=server.admin)
+    assert csv_reply.status_code == 200 and csv_reply.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(csv_reply.text)))
+    figures = {row[0]: row[1:] for row in rows if row}
+    assert figures["Comprehension (answered, not disowned)"][0] == "80.0%"
+    assert figures["Dialogues"] == ["4", "0"] and figures["Clear a paper jam"][0] == "5"
+    pdf = server.client.get(f"/v1/admin/report.pdf?month={month}", headers=server.admin)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    text = pdf_text(pdf.content)
+    assert "Clear a paper jam" in text and "80.0%" in text
+
+
+def test_the_monthly_report_needs_the_stats_scope_and_a_real_month(server):
+    assert server.client.get("/v1/admin/report.pdf").status_code == 401
+    assert server.client.get("/v1/admin/report.csv?month=2026-13", headers=server.admin).status_code == 422
+    assert server.client.get("/v1/admin/report.csv?month=2999-01", headers=server.admin).status_code == 422
+    assert server.client.get("/v1/admin/report.csv", headers=server.admin).status_code == 200   # last month
+
+
+def test_the_dashboard_shows_the_new_figures_and_titles(server, tmp_path):
+    publish_kb(server, tmp_path)
+    send(server, dialogue_started={"": 2}, question_understood={"": 3}, question_choose={"": 1},
+         article_used={"bourrage-papier": 2})
+    server.client.post("/admin/login", data={"token": server.admin_token})
+    page = server.client.get("/admin").text
+    for shown in ("Comprehension", "Did you mean", "Deflection", "Satisfaction", "Bookings", "Coverage",
+                  "Comprehension per month", "Clear a paper jam", "Monthly report (PDF)"):
+        assert shown in page, shown
+    assert "bourrage-papier" not in page
