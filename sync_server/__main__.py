@@ -26,7 +26,7 @@ from sync_server.auth import ADMIN_SCOPES, create_token, revoke_token
 from sync_server.db import Database, DatabaseError
 from sync_server.migrations import migrate
 
-COMMANDS = ("serve", "token", "revoke", "trust-key", "untrust-key", "keys", "installs", "migrate")
+COMMANDS = ("serve", "token", "revoke", "trust-key", "untrust-key", "keys", "installs", "migrate", "studio-user")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="load balancers whose X-Forwarded-For names the client (comma-separated; "
                             "rate limits then apply per employee machine, not per balancer)")
     serve.add_argument("--secure-cookies", action="store_true", help="mark dashboard cookies Secure (HTTPS)")
+    serve.add_argument("--kb-source", type=Path, default=None,
+                       help="the KB source folder KB Studio (/studio) edits: kb.yaml, articles/, trees/")
     serve.add_argument("--enrolments-per-address", type=int, default=3,
                        help="installs one client address may enrol per day (raise it for shared NAT addresses)")
     serve.add_argument("--enrolments-per-hour", type=int, default=1000,
@@ -69,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     installs.add_argument("--revoke-since", metavar="UTC_TIME", help="revoke installs enrolled since then (ISO 8601)")
     installs.add_argument("--until", metavar="UTC_TIME", help="… and before then (default: now)")
     sub.add_parser("migrate", parents=[common], help="apply pending schema migrations and exit")
+    studio = sub.add_parser("studio-user", parents=[common],
+                            help="create a KB Studio account, or change its role and password (read from stdin)")
+    studio.add_argument("name")
+    studio.add_argument("--role", choices=["editor", "publisher"], default="editor")
+    studio.add_argument("--disable", action="store_true", help="disable the account and end its sessions")
     return parser
 
 
@@ -103,9 +110,31 @@ def main(argv: list[str] | None = None) -> int:
             return _installs(db, args.revoke_since, args.until)
         elif args.command == "migrate":
             print("schema is current")
+        elif args.command == "studio-user":
+            return _studio_user(db, args)
     except (DatabaseError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _studio_user(db: Database, args: argparse.Namespace) -> int:
+    from sync_server.studio import accounts
+
+    if args.disable:
+        if not accounts.disable_user(db, args.name):
+            print(f"error: no Studio account {args.name!r}", file=sys.stderr)
+            return 2
+        print(f"{args.name} can no longer sign in to the Studio")
+        return 0
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass(f"Password for {args.name} (at least {accounts.MIN_PASSWORD} characters): ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    accounts.add_user(db, args.name, args.role, password)
+    print(f"{args.name} may sign in to /studio as {args.role}")
     return 0
 
 
@@ -155,7 +184,7 @@ def _serve(args: argparse.Namespace) -> int:
     settings = Settings(database_url=args.database_url, storage=args.storage, rate=args.rate_limit,
                         burst=args.burst, secure_cookies=args.secure_cookies,
                         enrolments_per_address=args.enrolments_per_address,
-                        enrolments_per_hour=args.enrolments_per_hour)
+                        enrolments_per_hour=args.enrolments_per_hour, kb_source=args.kb_source)
     options = dict(host=args.host, port=args.port, log_level="warning", access_log=False, server_header=False,
                    proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips)
     if args.workers > 1:

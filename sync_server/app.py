@@ -43,11 +43,13 @@ class Settings:
     patch_in_background: bool = True
     enrolments_per_address: int = 3       # installs one client address may enrol per UTC day
     enrolments_per_hour: int = 1000       # installs one fleet token may enrol per hour
+    kb_source: Path | None = None         # the KB source folder KB Studio edits (None: no Studio editing)
 
 
 def create_app(settings: Settings) -> FastAPI:
     from sync_server import (board_admin, dashboard, enrolment, patches, routes_board, routes_snapshots,
                              routes_stats)
+    from sync_server.studio import pages as studio_pages
 
     db = Database.connect(settings.database_url)
     applied = migrate(db)
@@ -67,7 +69,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.manifests = {}
     app.state.patches = patches.PatchMaker(db, app.state.chunks, settings.patch_history, settings.patch_in_background)
     errors.install(app)
-    for module in (routes_snapshots, patches, enrolment, routes_stats, routes_board, dashboard, board_admin):
+    for module in (routes_snapshots, patches, enrolment, routes_stats, routes_board, dashboard, board_admin,
+                   studio_pages):
         app.include_router(module.router, responses=errors.ERROR_RESPONSES)
 
     @app.get("/healthz", tags=["health"])
@@ -84,11 +87,13 @@ def from_env() -> Limits:
     HELPDESK_SYNC_SETTINGS environment variable (JSON) that `serve --workers N` sets."""
     raw = json.loads(os.environ["HELPDESK_SYNC_SETTINGS"])
     raw["storage"] = Path(raw["storage"])
+    raw["kb_source"] = Path(raw["kb_source"]) if raw.get("kb_source") else None
     return asgi(Settings(**raw))
 
 
 def settings_json(settings: Settings) -> str:
-    return json.dumps({**asdict(settings), "storage": str(settings.storage)})
+    return json.dumps({**asdict(settings), "storage": str(settings.storage),
+                       "kb_source": str(settings.kb_source) if settings.kb_source else None})
 
 
 def asgi(settings: Settings) -> Limits:

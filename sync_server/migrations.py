@@ -91,6 +91,19 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
            lang TEXT NOT NULL, title TEXT NOT NULL, version BIGINT NOT NULL)""",
         "DELETE FROM published_scanned",
     ]),
+    # KB Studio (sync_server/studio): named admins with a role, their sessions, the changes
+    # waiting for review, and who did what.
+    ("0010_studio", [
+        """CREATE TABLE studio_users (id {id}, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL,
+           password_hash TEXT NOT NULL, created_at TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0)""",
+        """CREATE TABLE studio_sessions (id_hash TEXT PRIMARY KEY, user_id BIGINT NOT NULL, expires_at TEXT NOT NULL)""",
+        """CREATE TABLE studio_changes (id {id}, path TEXT NOT NULL, entry_id TEXT NOT NULL,
+           base_sha256 TEXT NOT NULL, text TEXT NOT NULL, author TEXT NOT NULL, created_at TEXT NOT NULL,
+           status TEXT NOT NULL, reviewer TEXT NOT NULL DEFAULT '', reviewed_at TEXT, note TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX studio_changes_by_entry ON studio_changes (entry_id, status)",
+        """CREATE TABLE studio_audit (id {id}, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+           target TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')""",
+    ]),
 ]
 
 _SPELLING = {

@@ -40,17 +40,15 @@ def last_complete_month(today: date | None = None) -> str:
 
 def _month_report(db: Database, month: date, min_installs: int, today: date) -> dict:
     last = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
-    until = min(last, today)
+    until = min(last, today) if month <= today else last          # a month not begun yet: all zeros
     return report(db, days=(until - month).days + 1, min_installs=min_installs, today=until)
 
 
 def month_figures(db: Database, month: str, min_installs: int = 5, today: date | None = None) -> dict:
-    """This month's and the previous month's report, and the month's name. ValueError for a
-    month that is not YYYY-MM or lies in the future."""
+    """This month's and the previous month's report, and the month's name (ValueError for a
+    month that is not YYYY-MM)."""
     today = today or datetime.now(timezone.utc).date()
     first = datetime.strptime(month, "%Y-%m").date()
-    if first > today:
-        raise ValueError(f"{month} has not started yet")
     previous = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
     return {"month": month, "name": first.strftime("%B %Y"), "current": _month_report(db, first, min_installs, today),
             "previous": _month_report(db, previous, min_installs, today), "previous_name": previous.strftime("%B %Y")}

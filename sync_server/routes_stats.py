@@ -214,7 +214,7 @@ def get_csv(request: Request, days: Days = 30,
                     headers={"Content-Disposition": f'attachment; filename="helpdesk-{table}.csv"'})
 
 
-Month = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+Month = Annotated[str | None, Query(pattern=r"^20\d{2}-(0[1-9]|1[0-2])$",
                                     description="YYYY-MM (default: the last complete month)")]
 
 

@@ -1,0 +1,160 @@
+"""The KB source tree the Studio edits: the same files `kb_snapshots` builds and git keeps.
+
+    tree = SourceTree(Path("kb"))
+    rows = tree.articles()                      # id, title, lang, team, translations (missing / stale)
+    article = tree.article("printer-jam")       # its file's text, sha256 and fields
+    text = compose(article.text, title=…, questions=[…], keywords=[…], team=…, topic=…, body=…)
+    problems = tree.check(article.path, text)   # the builder's own messages for that file
+    tree.write(article.path, text, base=article.sha256)   # Conflict if the file changed since
+
+A change is checked against a copy of the whole tree, so cross-file rules (ids, translation
+pairs) apply too. Writes replace the file in one step; nothing else is touched.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import yaml
+
+from kb_snapshots.source import read_source
+from kb_snapshots.validate import validate
+
+FIELDS = ("title", "questions", "keywords", "team", "topic")
+
+
+class Conflict(Exception):
+    """The file changed since the change was written."""
+
+
+@dataclass
+class Article:
+    id: str
+    path: str                 # relative to the tree's root
+    text: str
+    sha256: str
+    title: str = ""
+    lang: str = ""
+    team: str = ""
+    topic: str = ""
+    questions: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    body: str = ""
+    translation_of: str = ""
+    draft: bool = False
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def split(text: str) -> tuple[dict, str]:
+    """(front matter, body) of an article file."""
+    if not text.startswith("---"):
+        return {}, text
+    end = text.find("\n---", 3)
+    if end < 0:
+        return {}, text
+    data = yaml.safe_load(text[3:end]) or {}
+    body = text[end + 4:]
+    return (data if isinstance(data, dict) else {}), body[1:] if body.startswith("\n") else body
+
+
+def compose(text: str, *, body: str, **fields) -> str:
+    """The file `text` with the form's fields and body; every other key (id, lang,
+    translation_of, status) is kept as it was."""
+    data, _ = split(text)
+    for name in FIELDS:
+        value = fields.get(name)
+        if value in (None, "", []):
+            data.pop(name, None)
+        else:
+            data[name] = value
+    matter = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{matter}---\n{body.strip()}\n"
+
+
+class SourceTree:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def config(self) -> dict:
+        try:
+            data = yaml.safe_load((self.root / "kb.yaml").read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _all(self) -> list[Article]:
+        found = []
+        for path in sorted(self.root.glob("articles/**/*.md")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            data, body = split(text)
+            entry_id = str(data.get("id") or "")
+            if not entry_id:
+                continue
+            found.append(Article(
+                id=entry_id, path=str(path.relative_to(self.root)), text=text, sha256=sha256(text),
+                title=str(data.get("title") or ""), lang=str(data.get("lang") or ""), team=str(data.get("team") or ""),
+                topic=str(data.get("topic") or ""), questions=[str(q) for q in data.get("questions") or []],
+                keywords=[str(k) for k in data.get("keywords") or []], body=body,
+                translation_of=str(data.get("translation_of") or ""), draft=data.get("status") == "draft"))
+        return found
+
+    def article(self, entry_id: str) -> Article | None:
+        return next((a for a in self._all() if a.id == entry_id), None)
+
+    def changed_at(self, article: Article) -> datetime:
+        return datetime.fromtimestamp((self.root / article.path).stat().st_mtime, timezone.utc)
+
+    def articles(self) -> list[dict]:
+        """Every article with its translation state: for an original, each language of the
+        KB with no translation ("missing") or one older than the original ("stale")."""
+        articles = self._all()
+        languages = [str(lang) for lang in self.config().get("languages") or []]
+        translations: dict[str, dict[str, Article]] = {}
+        for a in articles:
+            if a.translation_of:
+                translations.setdefault(a.translation_of, {})[a.lang] = a
+        rows = []
+        for a in articles:
+            changed = self.changed_at(a)
+            states = []
+            if not a.translation_of:
+                for lang in languages:
+                    if lang == a.lang:
+                        continue
+                    other = translations.get(a.id, {}).get(lang)
+                    if other is None:
+                        states.append(f"{lang} missing")
+                    elif self.changed_at(other) < changed:
+                        states.append(f"{lang} stale")
+            rows.append({"article": a, "changed": changed, "translation": ", ".join(states) or "up to date"})
+        return rows
+
+    def check(self, path: str, text: str) -> list[str]:
+        """The builder's problems with the tree once `path` holds `text` ("line N: …")."""
+        with tempfile.TemporaryDirectory() as work:
+            copy = Path(work) / "kb"
+            shutil.copytree(self.root, copy, ignore=shutil.ignore_patterns(".git"))
+            (copy / path).write_text(text, encoding="utf-8")
+            _, _, _, problems = validate(read_source(copy))
+        return [f"line {p.line}: {p.message}" for p in problems if p.path == path] + \
+               [f"{p.path}:{p.line}: {p.message}" for p in problems if p.path != path and path in p.message]
+
+    def write(self, path: str, text: str, base: str) -> None:
+        """Replace the file if it still is what the change was written against."""
+        target = (self.root / path).resolve()
+        if not target.is_relative_to(self.root.resolve()):
+            raise ValueError(f"{path} is outside the knowledge base")
+        current = target.read_text(encoding="utf-8", errors="replace") if target.exists() else ""
+        if sha256(current) != base:
+            raise Conflict(path)
+        temporary = target.with_name(f".{target.name}.studio.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, target)

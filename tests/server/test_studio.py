@@ -1,0 +1,184 @@
+"""KB Studio: named admins edit the KB source tree from a browser; drafts wait for a
+publisher; two people editing at once never lose an edit; every step is in the history."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sync_server.studio import accounts
+from tests.kb_snapshots.kbfactory import article, write_kb
+from tests.server.conftest import database_url, fresh_pg_url  # noqa: F401 - fixtures
+from tests.server.harness import LiveServer, make_harness
+from tests.services import require_service
+
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "build" / "screenshots"
+KB = {
+    "kb.yaml": "name: Test IT\ndefault_lang: en\nlanguages: [en, fr]\nteams:\n  printing: Printing\n  network: Network\n",
+    "articles/en/printer.md": article("Open tray 2 and pull the paper out.", id="printer-jam", title="Clear a paper jam",
+                                      lang="en", team="printing", questions=["printer jammed", "paper stuck"]),
+    "articles/fr/printer.md": article("Ouvrez le bac 2.", id="bourrage-papier", title="Débloquer l'imprimante",
+                                      lang="fr", translation_of="printer-jam", questions=["imprimante bloquée"]),
+    "articles/en/vpn.md": article("Reconnect the client.", id="vpn-drops", title="VPN keeps dropping", lang="en",
+                                  team="network", questions=["vpn disconnects"]),
+}
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def studio(database_url, tmp_path):  # noqa: F811 - the fixture above
+    kb = write_kb(tmp_path / "kb", KB)
+    harness = make_harness(database_url, tmp_path / "storage", rate=0, kb_source=kb)
+    for name, role in (("edith", "editor"), ("paul", "publisher"), ("erin", "editor")):
+        accounts.add_user(harness.db, name, role, PASSWORD)
+    harness.kb = kb
+    yield harness
+    harness.client.close()
+    harness.db.close()
+
+
+def browser(harness, name: str) -> TestClient:
+    client = TestClient(harness.app, raise_server_exceptions=False)
+    reply = client.post("/studio/login", data={"name": name, "password": PASSWORD}, follow_redirects=False)
+    assert reply.status_code == 303, reply.text
+    return client
+
+
+def edit(client: TestClient, entry_id: str, **changes) -> tuple:
+    page = client.get(f"/studio/articles/{entry_id}").text
+    form = {name: _field(page, name) for name in ("base", "seen", "title", "questions", "keywords", "team", "topic",
+                                                  "body")}
+    return form, lambda **more: client.post(f"/studio/articles/{entry_id}", data=form | changes | more,
+                                            follow_redirects=False)
+
+
+def _field(page: str, name: str) -> str:
+    import html
+    import re
+
+    if name in ("questions", "body"):
+        match = re.search(rf'<textarea id={name} name={name}[^>]*>(.*?)</textarea>', page, re.S)
+    elif name == "team":
+        match = re.search(r"<option value='([^']*)' selected>", page)
+    else:
+        match = re.search(rf'name={name} value="([^"]*)"', page)
+    return html.unescape(match.group(1)) if match else ""
+
+
+def test_only_named_accounts_get_in(studio):
+    assert "Sign in" in studio.client.get("/studio").text
+    wrong = studio.client.post("/studio/login", data={"name": "edith", "password": "nope"}, follow_redirects=False)
+    assert wrong.status_code == 401 and "do not match" in wrong.text
+    unknown = studio.client.post("/studio/login", data={"name": "mallory", "password": PASSWORD})
+    assert unknown.status_code == 401
+    client = TestClient(studio.app, raise_server_exceptions=False)
+    reply = client.post("/studio/login", data={"name": "edith", "password": PASSWORD}, follow_redirects=False)
+    cookie = reply.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "path=/studio" in cookie
+    forged = client.post("/studio/articles/printer-jam", data={"title": "x"}, headers={"Origin": "http://evil.example"})
+    assert forged.status_code == 403
+
+
+def test_the_list_shows_each_article_with_its_translation_state(studio):
+    page = browser(studio, "edith").get("/studio").text
+    assert "Clear a paper jam" in page and "VPN keeps dropping" in page
+    assert "fr missing" in page                                    # the VPN article has no French version
+    original = studio.kb / "articles/en/printer.md"
+    os.utime(original, (original.stat().st_mtime + 60,) * 2)       # the original changed after its translation
+    assert "fr stale" in browser(studio, "edith").get("/studio").text
+    assert "VPN keeps dropping" not in browser(studio, "edith").get("/studio?q=paper").text
+
+
+def test_an_editor_drafts_and_a_publisher_approves_into_the_file(studio):
+    edith, paul = browser(studio, "edith"), browser(studio, "paul")
+    before = (studio.kb / "articles/en/printer.md").read_text()
+    _, save = edit(edith, "printer-jam", body="Open tray 2, then tray 3.", questions="printer jammed\nprinter says jam")
+    saved = save()
+    assert saved.status_code == 303
+    change = saved.headers["location"].split("?")[0]
+    assert (studio.kb / "articles/en/printer.md").read_text() == before            # not yet
+    assert "Only publishers" in edith.post(f"{change}/approve", follow_redirects=False).text
+    assert "+Open tray 2, then tray 3." in paul.get(change).text
+    assert paul.post(f"{change}/approve", follow_redirects=False).status_code == 303
+    after = (studio.kb / "articles/en/printer.md").read_text()
+    assert "Open tray 2, then tray 3." in after and "printer says jam" in after
+    assert "translation_of" not in after and "id: printer-jam" in after
+    history = paul.get("/studio/audit").text
+    assert "draft saved" in history and "approved" in history and "edith" in history
+
+
+def test_the_builder_refuses_what_the_studio_refuses(studio):
+    edith = browser(studio, "edith")
+    _, save = edit(edith, "vpn-drops", body="Run <script>alert(1)</script> now.")
+    refused = save()
+    assert refused.status_code == 400 and "raw HTML" in refused.text and "Not saved" in refused.text
+    assert "Run &lt;script&gt;alert(1)&lt;/script&gt; now." in refused.text          # the text is kept, as text
+    assert studio.client.get("/studio/changes").status_code == 200
+    assert "Nothing waits for review" in edith.get("/studio/changes").text
+
+
+def test_two_admins_at_once_the_second_is_told_about_the_first_and_nothing_is_lost(studio):
+    edith, erin, paul = browser(studio, "edith"), browser(studio, "erin"), browser(studio, "paul")
+    _, edith_saves = edit(edith, "printer-jam", body="Edith's steps.")
+    _, erin_saves = edit(erin, "printer-jam", body="Erin's steps.")
+    first = edith_saves()
+    assert first.status_code == 303
+    told = erin_saves()
+    assert told.status_code == 409 and "edith saved a draft of this article" in told.text
+    assert "Erin&#x27;s steps." in told.text                       # her text is still in the form
+    again = erin.post("/studio/articles/printer-jam", data={**{k: _field(told.text, k) for k in (
+        "base", "seen", "title", "questions", "keywords", "team", "topic")}, "body": "Edith's and Erin's steps."},
+        follow_redirects=False)
+    assert again.status_code == 303
+    edith_change, erin_change = first.headers["location"].split("?")[0], again.headers["location"].split("?")[0]
+    paul.post(f"{erin_change}/approve")
+    assert "Edith's and Erin's steps." in (studio.kb / "articles/en/printer.md").read_text()
+    stale = paul.post(f"{edith_change}/approve", follow_redirects=True).text
+    assert "changed since this draft was written" in stale
+    assert "Edith's and Erin's steps." in (studio.kb / "articles/en/printer.md").read_text()
+
+
+def test_accounts_are_made_on_the_server_with_the_password_on_stdin(tmp_path):
+    url = f"sqlite:///{tmp_path / 'sync.sqlite'}"
+    made = subprocess.run([sys.executable, "-m", "sync_server", "studio-user", "marie", "--role", "publisher",
+                           "--database-url", url], input=PASSWORD + "\n", capture_output=True, text=True, timeout=60,
+                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert made.returncode == 0 and "marie may sign in to /studio as publisher" in made.stdout, made.stderr
+    short = subprocess.run([sys.executable, "-m", "sync_server", "studio-user", "bob", "--database-url", url],
+                           input="short\n", capture_output=True, text=True, timeout=60, cwd=REPO,
+                           env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert short.returncode == 2 and "at least 12 characters" in short.stderr
+    with open(tmp_path / "sync.sqlite", "rb") as handle:
+        assert PASSWORD.encode() not in handle.read()
+
+
+def test_the_studio_renders_in_headless_chromium(studio, tmp_path):
+    chromium = require_service("HELPDESK_TEST_CHROMIUM", "Chromium")
+    from fastapi.responses import HTMLResponse
+
+    page = f"""<form method=post action="/studio/login"><input name=name value="paul">
+        <input name=password value="{PASSWORD}"></form><script>document.forms[0].submit()</script>"""
+    studio.app.app.add_api_route("/test-sign-in", lambda: HTMLResponse(page), include_in_schema=False)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / "studio.png"
+    shot.unlink(missing_ok=True)
+    with LiveServer(studio) as live:
+        common = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+                  "--window-size=1300,700", "--virtual-time-budget=8000"]
+        dom = subprocess.run(common + ["--dump-dom", f"{live.url}/test-sign-in"], capture_output=True, text=True,
+                             timeout=90)
+        subprocess.run(common + [f"--screenshot={shot}", f"{live.url}/test-sign-in"], capture_output=True, timeout=90)
+        editor = subprocess.run(common + ["--window-size=1300,1100", "--dump-dom",           # the same profile: signed in
+                                          f"{live.url}/studio/articles/printer-jam"], capture_output=True, text=True,
+                                timeout=90)
+        subprocess.run(common + ["--window-size=1300,1100", f"--screenshot={SCREENSHOTS / 'studio-editor.png'}",
+                                 f"{live.url}/studio/articles/printer-jam"], capture_output=True, timeout=90)
+    assert "Clear a paper jam" in dom.stdout and "fr missing" in dom.stdout, dom.stderr[-2000:]
+    assert shot.exists() and shot.stat().st_size > 10_000
+    assert "Save as a draft" in editor.stdout and "paper stuck" in editor.stdout, editor.stderr[-2000:]
