@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 from kb_snapshots.build import build
 from tests.kb_snapshots.kbfactory import article, write_kb
 from tests.kb_snapshots.test_vector_cache import CountingEmbedder
-from tests.server.conftest import any_server, database_url, server  # noqa: F401 - fixtures
 
 KB = {
     "articles/en/printer.md": article("Open tray 2.", id="printer-jam", title="Clear a paper jam", lang="en",

@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 
 from sync_server.studio import accounts
 from tests.kb_snapshots.kbfactory import article, write_kb
-from tests.server.conftest import database_url, fresh_pg_url  # noqa: F401 - fixtures
 from tests.server.harness import LiveServer, make_harness
 from tests.services import require_service
 
@@ -31,7 +30,7 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def studio(database_url, tmp_path):  # noqa: F811 - the fixture above
+def studio(database_url, tmp_path):
     kb = write_kb(tmp_path / "kb", KB)
     harness = make_harness(database_url, tmp_path / "storage", rate=0, kb_source=kb)
     for name, role in (("edith", "editor"), ("paul", "publisher"), ("erin", "editor")):
