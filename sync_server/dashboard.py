@@ -13,7 +13,7 @@ allows no script at all.
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -109,6 +109,16 @@ def _table(rows: list[dict], columns: list[tuple[str, str]], empty: str) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
+def _gaps(gaps: list[dict]) -> str:
+    """The gap report, each question a link to add it to an article in the Studio."""
+    if not gaps:
+        return "<p class=note>No question reached the threshold yet.</p>"
+    rows = "".join(f"<tr><td>{escape(g['question'])}</td><td class=n>{g['installs']}</td><td class=n>{g['asked']}</td>"
+                   f"<td><a href='/studio/gap?{escape(urlencode({'q': g['question']}))}'>Add to an article</a></td></tr>"
+                   for g in gaps)
+    return f"<table><tr><th>Question (scrubbed)</th><th>Installs</th><th>Asked</th><th></th></tr>{rows}</table>"
+
+
 def _tiles(t: dict) -> str:
     tiles = [("Dialogues", t["dialogues"], f"{t['interactions_per_dialogue'] or 0:g} questions each"),
              ("Questions", t["interactions"], ""),
@@ -160,8 +170,7 @@ def _render(data: dict) -> str:
                                                 'No data yet.')}
 <h3>Tickets by team</h3>{_table(data['tickets_by_team'], [('id', 'Team'), ('count', 'Tickets')], 'No tickets.')}</div>
 <div class=card><h3>Knowledge gaps: questions not understood</h3>
-{_table(data['gaps'], [('question', 'Question (scrubbed)'), ('installs', 'Installs'), ('asked', 'Asked')],
-        'No question reached the threshold yet.')}<p class=note>{escape(gaps_note)}
+{_gaps(data['gaps'])}<p class=note>{escape(gaps_note)}
 <a href="/v1/admin/stats.csv?table=gaps&amp;days={data['days']}">Gap report as CSV</a>.
 Comprehension counts answers only: a "did you mean" list, an answer marked "did not help" and a question
 not understood are shown apart.</p></div></div></main>"""

@@ -5,6 +5,7 @@
     GET  /studio/changes             drafts waiting for review
     GET  /studio/changes/N           the diff            POST …/approve, …/reject (publishers)
     GET  /studio/audit               who did what
+    GET  /studio/gap?q=…             add a question nobody could answer to an article (POST: as a draft)
     POST /studio/login, /studio/logout
 
 Every POST must come from this server's own pages (Origin/Referer, `check_same_origin`);
@@ -312,3 +313,62 @@ def history(request: Request) -> HTMLResponse:
                    in accounts.audit_log(request.app.state.db))
     return _page("History — KB Studio", f"""<div class=card><h2>Who did what</h2><table><tr><th>When (UTC)</th>
 <th>Who</th><th>What</th><th>On</th><th>Detail</th></tr>{rows}</table></div>""", user)
+
+
+def _suggestions(tree: SourceTree, question: str, limit: int = 8) -> list:
+    """The articles whose title and example questions look most like `question`."""
+    from rapidfuzz import fuzz, process  # noqa: PLC0415
+
+    articles = [row["article"] for row in tree.articles()]
+    texts = {i: " ".join([a.title, *a.questions]) for i, a in enumerate(articles)}
+    found = process.extract(question, texts, scorer=fuzz.token_set_ratio, limit=limit)
+    return [articles[i] for _, _, i in found]
+
+
+@router.get("/studio/gap", response_class=HTMLResponse)
+def gap(request: Request, q: str = "") -> HTMLResponse:
+    user = _user(request)
+    if user is None:
+        return _login()
+    tree = _tree(request)
+    if tree is None:
+        return _no_tree(user)
+    question = " ".join(q.split())[:200]
+    if not question:
+        return RedirectResponse("/studio", status_code=303)
+    suggested = _suggestions(tree, question)
+    others = sorted((row["article"] for row in tree.articles()), key=lambda a: a.title.lower())
+    options = "".join(f"<option value='{escape(a.id)}'>{escape(a.title)} ({escape(a.lang)})</option>" for a in suggested)
+    options += "<option disabled>──────────</option>" + "".join(
+        f"<option value='{escape(a.id)}'>{escape(a.title)} ({escape(a.lang)})</option>" for a in others)
+    return _page("Add a question — KB Studio", f"""<div class=card><h2>Teach the assistant a question</h2>
+<p>Employees asked <b>{escape(question)}</b> and the assistant did not understand. Add it to the example questions of
+the article that answers it: the change is a draft a publisher reviews, and the next build learns it.</p>
+<form class=edit method=post action="/studio/gap"><input type=hidden name=q value="{escape(question)}">
+<label for=article>Article (most alike first)</label><select id=article name=article>{options}</select>
+<p><button type=submit>Add as an example question</button></p></form></div>""", user)
+
+
+@router.post("/studio/gap")
+async def add_gap(request: Request) -> Response:
+    user = _user(request)
+    if user is None:
+        return _login("Your session ended: sign in again.", 401)
+    tree = _tree(request)
+    if tree is None:
+        return _no_tree(user)
+    form = await _form(request)
+    question = " ".join(form.get("q", "").split())[:200]
+    article = tree.article(form.get("article", ""))
+    if article is None or not question:
+        return _page("Not found — KB Studio", "<div class=card><p>Choose an article.</p></div>", user, 404)
+    questions = article.questions + ([question] if question.lower() not in {x.lower() for x in article.questions} else [])
+    text = compose(article.text, body=article.body, title=article.title, questions=questions,
+                   keywords=article.keywords, team=article.team, topic=article.topic)
+    problems = tree.check(article.path, text)
+    if problems:
+        listed = "".join(f"<li>{escape(p)}</li>" for p in problems)
+        return _page("Not added — KB Studio", f"<div class='card problems'><b>Not added:</b><ul>{listed}</ul></div>",
+                     user, 400)
+    change_id = changes.propose(request.app.state.db, article, text, user)
+    return RedirectResponse(f"/studio/changes/{change_id}?saved=1", status_code=303)

@@ -181,3 +181,21 @@ def test_the_studio_renders_in_headless_chromium(studio, tmp_path):
     assert "Clear a paper jam" in dom.stdout and "fr missing" in dom.stdout, dom.stderr[-2000:]
     assert shot.exists() and shot.stat().st_size > 10_000
     assert "Save as a draft" in editor.stdout and "paper stuck" in editor.stdout, editor.stderr[-2000:]
+
+
+def test_a_question_nobody_could_answer_becomes_an_example_question_in_two_clicks(studio):
+    from sync_server.dashboard import _gaps
+
+    link = _gaps([{"question": "the printer eats my paper", "installs": 6, "asked": 9}])
+    assert "/studio/gap?q=the+printer+eats+my+paper" in link
+    edith, paul = browser(studio, "edith"), browser(studio, "paul")
+    page = edith.get("/studio/gap?q=the printer eats my paper").text
+    first_option = page.split("<select id=article name=article>")[1].split("</option>")[0]
+    assert "Clear a paper jam" in first_option                   # the most alike article is offered first
+    added = edith.post("/studio/gap", data={"q": "the printer eats my paper", "article": "printer-jam"},
+                       follow_redirects=False)
+    assert added.status_code == 303
+    change = added.headers["location"].split("?")[0]
+    assert "+- the printer eats my paper" in paul.get(change).text
+    paul.post(f"{change}/approve")
+    assert "- the printer eats my paper" in (studio.kb / "articles/en/printer.md").read_text()
