@@ -3,6 +3,7 @@
     change_id = propose(db, article, new_text, "marie")          # status "pending"
     approve(db, tree, change_id, reviewer)   # written to the file, or Conflict if it changed since
     reject(db, change_id, reviewer, "the steps are for Windows 10")
+    history(db, "printer-jam")               # the approved changes, newest first: each one can be restored
 
 A change remembers the file's sha256 it was written against: two people editing the same
 article never overwrite each other; the second is told about the first, and a change
@@ -33,9 +34,11 @@ class Change:
     status: str
     reviewer: str
     note: str
+    reviewed_at: str | None = None
+    before_text: str = ""          # the file's text it replaced (approved changes)
 
 
-_COLUMNS = "id, path, entry_id, base_sha256, text, author, created_at, status, reviewer, note"
+_COLUMNS = "id, path, entry_id, base_sha256, text, author, created_at, status, reviewer, note, reviewed_at, before_text"
 
 
 def _change(row) -> Change:
@@ -71,10 +74,19 @@ def diff(before: str, after: str, path: str) -> list[str]:
                                      f"{path} (draft)", lineterm="", n=2))
 
 
+def history(db: Database, entry_id: str) -> list[Change]:
+    with db.transaction(write=False) as tx:
+        rows = tx.all(f"SELECT {_COLUMNS} FROM studio_changes WHERE entry_id = ? AND status = ? ORDER BY id DESC",
+                      (entry_id, APPROVED))
+    return [_change(row) for row in rows]
+
+
 def approve(db: Database, tree: SourceTree, change: Change, reviewer: StudioUser) -> None:
     """Write the change to its file (Conflict when the file changed since it was written)."""
-    tree.write(change.path, change.text, base=change.base_sha256)
+    before = tree.write(change.path, change.text, base=change.base_sha256)
     _close(db, change, reviewer, APPROVED, "")
+    with db.transaction() as tx:
+        tx.execute("UPDATE studio_changes SET before_text = ? WHERE id = ?", (before, change.id))
     audit(db, reviewer.name, "approved", change.entry_id, f"change {change.id} by {change.author}")
 
 

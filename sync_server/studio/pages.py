@@ -3,7 +3,8 @@
     GET  /studio                     sign-in, or the articles (?q=, lang=, team=)
     GET  /studio/articles/ID         the editor          POST: save as a draft (a change to review)
     GET  /studio/changes             drafts waiting for review
-    GET  /studio/changes/N           the diff            POST …/approve, …/reject (publishers)
+    GET  /studio/changes/N           the diff            POST …/approve, …/reject (publishers), …/restore
+    GET  /studio/articles/ID/history the approved changes, each one restorable as a new draft
     GET  /studio/audit               who did what
     GET  /studio/gap?q=…             add a question nobody could answer to an article (POST: as a draft)
     POST /studio/login, /studio/logout
@@ -163,7 +164,8 @@ def _editor(user: StudioUser, tree: SourceTree, article, values: dict, message: 
     team_options = "".join(f"<option value='{escape(k)}'{' selected' if k == values['team'] else ''}>"
                            f"{escape(str(v))}</option>" for k, v in {"": "(none)", **teams}.items())
     return _page(f"{article.title} — KB Studio", f"""<div class=card><h2>{escape(article.title)}
-<small>({escape(article.id)}, {escape(article.lang)}, {escape(article.path)})</small></h2>{message}
+<small>({escape(article.id)}, {escape(article.lang)}, {escape(article.path)},
+<a href='/studio/articles/{escape(article.id)}/history'>versions</a>)</small></h2>{message}
 <form class=edit method=post action="/studio/articles/{escape(article.id)}">
 <input type=hidden name=base value="{escape(values['base'])}"><input type=hidden name=seen value="{seen}">
 <label for=title>Title</label><input type=text id=title name=title value="{escape(values['title'])}" required>
@@ -257,8 +259,9 @@ def change_page(request: Request, change_id: int, saved: int = 0, message: str =
     if tree is None or change is None:
         return _page("Not found — KB Studio", "<div class=card><p>No such draft.</p></div>", user, 404)
     current = (tree.root / change.path).read_text(encoding="utf-8", errors="replace")
+    before = change.before_text if change.status == changes.APPROVED else current
     lines = "".join(f"<span class={'add' if line.startswith('+') else 'del' if line.startswith('-') else 'ctx'}>"
-                    f"{escape(line)}</span>\n" for line in changes.diff(current, change.text, change.path))
+                    f"{escape(line)}</span>\n" for line in changes.diff(before, change.text, change.path))
     note = "<p class=ok>Saved as a draft. A publisher reviews it.</p>" if saved else ""
     note += f"<p class=notice>{escape(message)}</p>" if message else ""
     actions = ""
@@ -271,6 +274,10 @@ def change_page(request: Request, change_id: int, saved: int = 0, message: str =
         actions = "<p class=note>A publisher approves or rejects it.</p>"
     else:
         actions = f"<p class=note>{escape(change.status.capitalize())} by {escape(change.reviewer)}. {escape(change.note)}</p>"
+    if change.status == changes.APPROVED:
+        actions += (f"<form method=post action='/studio/changes/{change.id}/restore'><button type=submit>Restore this "
+                    f"version (as a new draft)</button></form> <a href='/studio/articles/{escape(change.entry_id)}/"
+                    f"history'>All versions of this article</a>")
     return _page(f"Draft {change.id} — KB Studio", f"""<div class=card><h2>Draft {change.id}: {escape(change.entry_id)}
 <small>by {escape(change.author)}, {escape(change.created_at)}, {escape(change.status)}</small></h2>{note}
 <pre class=diff>{lines or '(no difference with the published text)'}</pre>{actions}</div>""", user)
@@ -282,8 +289,14 @@ async def review(request: Request, change_id: int, verdict: str) -> Response:
     if user is None:
         return _login("Your session ended: sign in again.", 401)
     tree, change = _tree(request), changes.get(request.app.state.db, change_id)
-    if tree is None or change is None or verdict not in ("approve", "reject"):
+    if tree is None or change is None or verdict not in ("approve", "reject", "restore"):
         return _page("Not found — KB Studio", "<div class=card><p>No such draft.</p></div>", user, 404)
+    if verdict == "restore":
+        article = tree.article(change.entry_id)
+        if article is None or change.status != changes.APPROVED:
+            return _page("Not found — KB Studio", "<div class=card><p>Nothing to restore.</p></div>", user, 404)
+        restored = changes.propose(request.app.state.db, article, change.text, user)
+        return RedirectResponse(f"/studio/changes/{restored}?saved=1", status_code=303)
     if not user.publishes:
         return _page("Not allowed — KB Studio", "<div class=card><p>Only publishers approve or reject drafts.</p>"
                                                 "</div>", user, 403)
@@ -301,6 +314,22 @@ async def review(request: Request, change_id: int, verdict: str) -> Response:
                        "was edited). Reject it and ask its author to redo it on the current text.")
     query = urlencode({"message": message}) if message else ""
     return RedirectResponse(f"/studio/changes/{change.id}" + (f"?{query}" if query else ""), status_code=303)
+
+
+@router.get("/studio/articles/{entry_id}/history", response_class=HTMLResponse)
+def article_history(request: Request, entry_id: str) -> HTMLResponse:
+    user = _user(request)
+    if user is None:
+        return _login()
+    rows = "".join(f"<tr><td><a href='/studio/changes/{c.id}'>version of {escape(c.reviewed_at or c.created_at)}</a>"
+                   f"</td><td>{escape(c.author)}</td><td>{escape(c.reviewer)}</td></tr>"
+                   for c in changes.history(request.app.state.db, entry_id))
+    table = (f"<table><tr><th>Approved</th><th>Written by</th><th>Approved by</th></tr>{rows}</table>" if rows else
+             "<p class=note>No version was approved in the Studio yet.</p>")
+    return _page(f"History of {entry_id} — KB Studio", f"""<div class=card><h2>Versions of
+<a href='/studio/articles/{escape(entry_id)}'>{escape(entry_id)}</a></h2>{table}<p class=note>Each version can be
+restored as a new draft. Edits made to the file outside the Studio (a text editor, git) are in git's history.</p>
+</div>""", user)
 
 
 @router.get("/studio/audit", response_class=HTMLResponse)

@@ -147,8 +147,9 @@ class SourceTree:
         return [f"line {p.line}: {p.message}" for p in problems if p.path == path] + \
                [f"{p.path}:{p.line}: {p.message}" for p in problems if p.path != path and path in p.message]
 
-    def write(self, path: str, text: str, base: str) -> None:
-        """Replace the file if it still is what the change was written against."""
+    def write(self, path: str, text: str, base: str) -> str:
+        """Replace the file if it still is what the change was written against; returns
+        the text it replaced."""
         target = (self.root / path).resolve()
         if not target.is_relative_to(self.root.resolve()):
             raise ValueError(f"{path} is outside the knowledge base")
@@ -158,3 +159,4 @@ class SourceTree:
         temporary = target.with_name(f".{target.name}.studio.tmp")
         temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, target)
+        return current

@@ -3,6 +3,7 @@ publisher; two people editing at once never lose an edit; every step is in the h
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -199,3 +200,22 @@ def test_a_question_nobody_could_answer_becomes_an_example_question_in_two_click
     assert "+- the printer eats my paper" in paul.get(change).text
     paul.post(f"{change}/approve")
     assert "- the printer eats my paper" in (studio.kb / "articles/en/printer.md").read_text()
+
+
+def test_every_approved_version_can_be_seen_and_restored(studio):
+    edith, paul = browser(studio, "edith"), browser(studio, "paul")
+    original = (studio.kb / "articles/en/vpn.md").read_text()
+    for body in ("Restart the client.", "Restart the computer."):
+        _, save = edit(edith, "vpn-drops", body=body)
+        paul.post(save().headers["location"].split("?")[0] + "/approve")
+    history = edith.get("/studio/articles/vpn-drops/history").text
+    versions = re.findall(r"href='(/studio/changes/\d+)'>version of", history)
+    assert len(versions) == 2                                    # newest first
+    oldest = edith.get(versions[1]).text
+    assert "-Reconnect the client." in oldest and "+Restart the client." in oldest      # what that change changed
+    restored = edith.post(f"{versions[1]}/restore", follow_redirects=False)
+    draft = restored.headers["location"].split("?")[0]
+    assert "-Restart the computer." in paul.get(draft).text
+    paul.post(f"{draft}/approve")
+    assert "Restart the client." in (studio.kb / "articles/en/vpn.md").read_text()
+    assert (studio.kb / "articles/en/vpn.md").read_text() != original
