@@ -1,12 +1,13 @@
 """The Studio's pages: server-rendered HTML, no script (the dashboard's Content-Security-Policy).
 
-    GET  /studio                     sign-in, or the articles (?q=, lang=, team=)
+    GET  /studio                     sign-in, or the articles (?q=, lang=, team=), and "New article"
     GET  /studio/articles/ID         the editor          POST: save as a draft (a change to review)
     GET  /studio/changes             drafts waiting for review
     GET  /studio/changes/N           the diff            POST …/approve, …/reject (publishers), …/restore
     GET  /studio/articles/ID/history the approved changes, each one restorable as a new draft
     GET  /studio/audit               who did what
     GET  /studio/gap?q=…             add a question nobody could answer to an article (POST: as a draft)
+    GET  /studio/new?q=…             a new article, its first example question given (POST: as a draft)
     POST /studio/login, /studio/logout
 
 Every POST must come from this server's own pages (Origin/Referer, `check_same_origin`);
@@ -14,6 +15,7 @@ the session cookie is HttpOnly, SameSite=Lax, Secure over https.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from html import escape
 from urllib.parse import parse_qs, urlencode
@@ -25,7 +27,7 @@ from sync_server.auth import check_same_origin, own_scheme
 from sync_server.dashboard import CSP, STYLE
 from sync_server.studio import accounts, changes
 from sync_server.studio.accounts import SESSION_COOKIE, SESSION_HOURS, StudioUser
-from sync_server.studio.source import Conflict, SourceTree, compose
+from sync_server.studio.source import Article, Conflict, SourceTree, compose, sha256
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_same_origin)])
 MAX_FORM = 512 * 1024
@@ -148,7 +150,8 @@ def articles(request: Request, q: str = "", lang: str = "", team: str = "") -> H
                f"placeholder='Search titles and ids'><select name=lang>{options(['', *config.get('languages', [])], lang)}"
                f"</select><select name=team>{options(['', *(config.get('teams') or {})], team)}</select>"
                f"<button type=submit>Filter</button></form>")
-    return _page("Articles — KB Studio", f"""<div class=card><h2>Articles ({len(shown)} of {len(rows)})</h2>{filters}
+    return _page("Articles — KB Studio", f"""<div class=card><h2>Articles ({len(shown)} of {len(rows)})
+<a class=button href='/studio/new'>New article</a></h2>{filters}
 <table><tr><th>Title</th><th>Id</th><th>Language</th><th>Team</th><th>Used (30 days, with translations)</th>
 <th>Last change</th><th>Translations</th></tr>{body_rows}</table></div>""", user)
 
@@ -258,7 +261,8 @@ def change_page(request: Request, change_id: int, saved: int = 0, message: str =
     tree, change = _tree(request), changes.get(request.app.state.db, change_id)
     if tree is None or change is None:
         return _page("Not found — KB Studio", "<div class=card><p>No such draft.</p></div>", user, 404)
-    current = (tree.root / change.path).read_text(encoding="utf-8", errors="replace")
+    file = tree.root / change.path
+    current = file.read_text(encoding="utf-8", errors="replace") if file.exists() else ""     # a new article
     before = change.before_text if change.status == changes.APPROVED else current
     lines = "".join(f"<span class={'add' if line.startswith('+') else 'del' if line.startswith('-') else 'ctx'}>"
                     f"{escape(line)}</span>\n" for line in changes.diff(before, change.text, change.path))
@@ -375,7 +379,8 @@ def gap(request: Request, q: str = "") -> HTMLResponse:
 the article that answers it: the change is a draft a publisher reviews, and the next build learns it.</p>
 <form class=edit method=post action="/studio/gap"><input type=hidden name=q value="{escape(question)}">
 <label for=article>Article (most alike first)</label><select id=article name=article>{options}</select>
-<p><button type=submit>Add as an example question</button></p></form></div>""", user)
+<p><button type=submit>Add as an example question</button> or
+<a href="/studio/new?{escape(urlencode({'q': question}))}">start a new article with it</a></p></form></div>""", user)
 
 
 @router.post("/studio/gap")
@@ -399,5 +404,72 @@ async def add_gap(request: Request) -> Response:
         listed = "".join(f"<li>{escape(p)}</li>" for p in problems)
         return _page("Not added — KB Studio", f"<div class='card problems'><b>Not added:</b><ul>{listed}</ul></div>",
                      user, 400)
+    change_id = changes.propose(request.app.state.db, article, text, user)
+    return RedirectResponse(f"/studio/changes/{change_id}?saved=1", status_code=303)
+
+
+def _new_form(user: StudioUser, tree: SourceTree, values: dict, message: str = "", status: int = 200) -> HTMLResponse:
+    config = tree.config()
+    langs = "".join(f"<option value='{escape(str(v))}'{' selected' if v == values['lang'] else ''}>{escape(str(v))}"
+                    f"</option>" for v in config.get("languages") or [])
+    teams = "".join(f"<option value='{escape(k)}'{' selected' if k == values['team'] else ''}>{escape(str(v))}</option>"
+                    for k, v in {"": "(none)", **(config.get("teams") or {})}.items())
+    return _page("New article — KB Studio", f"""<div class=card><h2>New article</h2>{message}
+<form class=edit method=post action="/studio/new">
+<label for=id>Id (lowercase letters, digits and dashes; it never changes)</label>
+<input type=text id=id name=id value="{escape(values['id'])}" required>
+<label for=title>Title</label><input type=text id=title name=title value="{escape(values['title'])}" required>
+<label for=lang>Language</label><select id=lang name=lang>{langs}</select>
+<label for=team>Team</label><select id=team name=team>{teams}</select>
+<label for=questions>Example questions (one a line)</label>
+<textarea id=questions name=questions rows=5>{escape(values['questions'])}</textarea>
+<label for=body>Body (Markdown)</label><textarea id=body name=body rows=12>{escape(values['body'])}</textarea>
+<p><button type=submit>Save as a draft</button></p></form></div>""", user, status)
+
+
+_NEW_FIELDS = ("id", "title", "lang", "team", "questions", "body")
+
+
+@router.get("/studio/new", response_class=HTMLResponse)
+def new_article(request: Request, q: str = "") -> HTMLResponse:
+    user = _user(request)
+    if user is None:
+        return _login()
+    tree = _tree(request)
+    if tree is None:
+        return _no_tree(user)
+    default_lang = str(tree.config().get("default_lang") or "")
+    return _new_form(user, tree, {"id": "", "title": "", "lang": default_lang, "team": "",
+                                  "questions": " ".join(q.split())[:200], "body": ""})
+
+
+@router.post("/studio/new", response_class=HTMLResponse)
+async def create_article(request: Request) -> Response:
+    user = _user(request)
+    if user is None:
+        return _login("Your session ended: sign in again (your text was not saved).", 401)
+    tree = _tree(request)
+    if tree is None:
+        return _no_tree(user)
+    form = await _form(request)
+    values = {k: form.get(k, "").strip() for k in _NEW_FIELDS}
+    entry_id, lang = values["id"], values["lang"]
+    problems = []
+    if not re.fullmatch(r"[a-z0-9-]{1,64}", entry_id):
+        problems.append("the id is 1-64 lowercase letters, digits and dashes")
+    elif tree.article(entry_id) is not None or any(c.entry_id == entry_id for c in changes.pending(request.app.state.db)):
+        problems.append(f"the id {entry_id} is already taken")
+    if not re.fullmatch(r"[a-z]{2,3}", lang):
+        problems.append("choose a language")
+    if not problems:
+        path = f"articles/{lang}/{entry_id}.md"
+        text = compose(f"---\nid: {entry_id}\ntitle: x\nlang: {lang}\n---\n", body=values["body"],
+                       title=values["title"], team=values["team"],
+                       questions=[q.strip() for q in values["questions"].splitlines() if q.strip()])
+        problems = tree.check(path, text)
+    if problems:
+        listed = "".join(f"<li>{escape(p)}</li>" for p in problems)
+        return _new_form(user, tree, values, f"<div class=problems><b>Not saved:</b><ul>{listed}</ul></div>", 400)
+    article = Article(id=entry_id, path=path, text="", sha256=sha256(""))
     change_id = changes.propose(request.app.state.db, article, text, user)
     return RedirectResponse(f"/studio/changes/{change_id}?saved=1", status_code=303)

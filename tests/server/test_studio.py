@@ -219,3 +219,25 @@ def test_every_approved_version_can_be_seen_and_restored(studio):
     paul.post(f"{draft}/approve")
     assert "Restart the client." in (studio.kb / "articles/en/vpn.md").read_text()
     assert (studio.kb / "articles/en/vpn.md").read_text() != original
+
+
+def test_a_new_article_starts_from_a_question_and_is_built_once_approved(studio, tmp_path):
+    from kb_snapshots.build import build
+    from tests.kb_snapshots.test_vector_cache import CountingEmbedder
+
+    edith, paul = browser(studio, "edith"), browser(studio, "paul")
+    form = edith.get("/studio/new?q=how do I book a meeting room").text
+    assert "how do I book a meeting room</textarea>" in form
+    taken = edith.post("/studio/new", data={"id": "printer-jam", "title": "Rooms", "lang": "en", "team": "",
+                                            "questions": "x", "body": "y"})
+    assert taken.status_code == 400 and "already taken" in taken.text
+    made = edith.post("/studio/new", data={"id": "meeting-rooms", "title": "Book a meeting room", "lang": "en",
+                                           "team": "", "questions": "how do I book a meeting room",
+                                           "body": "Open Outlook, New meeting, Rooms."}, follow_redirects=False)
+    assert made.status_code == 303
+    change = made.headers["location"].split("?")[0]
+    assert "+title: Book a meeting room" in paul.get(change).text
+    paul.post(f"{change}/approve")
+    assert (studio.kb / "articles/en/meeting-rooms.md").exists()
+    report = build(studio.kb, tmp_path / "kb.sqlite", version=1, embedder=CountingEmbedder())
+    assert report.articles == 4
