@@ -82,6 +82,17 @@ def _login(error: str = "", status: int = 200) -> HTMLResponse:
 <code>python -m sync_server studio-user NAME --role editor|publisher</code></p></div>""", status=status)
 
 
+def _open(request: Request, posting: bool = False) -> tuple:
+    """(user, tree, None) for a signed-in admin on a server with a KB source folder, else
+    (…, the page to answer with): the sign-in form, or how to give the server its folder."""
+    user = _user(request)
+    if user is None:
+        return None, None, (_login("Your session ended: sign in again (nothing was saved).", 401) if posting
+                            else _login())
+    tree = _tree(request)
+    return user, tree, None if tree is not None else _no_tree(user)
+
+
 def _no_tree(user: StudioUser) -> HTMLResponse:
     return _page("KB Studio", "<div class=card><p>The Studio edits a knowledge-base source folder. Start the server "
                               "with <code>--kb-source DIR</code> (the folder <code>kb_snapshots build</code> reads)."
@@ -121,12 +132,9 @@ def _usage(request: Request) -> dict[str, int]:
 
 @router.get("/studio", response_class=HTMLResponse)
 def articles(request: Request, q: str = "", lang: str = "", team: str = "") -> HTMLResponse:
-    user = _user(request)
-    if user is None:
-        return _login()
-    tree = _tree(request)
-    if tree is None:
-        return _no_tree(user)
+    user, tree, refused = _open(request)
+    if refused:
+        return refused
     usage, rows = _usage(request), tree.articles()
     groups: dict[str, int] = {}
     for row in rows:
@@ -192,12 +200,9 @@ def _values(article) -> dict:
 
 @router.get("/studio/articles/{entry_id}", response_class=HTMLResponse)
 def edit(request: Request, entry_id: str) -> HTMLResponse:
-    user = _user(request)
-    if user is None:
-        return _login()
-    tree = _tree(request)
-    if tree is None:
-        return _no_tree(user)
+    user, tree, refused = _open(request)
+    if refused:
+        return refused
     article = tree.article(entry_id)
     if article is None:
         return _page("Not found — KB Studio", f"<div class=card><p>No article {escape(entry_id)}.</p></div>", user, 404)
@@ -360,12 +365,9 @@ def _suggestions(tree: SourceTree, question: str, limit: int = 8) -> list:
 
 @router.get("/studio/gap", response_class=HTMLResponse)
 def gap(request: Request, q: str = "") -> HTMLResponse:
-    user = _user(request)
-    if user is None:
-        return _login()
-    tree = _tree(request)
-    if tree is None:
-        return _no_tree(user)
+    user, tree, refused = _open(request)
+    if refused:
+        return refused
     question = " ".join(q.split())[:200]
     if not question:
         return RedirectResponse("/studio", status_code=303)
@@ -385,12 +387,9 @@ the article that answers it: the change is a draft a publisher reviews, and the 
 
 @router.post("/studio/gap")
 async def add_gap(request: Request) -> Response:
-    user = _user(request)
-    if user is None:
-        return _login("Your session ended: sign in again.", 401)
-    tree = _tree(request)
-    if tree is None:
-        return _no_tree(user)
+    user, tree, refused = _open(request, posting=True)
+    if refused:
+        return refused
     form = await _form(request)
     question = " ".join(form.get("q", "").split())[:200]
     article = tree.article(form.get("article", ""))
@@ -432,12 +431,9 @@ _NEW_FIELDS = ("id", "title", "lang", "team", "questions", "body")
 
 @router.get("/studio/new", response_class=HTMLResponse)
 def new_article(request: Request, q: str = "") -> HTMLResponse:
-    user = _user(request)
-    if user is None:
-        return _login()
-    tree = _tree(request)
-    if tree is None:
-        return _no_tree(user)
+    user, tree, refused = _open(request)
+    if refused:
+        return refused
     default_lang = str(tree.config().get("default_lang") or "")
     return _new_form(user, tree, {"id": "", "title": "", "lang": default_lang, "team": "",
                                   "questions": " ".join(q.split())[:200], "body": ""})
@@ -445,12 +441,9 @@ def new_article(request: Request, q: str = "") -> HTMLResponse:
 
 @router.post("/studio/new", response_class=HTMLResponse)
 async def create_article(request: Request) -> Response:
-    user = _user(request)
-    if user is None:
-        return _login("Your session ended: sign in again (your text was not saved).", 401)
-    tree = _tree(request)
-    if tree is None:
-        return _no_tree(user)
+    user, tree, refused = _open(request, posting=True)
+    if refused:
+        return refused
     form = await _form(request)
     values = {k: form.get(k, "").strip() for k in _NEW_FIELDS}
     entry_id, lang = values["id"], values["lang"]
