@@ -3,8 +3,11 @@
     .venv/bin/python -m bench.build_bench [--src kb_snapshots/sample_kb] [--no-write]
 
 1. full build with an empty cache on one thread; 2. the same on every core; 3. the same KB
-again; 4. after editing one article (a new sentence and a new example question). Wall and
-CPU time of each; rewrites the "Builder" section of bench/RESULTS.md.
+again; 4. after editing one article (a new sentence and a new example question). Then the
+check a KB admin waits for before publishing a one-article change ("draft check"): the
+rebuild and an eval of test questions (their vectors cached from the previous check), on
+the sample KB and on a generated 480-article KB. Wall and CPU time of each; rewrites the
+"Builder" section of bench/RESULTS.md.
 """
 from __future__ import annotations
 
@@ -17,7 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.generated_kb import generate
 from desktop.engine.embedder import Embedder, available_cores
+from desktop.engine.knowledge import KnowledgeBase
+from kb_snapshots.evaluate import evaluate, load_cases
 from kb_snapshots.build import build
 from bench.results_file import write_section
 from kb_snapshots.vector_cache import CachingEmbedder, VectorCache
@@ -39,8 +45,19 @@ def _timed(src: Path, output: Path, model: Embedder, cache: VectorCache) -> dict
             "computed": embedder.computed, "reused": embedder.reused}
 
 
-def _edit_one_article(src: Path) -> str:
-    article = sorted((src / "articles").rglob("*.md"))[0]
+def _draft_check(src: Path, output: Path, model: Embedder, cache: VectorCache, cases: list, edit: int) -> dict:
+    """Edit one article, rebuild, and evaluate `cases` on the new snapshot."""
+    _edit_one_article(src, edit)
+    wall, cpu = time.perf_counter(), _cpu()
+    built = _timed(src, output, model, cache)
+    kb = KnowledgeBase.open(output, embedder=CachingEmbedder(model, cache))
+    result = evaluate(kb, cases, use_lang=True)
+    return {"build": built["wall"], "wall": time.perf_counter() - wall, "cpu": _cpu() - cpu,
+            "questions": len(cases), "right": result.top1_hits}
+
+
+def _edit_one_article(src: Path, which: int = 0) -> str:
+    article = sorted((src / "articles").rglob("*.md"))[which]
     text = article.read_text(encoding="utf-8")
     text = re.sub(r"(\nquestions:\n)", r"\1  - is there a newer fix for this since last week\n", text, count=1)
     article.write_text(text + "\nIf this did not help, restart the computer once and try again.\n", encoding="utf-8")
@@ -66,12 +83,25 @@ def main(argv: list[str] | None = None) -> int:
         same = _timed(src, work_dir / "same.sqlite", model, cache)
         edited = _edit_one_article(src)
         one = _timed(src, work_dir / "one.sqlite", model, cache)
+        cases = [c for c in load_cases(ROOT / "bench" / "eval" / "questions.jsonl") if c.expected]
+        _draft_check(src, work_dir / "check0.sqlite", model, cache, cases, 3)        # question vectors cached
+        sample_check = _draft_check(src, work_dir / "check1.sqlite", model, cache, cases, 5)
+        generated = generate(KnowledgeBase.open(work_dir / "one.sqlite"), 480, work_dir / "gen480")
+        gen_full = _timed(generated, work_dir / "gen-full.sqlite", model, cache)
+        _draft_check(generated, work_dir / "gen0.sqlite", model, cache, cases[:300], 1)
+        gen_check = _draft_check(generated, work_dir / "gen1.sqlite", model, cache, cases[:300], 2)
     rows = [("full build, empty cache, one thread", one_thread),
             (f"full build, empty cache, {cores} threads", full), ("same KB again", same),
             (f"one article edited ({edited})", one)]
     lines = ["| build | wall | CPU | texts embedded | reused | wall vs one-thread full build |", "|---|---|---|---|---|---|"]
     lines += [f"| {name} | {r['wall']:.1f} s | {r['cpu']:.1f} s | {r['computed']} | {r['reused']} | "
               f"{r['wall'] / one_thread['wall']:.1%} |" for name, r in rows]
+    lines += ["", "| draft check after a one-article edit | rebuild | eval | questions | total wall | CPU |",
+              "|---|---|---|---|---|---|"]
+    lines += [f"| {name} | {c['build']:.1f} s | {c['wall'] - c['build']:.1f} s | {c['questions']} | {c['wall']:.1f} s | "
+              f"{c['cpu']:.1f} s |" for name, c in (("sample KB (158 articles, 32 trees)", sample_check),
+                                                   (f"generated, 480 articles (first build {gen_full['wall']:.0f} s)",
+                                                    gen_check))]
     table = "\n".join(lines)
     print(table)
     if not args.no_write:
