@@ -12,13 +12,14 @@ the sample KB and on a generated 480-article KB. Wall and CPU time of each; rewr
 from __future__ import annotations
 
 import argparse
-import re
 import resource
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import yaml
 
 from bench.generated_kb import generate
 from desktop.engine.embedder import Embedder, available_cores
@@ -57,10 +58,13 @@ def _draft_check(src: Path, output: Path, model: Embedder, cache: VectorCache, c
 
 
 def _edit_one_article(src: Path, which: int = 0) -> str:
+    """A new example question and a new sentence in one article, as an admin's edit."""
     article = sorted((src / "articles").rglob("*.md"))[which]
-    text = article.read_text(encoding="utf-8")
-    text = re.sub(r"(\nquestions:\n)", r"\1  - is there a newer fix for this since last week\n", text, count=1)
-    article.write_text(text + "\nIf this did not help, restart the computer once and try again.\n", encoding="utf-8")
+    _, matter, body = article.read_text(encoding="utf-8").split("---\n", 2)
+    front = yaml.safe_load(matter)
+    front["questions"] = [*front.get("questions", []), "is there a newer fix for this since last week"]
+    article.write_text(f"---\n{yaml.safe_dump(front, sort_keys=False, allow_unicode=True)}---\n{body}"
+                       "\nIf this did not help, restart the computer once and try again.\n", encoding="utf-8")
     return str(article.relative_to(src))
 
 
