@@ -49,7 +49,7 @@ class Settings:
 def create_app(settings: Settings) -> FastAPI:
     from sync_server import (board_admin, dashboard, enrolment, patches, routes_board, routes_snapshots,
                              routes_stats)
-    from sync_server.studio import pages as studio_pages
+    from sync_server.studio import editing as studio_editing, pages as studio_pages, review as studio_review
 
     db = Database.connect(settings.database_url)
     applied = migrate(db)
@@ -70,7 +70,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.patches = patches.PatchMaker(db, app.state.chunks, settings.patch_history, settings.patch_in_background)
     errors.install(app)
     for module in (routes_snapshots, patches, enrolment, routes_stats, routes_board, dashboard, board_admin,
-                   studio_pages):
+                   studio_pages, studio_editing, studio_review):
         app.include_router(module.router, responses=errors.ERROR_RESPONSES)
 
     @app.get("/healthz", tags=["health"])
