@@ -172,7 +172,7 @@ def _embed_all(embedder: Embedder, queries: list[str], passages: list[str],
             parts[is_passage].append(embedder.embed(batch, passages=is_passage).astype(np.float16))
             done += len(batch)
             now = time.perf_counter()
-            if progress and (now - reported >= 2 or done == total or start == 0 == is_passage):
+            if progress and (now - reported >= 2 or done == total or (start == 0 and not is_passage)):
                 reported = now
                 left = (now - started) / done * (total - done)
                 progress(f"{done}/{total} texts embedded" + (f", about {left:.0f} s left" if done < total else ""))
