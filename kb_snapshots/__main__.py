@@ -18,7 +18,8 @@ import sys
 from kb_snapshots import commands
 
 # Optional verb modules, each exposing register(subparsers); absent ones are skipped.
-EXTRA_VERB_MODULES = ["kb_snapshots.signing", "kb_snapshots.publish", "kb_snapshots.importing.command"]
+EXTRA_VERB_MODULES = ["kb_snapshots.signing", "kb_snapshots.browser_key", "kb_snapshots.publish",
+                      "kb_snapshots.importing.command"]
 
 
 def build_parser() -> argparse.ArgumentParser:

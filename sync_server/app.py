@@ -49,7 +49,9 @@ class Settings:
 def create_app(settings: Settings) -> FastAPI:
     from sync_server import (board_admin, dashboard, enrolment, patches, routes_board, routes_snapshots,
                              routes_stats)
-    from sync_server.studio import editing as studio_editing, pages as studio_pages, review as studio_review
+    from sync_server.studio import (console as studio_console, editing as studio_editing, pages as studio_pages,
+                                    publishing as studio_publishing, review as studio_review)
+    from sync_server.studio.builds import Builds
 
     db = Database.connect(settings.database_url)
     applied = migrate(db)
@@ -68,9 +70,10 @@ def create_app(settings: Settings) -> FastAPI:
         log.exception("could not read the ids of published snapshots")
     app.state.manifests = {}
     app.state.patches = patches.PatchMaker(db, app.state.chunks, settings.patch_history, settings.patch_in_background)
+    app.state.studio_builds = Builds(Path(settings.storage) / "studio-builds")
     errors.install(app)
     for module in (routes_snapshots, patches, enrolment, routes_stats, routes_board, dashboard, board_admin,
-                   studio_pages, studio_editing, studio_review):
+                   studio_pages, studio_editing, studio_review, studio_console, studio_publishing):
         app.include_router(module.router, responses=errors.ERROR_RESPONSES)
 
     @app.get("/healthz", tags=["health"])

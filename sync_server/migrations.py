@@ -105,6 +105,18 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         """CREATE TABLE studio_audit (id {id}, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
            target TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')""",
     ]),
+    # A release: the KB source built on the server, compared with what is published, then
+    # signed by a publisher in the browser (the server never holds the key) and published.
+    # `sources` is the source tree it was built from (zlib JSON), for rollback and history.
+    ("0011_studio_releases", [
+        """CREATE TABLE studio_releases (id {id}, kb TEXT NOT NULL, version BIGINT NOT NULL DEFAULT 0,
+           status TEXT NOT NULL, rollback_of BIGINT, created_by TEXT NOT NULL, created_at TEXT NOT NULL,
+           progress TEXT NOT NULL DEFAULT '', problems TEXT NOT NULL DEFAULT '',
+           snapshot_sha256 TEXT NOT NULL DEFAULT '', size BIGINT NOT NULL DEFAULT 0,
+           signed_body TEXT NOT NULL DEFAULT '', report TEXT NOT NULL DEFAULT '',
+           regressions INTEGER NOT NULL DEFAULT 0, override_reason TEXT NOT NULL DEFAULT '',
+           published_by TEXT NOT NULL DEFAULT '', published_at TEXT, sources {blob})""",
+    ]),
 ]
 
 _SPELLING = {

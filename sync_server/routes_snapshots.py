@@ -67,7 +67,11 @@ def _kb(name: str) -> str:
 
 
 def trusted_keys(request: Request) -> list:
-    with request.app.state.db.transaction(write=False) as tx:
+    return trusted_keys_of(request.app.state.db)
+
+
+def trusted_keys_of(db) -> list:
+    with db.transaction(write=False) as tx:
         return [mf.load_public_key(row[0]) for row in tx.all("SELECT public_key FROM trusted_keys")]
 
 
@@ -195,9 +199,13 @@ async def put_manifest(kb: KbName, request: Request) -> Published:
 
 def _publish(kb: str, request: Request, raw: bytes) -> Published:
     require(request, "publish")
-    kb = _kb(kb)
+    return publish_envelope(request.app.state, _kb(kb), raw)
+
+
+def publish_envelope(state, kb: str, raw: bytes) -> Published:
+    """Publish a signed manifest whose chunks, index and patches are stored (ApiError if not)."""
     try:
-        manifest = mf.verify(raw, trusted_keys(request))
+        manifest = mf.verify(raw, trusted_keys_of(state.db))
     except mf.UntrustedKey as exc:
         raise ApiError(403, "untrusted_signature", str(exc)) from None
     except mf.ManifestError as exc:
@@ -210,7 +218,7 @@ def _publish(kb: str, request: Request, raw: bytes) -> Published:
                        f"(got version {str(manifest.version)[:30]})")
     if manifest.kb != kb:
         raise ApiError(422, "invalid_manifest", f"manifest is for kb '{manifest.kb}', not '{kb}'")
-    store = request.app.state.chunks
+    store = state.chunks
     try:
         chunks = mf.parse_chunk_index(store.path(manifest.index_sha256, "indexes").read_bytes(), manifest)
     except FileNotFoundError:
@@ -221,17 +229,17 @@ def _publish(kb: str, request: Request, raw: bytes) -> Published:
     missing += [d.sha256 for d in manifest.deltas if not store.path(d.sha256, "deltas").exists()]
     if missing:
         raise ApiError(409, "chunks_missing", f"{len(missing)} chunk(s) not uploaded yet, e.g. {missing[0]}")
-    db = request.app.state.db
+    db = state.db
     try:
         _store(db, kb, manifest, raw)
     except IntegrityError:
         raise ApiError(409, "version_not_newer", f"version {manifest.version} was just published") from None
-    request.app.state.manifests.pop(kb, None)
+    state.manifests.pop(kb, None)
     try:
         record_published(db, store)              # its ids may now be counted in statistics
     except Exception:  # noqa: BLE001 - the snapshot is published; start-up tries again
         log.exception("could not record the ids of %s version %s", kb, manifest.version)
-    request.app.state.patches.schedule(kb)
+    state.patches.schedule(kb)
     return Published(kb=kb, version=manifest.version, sha256=manifest.sha256, size=manifest.size)
 
 

@@ -218,6 +218,20 @@ class KnowledgeBase:
         return Reply("unknown", hits=hits[:3], lang=lang, message=messages["unknown"],
                      corrections=analysed.corrections)
 
+    def nearest_examples(self, question: str, limit: int = 5) -> list[tuple[str, str, str, float]]:
+        """Why an answer came: the example questions and texts most like `question`
+        (entry id, field, text, cosine similarity), best first. Empty without vectors."""
+        index = self.search_index()
+        if not index.semantic or not len(index.vectors):
+            return []
+        analysed = index.analyser.analyse(_clean(question), None)
+        is_word = getattr(self._embedder, "is_word", None) or (lambda word: False)
+        query = self._embedder.embed([analysed.reading(is_word) or question])[0]
+        sims = index.vectors @ query
+        best = [int(i) for i in np.argsort(-sims)[:max(1, limit)]]
+        docs = self._rows("SELECT entry_id, field, text FROM docs ORDER BY grp, seq")
+        return [(docs[i][0], docs[i][1], docs[i][2], round(float(sims[i]), 3)) for i in best if i < len(docs)]
+
     def group_signals(self, question: str, index: SearchIndex | None = None,
                       lang: str | None = None) -> tuple[decision.GroupSignals, AnalysedQuery]:
         """Every group's signals for the learned decision (see decision.GroupSignals)."""

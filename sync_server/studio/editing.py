@@ -153,7 +153,7 @@ async def add_gap(request: Request) -> Response:
         return page("Not added — KB Studio", f"<div class='card problems'><b>Not added:</b><ul>{listed}</ul></div>",
                      user, 400)
     change_id = changes.propose(request.app.state.db, article, text, user)
-    return RedirectResponse(f"/studio/changes/{change_id}?saved=1", status_code=303)
+    return RedirectResponse(f"/studio/console?{urlencode({'q': question, 'change': change_id})}", status_code=303)
 
 
 def _new_form(user: StudioUser, tree: SourceTree, values: dict, message: str = "", status: int = 200) -> HTMLResponse:

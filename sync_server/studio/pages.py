@@ -39,18 +39,25 @@ padding:8px 12px;border-radius:4px}pre.diff{background:#fafafa;padding:8px;overf
 """
 
 
-def page(title: str, body: str, user: StudioUser | None = None, status: int = 200) -> HTMLResponse:
+def page(title: str, body: str, user: StudioUser | None = None, status: int = 200, *, script: str = "",
+         refresh: int = 0) -> HTMLResponse:
+    """A Studio page. `script` names one of the Studio's own scripts (served from /studio/),
+    the only script a page may run; `refresh` reloads the page every N seconds (progress)."""
     nav = ""
     if user is not None:
         nav = (f"<header><h1>KB Studio</h1><nav><a href='/studio'>Articles</a><a href='/studio/changes'>Drafts to "
-               f"review</a><a href='/studio/audit'>History</a><a href='/admin'>Dashboard</a></nav>"
+               f"review</a><a href='/studio/console'>Test console</a><a href='/studio/releases'>Releases</a>"
+               f"<a href='/studio/audit'>History</a><a href='/admin'>Dashboard</a></nav>"
                f"<form method=post action='/studio/logout'>{escape(user.name)} ({escape(user.role)}) "
                f"<button type=submit>Sign out</button></form></header>")
+    head = f"<script src='/studio/{escape(script)}' defer></script>" if script else ""
+    head += f"<meta http-equiv=refresh content={int(refresh)}>" if refresh else ""
     html = (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(title)}</title>"
-            f"<meta name=viewport content='width=device-width'><style>{STYLE}{STUDIO_STYLE}</style></head>"
+            f"<meta name=viewport content='width=device-width'><style>{STYLE}{STUDIO_STYLE}</style>{head}</head>"
             f"<body>{nav}<main>{body}</main></body></html>")
-    return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store",
-                                                           "X-Content-Type-Options": "nosniff"})
+    policy = CSP + ("; script-src 'self'" if script else "")
+    return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": policy,
+                                                           "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
 
 def signed_in(request: Request) -> StudioUser | None:

@@ -55,6 +55,9 @@ def change_page(request: Request, change_id: int, saved: int = 0, message: str =
                    f"</form>")
     elif change.status == changes.PENDING:
         actions = "<p class=note>A publisher approves or rejects it.</p>"
+    if change.status == changes.PENDING:
+        actions += (f"<p><a href='/studio/console?change={change.id}'>Try this draft in the test console</a>"
+                    f"</p>")
     else:
         actions = f"<p class=note>{escape(change.status.capitalize())} by {escape(change.reviewer)}. {escape(change.note)}</p>"
     if change.status == changes.APPROVED:

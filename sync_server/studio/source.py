@@ -79,6 +79,17 @@ def compose(text: str, *, body: str, **fields) -> str:
     return f"---\n{matter}---\n{body.strip()}\n"
 
 
+KB_FILES = ("kb.yaml", "synonyms.yaml")
+KB_FOLDERS = ("articles", "trees", "tests")
+
+
+def _kb_file(relative: Path) -> bool:
+    parts = relative.parts
+    if not parts or any(part.startswith(".") for part in parts):
+        return False
+    return relative.as_posix() in KB_FILES or (len(parts) > 1 and parts[0] in KB_FOLDERS)
+
+
 class SourceTree:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
@@ -105,6 +116,40 @@ class SourceTree:
                 keywords=[str(k) for k in data.get("keywords") or []], body=body,
                 translation_of=str(data.get("translation_of") or ""), draft=data.get("status") == "draft"))
         return found
+
+    def files(self) -> dict[str, str]:
+        """Every file of the knowledge base (kb.yaml, synonyms, articles, trees, tests) by
+        relative path: what a release is built from and what a rollback restores."""
+        found = {}
+        for path in sorted(self.root.rglob("*")):
+            relative = path.relative_to(self.root)
+            if path.is_file() and _kb_file(relative):
+                found[relative.as_posix()] = path.read_text(encoding="utf-8", errors="replace")
+        return found
+
+    def replace_all(self, files: dict[str, str]) -> list[str]:
+        """Make the tree hold exactly `files` (kb files only; git and others untouched);
+        returns the paths written or removed."""
+        current = self.files()
+        touched = []
+        for path, text in files.items():
+            if current.get(path) != text and _kb_file(Path(path)):
+                target = self._inside(path)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                temporary = target.with_name(f".{target.name}.studio.tmp")
+                temporary.write_text(text, encoding="utf-8")
+                os.replace(temporary, target)
+                touched.append(path)
+        for path in sorted(set(current) - set(files)):
+            self._inside(path).unlink()
+            touched.append(path)
+        return touched
+
+    def _inside(self, path: str) -> Path:
+        target = (self.root / path).resolve()
+        if not target.is_relative_to(self.root.resolve()):
+            raise ValueError(f"{path} is outside the knowledge base")
+        return target
 
     def article(self, entry_id: str) -> Article | None:
         return next((a for a in self._all() if a.id == entry_id), None)
@@ -150,9 +195,7 @@ class SourceTree:
     def write(self, path: str, text: str, base: str) -> str:
         """Replace the file if it still is what the change was written against; returns
         the text it replaced."""
-        target = (self.root / path).resolve()
-        if not target.is_relative_to(self.root.resolve()):
-            raise ValueError(f"{path} is outside the knowledge base")
+        target = self._inside(path)
         current = target.read_text(encoding="utf-8", errors="replace") if target.exists() else ""
         if sha256(current) != base:
             raise Conflict(path)
