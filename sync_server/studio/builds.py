@@ -88,7 +88,7 @@ class Builds:
         key = sources_key(files, include_drafts)
         with self._lock:
             job = self._jobs.get(key)
-            if job is not None and job.state != "failed":
+            if job is not None:             # the same sources fail the same way: no second try
                 return job, False
             job = self._jobs[key] = Job(key, include_drafts)
             self._forget_old()
