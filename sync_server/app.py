@@ -50,7 +50,8 @@ def create_app(settings: Settings) -> FastAPI:
     from sync_server import (board_admin, dashboard, enrolment, patches, routes_board, routes_snapshots,
                              routes_stats)
     from sync_server.studio import (console as studio_console, editing as studio_editing, pages as studio_pages,
-                                    publishing as studio_publishing, review as studio_review)
+                                    preview as studio_preview, publishing as studio_publishing,
+                                    review as studio_review, synonyms as studio_synonyms, trees as studio_trees)
     from sync_server.studio.builds import Builds
 
     db = Database.connect(settings.database_url)
@@ -73,7 +74,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.studio_builds = Builds(Path(settings.storage) / "studio-builds")
     errors.install(app)
     for module in (routes_snapshots, patches, enrolment, routes_stats, routes_board, dashboard, board_admin,
-                   studio_pages, studio_editing, studio_review, studio_console, studio_publishing):
+                   studio_pages, studio_editing, studio_review, studio_console, studio_publishing,
+                   studio_preview, studio_trees, studio_synonyms):
         app.include_router(module.router, responses=errors.ERROR_RESPONSES)
 
     @app.get("/healthz", tags=["health"])

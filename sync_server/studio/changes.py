@@ -56,6 +56,14 @@ def propose(db: Database, article: Article, text: str, author: StudioUser) -> in
     return int(change_id)
 
 
+def revise(db: Database, change: Change, text: str, author: StudioUser) -> None:
+    """Replace the text of the author's own waiting change (a tree edited node by node)."""
+    with db.transaction() as tx:
+        tx.execute("UPDATE studio_changes SET text = ?, created_at = ? WHERE id = ? AND status = ? AND author = ?",
+                   (text, datetime.now(timezone.utc).isoformat(timespec="seconds"), change.id, PENDING, author.name))
+    audit(db, author.name, "draft saved", change.entry_id, f"change {change.id}")
+
+
 def get(db: Database, change_id: int) -> Change | None:
     with db.transaction(write=False) as tx:
         row = tx.one(f"SELECT {_COLUMNS} FROM studio_changes WHERE id = ?", (change_id,))

@@ -20,6 +20,7 @@ from sync_server.auth import check_same_origin
 from sync_server.studio import changes
 from sync_server.studio.accounts import StudioUser
 from sync_server.studio.pages import form_fields, login_page, open_studio, page, signed_in, source_tree
+from sync_server.studio.preview import preview_html
 from sync_server.studio.source import Article, SourceTree, compose, sha256
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_same_origin)])
@@ -42,16 +43,27 @@ def _editor(user: StudioUser, tree: SourceTree, article, values: dict, message: 
 <input type=text id=keywords name=keywords value="{escape(values['keywords'])}">
 <label for=team>Team (where escalations go)</label><select id=team name=team>{team_options}</select>
 <label for=topic>Topic</label><input type=text id=topic name=topic value="{escape(values['topic'])}">
-<label for=body>Body (Markdown; variables such as {{{{user.first_name}}}})</label>
-<textarea id=body name=body rows=16>{escape(values['body'])}</textarea>
+<label for=status>Shown to employees</label><select id=status name=status>
+<option value=''{'' if values['status'] == 'draft' else ' selected'}>Yes, once published</option>
+<option value=draft{' selected' if values['status'] == 'draft' else ''}>Not yet (draft: left out of builds)</option></select>
+<div class=split><div><label for=body>Body (Markdown; variables such as {{{{user.first_name}}}})</label>
+<textarea id=body name=body rows=22>{escape(values['body'])}</textarea></div>
+<div><label>Preview (as the tray app shows it, with sample values)</label>
+<div id=preview class=preview data-lang="{escape(article.lang)}">{preview_html(values['body'], article.lang,
+                                                                              _defaults(tree))}</div></div></div>
 <p><button type=submit>Save as a draft</button> <span class=note>A publisher reviews it before it reaches
-the file and the next build.</span></p></form></div>""", user, status)
+the file and the next build.</span></p></form></div>""", user, status, script="preview")
+
+
+def _defaults(tree: SourceTree) -> dict:
+    variables = tree.config().get("variables")
+    return {str(k): str(v) for k, v in variables.items()} if isinstance(variables, dict) else {}
 
 
 def _values(article) -> dict:
     return {"base": article.sha256, "title": article.title, "questions": "\n".join(article.questions),
             "keywords": ", ".join(article.keywords), "team": article.team, "topic": article.topic,
-            "body": article.body.strip()}
+            "body": article.body.strip(), "status": "draft" if article.draft else ""}
 
 
 @router.get("/studio/articles/{entry_id}", response_class=HTMLResponse)
@@ -78,11 +90,12 @@ async def save(request: Request, entry_id: str) -> Response:
     if article is None:
         return page("Not found — KB Studio", f"<div class=card><p>No article {escape(entry_id)}.</p></div>", user, 404)
     form = await form_fields(request)
-    values = {k: form.get(k, "") for k in ("base", "title", "questions", "keywords", "team", "topic", "body")}
+    values = {k: form.get(k, "") for k in ("base", "title", "questions", "keywords", "team", "topic", "body", "status")}
     text = compose(article.text, body=values["body"], title=values["title"].strip(),
                    questions=[q.strip() for q in values["questions"].splitlines() if q.strip()],
                    keywords=[k.strip() for k in values["keywords"].split(",") if k.strip()],
-                   team=values["team"].strip(), topic=values["topic"].strip())
+                   team=values["team"].strip(), topic=values["topic"].strip(),
+                   status="draft" if values["status"] == "draft" else "")
     db = request.app.state.db
     newer = [c for c in changes.pending(db, entry_id) if c.id > int(form.get("seen") or 0) and c.author != user.name]
     if values["base"] != article.sha256 or newer:

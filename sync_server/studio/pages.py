@@ -2,6 +2,7 @@
 
     GET  /studio                     sign-in, or the articles (?q=, lang=, team=), and "New article"
     GET  /studio/audit               who did what
+    GET  /studio/NAME.js             the Studio's own scripts (static/): signing, the live preview
     POST /studio/login, /studio/logout
 
 and what every Studio page shares: the layout, who is signed in, the KB source tree.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from html import escape
+from pathlib import Path
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Request
@@ -26,6 +28,7 @@ from sync_server.studio.accounts import SESSION_COOKIE, SESSION_HOURS, StudioUse
 from sync_server.studio.source import SourceTree
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_same_origin)])
+SCRIPTS = {path.stem: path.read_text(encoding="utf-8") for path in (Path(__file__).parent / "static").glob("*.js")}
 MAX_FORM = 512 * 1024
 STUDIO_STYLE = """
 nav a{color:#fff;margin-right:14px;text-decoration:none}nav a:hover{text-decoration:underline}
@@ -36,6 +39,11 @@ border-radius:4px}.notice{background:#fff4d6;padding:8px 12px;border-radius:4px}
 padding:8px 12px;border-radius:4px}pre.diff{background:#fafafa;padding:8px;overflow:auto;font-size:13px}
 .add{color:#1b5e20;background:#e6f4ea;display:block}.del{color:#b71c1c;background:#fdecea;display:block}
 .filters input,.filters select{padding:5px;margin-right:6px}.stale{color:#b26a00}.missing{color:#b00020}
+.split{display:grid;grid-template-columns:1fr 1fr;gap:16px}.preview{border:1px solid #ccd;border-radius:4px;
+padding:4px 12px;background:#fff;min-height:300px;max-height:460px;overflow:auto;font-size:14px}
+tr.regression td{background:#fdecea}tr.fixed td{background:#e6f4ea}.unreachable{color:#b00020}
+ul.tree{list-style:none;padding-left:18px;border-left:2px solid #dde}ul.tree li{margin:6px 0}
+.node{display:inline-block;background:#eef3f8;border-radius:4px;padding:2px 8px;font-size:13px}
 """
 
 
@@ -45,7 +53,8 @@ def page(title: str, body: str, user: StudioUser | None = None, status: int = 20
     the only script a page may run; `refresh` reloads the page every N seconds (progress)."""
     nav = ""
     if user is not None:
-        nav = (f"<header><h1>KB Studio</h1><nav><a href='/studio'>Articles</a><a href='/studio/changes'>Drafts to "
+        nav = (f"<header><h1>KB Studio</h1><nav><a href='/studio'>Articles</a><a href='/studio/trees'>Trees</a>"
+               f"<a href='/studio/synonyms'>Synonyms</a><a href='/studio/changes'>Drafts to "
                f"review</a><a href='/studio/console'>Test console</a><a href='/studio/releases'>Releases</a>"
                f"<a href='/studio/audit'>History</a><a href='/admin'>Dashboard</a></nav>"
                f"<form method=post action='/studio/logout'>{escape(user.name)} ({escape(user.role)}) "
@@ -55,7 +64,7 @@ def page(title: str, body: str, user: StudioUser | None = None, status: int = 20
     html = (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(title)}</title>"
             f"<meta name=viewport content='width=device-width'><style>{STYLE}{STUDIO_STYLE}</style>{head}</head>"
             f"<body>{nav}<main>{body}</main></body></html>")
-    policy = CSP + ("; script-src 'self'" if script else "")
+    policy = CSP + ("; script-src 'self'; connect-src 'self'" if script else "")
     return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": policy,
                                                            "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
@@ -100,6 +109,14 @@ def no_tree_page(user: StudioUser) -> HTMLResponse:
     return page("KB Studio", "<div class=card><p>The Studio edits a knowledge-base source folder. Start the server "
                               "with <code>--kb-source DIR</code> (the folder <code>kb_snapshots build</code> reads)."
                               "</p></div>", user, 503)
+
+
+@router.get("/studio/{name}.js")
+def script(name: str) -> Response:
+    if name not in SCRIPTS:
+        return Response("", status_code=404)
+    return Response(SCRIPTS[name], media_type="text/javascript", headers={"Cache-Control": "no-cache",
+                                                                          "X-Content-Type-Options": "nosniff"})
 
 
 @router.post("/studio/login")

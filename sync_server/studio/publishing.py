@@ -6,14 +6,14 @@
     POST /studio/releases/N/publish       the browser's signature (publishers); a regression needs a reason
     GET  /studio/releases/N/files         what changed in the files since the previous published release
     POST /studio/releases/rollback        a release holding an old version's content (publishers)
-    GET  /studio/sign.js                  the one script the Studio runs: it signs with the publisher's key
+
+Signing runs in the browser: static/sign.js (served by `pages`), the page's only script.
 """
 from __future__ import annotations
 
 import base64
 import difflib
 from html import escape
-from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
@@ -24,15 +24,8 @@ from sync_server.studio import releases
 from sync_server.studio.pages import form_fields, open_studio, page
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_same_origin)])
-SIGN_JS = (Path(__file__).with_name("sign.js")).read_text(encoding="utf-8")
 _VERDICTS = {"regression": "answered right before, wrong now", "fixed": "now answered right",
              "changed": "answer changes"}
-
-
-@router.get("/studio/sign.js")
-def sign_js() -> Response:
-    return Response(SIGN_JS, media_type="text/javascript", headers={"Cache-Control": "no-cache",
-                                                                    "X-Content-Type-Options": "nosniff"})
 
 
 def _missing(user, what: str = "No such release.") -> HTMLResponse:

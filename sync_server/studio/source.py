@@ -25,7 +25,7 @@ import yaml
 from kb_snapshots.source import read_source
 from kb_snapshots.validate import validate
 
-FIELDS = ("title", "questions", "keywords", "team", "topic")
+FIELDS = ("title", "questions", "keywords", "team", "topic", "status")
 
 
 class Conflict(Exception):
@@ -49,6 +49,41 @@ class Article:
     draft: bool = False
 
 
+@dataclass
+class TreeFile:
+    id: str
+    path: str
+    text: str
+    sha256: str
+    data: dict
+
+    @staticmethod
+    def parse(text: str) -> dict:
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def as_article(self) -> Article:
+        """The tree as a file a change is proposed against (drafts handle both alike)."""
+        return Article(id=self.id, path=self.path, text=self.text, sha256=self.sha256,
+                       title=str(self.data.get("title") or ""), lang=str(self.data.get("lang") or ""))
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", value, style="|" if "\n" in value.strip() else None))
+
+
+def dump_yaml(data: dict) -> str:
+    """YAML as people write it: keys in their order, multi-line text as a `|` block."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
+
+
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -66,17 +101,18 @@ def split(text: str) -> tuple[dict, str]:
 
 
 def compose(text: str, *, body: str, **fields) -> str:
-    """The file `text` with the form's fields and body; every other key (id, lang,
-    translation_of, status) is kept as it was."""
+    """The file `text` with the form's fields and body (`status` "draft", or empty for a
+    published article); every other key (id, lang, translation_of) is kept as it was."""
     data, _ = split(text)
     for name in FIELDS:
+        if name not in fields:
+            continue
         value = fields.get(name)
         if value in (None, "", []):
             data.pop(name, None)
         else:
             data[name] = value
-    matter = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
-    return f"---\n{matter}---\n{body.strip()}\n"
+    return f"---\n{dump_yaml(data)}---\n{body.strip()}\n"
 
 
 KB_FILES = ("kb.yaml", "synonyms.yaml")
@@ -150,6 +186,15 @@ class SourceTree:
         if not target.is_relative_to(self.root.resolve()):
             raise ValueError(f"{path} is outside the knowledge base")
         return target
+
+    def trees(self) -> list[TreeFile]:
+        found = []
+        for path in sorted(self.root.glob("trees/**/*.yaml")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            data = TreeFile.parse(text)
+            if data.get("id"):
+                found.append(TreeFile(str(data["id"]), str(path.relative_to(self.root)), text, sha256(text), data))
+        return found
 
     def article(self, entry_id: str) -> Article | None:
         return next((a for a in self._all() if a.id == entry_id), None)

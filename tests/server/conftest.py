@@ -53,3 +53,14 @@ def any_server(database_url: str, tmp_path: Path) -> Harness:
     yield harness
     harness.client.close()
     harness.db.close()
+
+
+@pytest.fixture
+def studio(database_url, tmp_path: Path):
+    """The Studio on a small KB source tree, with editors edith and erin and publisher paul."""
+    from tests.server.studio_kit import make_studio
+
+    harness = make_studio(database_url, tmp_path)
+    yield harness
+    harness.client.close()
+    harness.db.close()

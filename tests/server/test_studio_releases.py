@@ -18,7 +18,7 @@ from desktop.sync import manifest as mf
 from desktop.sync.installer import SnapshotInstaller
 from desktop.sync.service import sync_once
 from tests.server.harness import LiveServer
-from tests.server.test_studio import browser, studio  # noqa: F401 - the fixture
+from tests.server.studio_kit import browser
 
 REPO = Path(__file__).resolve().parents[2]
 TESTS = "\n".join(json.dumps(case) for case in (
