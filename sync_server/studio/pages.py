@@ -59,7 +59,7 @@ def page(title: str, body: str, user: StudioUser | None = None, status: int = 20
                f"<a href='/studio/audit'>History</a><a href='/admin'>Dashboard</a></nav>"
                f"<form method=post action='/studio/logout'>{escape(user.name)} ({escape(user.role)}) "
                f"<button type=submit>Sign out</button></form></header>")
-    head = f"<script src='/studio/{escape(script)}' defer></script>" if script else ""
+    head = f"<script src='/studio/{escape(script)}.js' defer></script>" if script else ""
     head += f"<meta http-equiv=refresh content={int(refresh)}>" if refresh else ""
     html = (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(title)}</title>"
             f"<meta name=viewport content='width=device-width'><style>{STYLE}{STUDIO_STYLE}</style>{head}</head>"

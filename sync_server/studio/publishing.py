@@ -166,7 +166,7 @@ def release_page(request: Request, release_id: int, message: str = "") -> HTMLRe
         return page(title, body + "</div>", user)
     if not user.publishes:
         return page(title, body + "<p class=note>A publisher signs and publishes it.</p></div>", user)
-    return page(title, body + _sign_form(release) + "</div>", user, script="sign.js")
+    return page(title, body + _sign_form(release) + "</div>", user, script="sign")
 
 
 @router.post("/studio/releases/{release_id}/publish")

@@ -49,6 +49,8 @@ def to_boxes(text: str) -> tuple[str, dict[str, list[str]]]:
 def from_boxes(head: str, boxes: dict[str, list[str]]) -> str:
     lines = [head.rstrip()] if head.strip() else []
     for lang, rows in boxes.items():
+        if not any(row.strip() and not row.strip().startswith("#") for row in rows):
+            continue                            # no group: the language is left out, not written empty
         lines.append(f"{lang}:")
         for row in rows:
             row = row.strip()

@@ -77,7 +77,7 @@ def _outline(tree_id: str, nodes: dict, node_id: str, seen: set[str], depth: int
     if node_id not in nodes:
         return f"<span class=unreachable>missing node '{escape(node_id)}'</span>"
     if node_id in seen or depth > 40:
-        return f"<span class=note>↻ back to <a href='#n-{escape(node_id)}'>{escape(node_id)}</a></span>"
+        return f"<a href='#n-{escape(node_id)}'>{escape(node_id)}</a> <span class=note>(shown above)</span>"
     seen.add(node_id)
     node = nodes[node_id] if isinstance(nodes[node_id], dict) else {}
     kind = kind_of(node)
