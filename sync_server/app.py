@@ -50,7 +50,8 @@ def create_app(settings: Settings) -> FastAPI:
     from sync_server import (board_admin, dashboard, enrolment, patches, routes_board, routes_snapshots,
                              routes_stats)
     from sync_server.studio import (console as studio_console, editing as studio_editing, pages as studio_pages,
-                                    preview as studio_preview, publishing as studio_publishing,
+                                    importing as studio_importing, preview as studio_preview,
+                                    publishing as studio_publishing,
                                     review as studio_review, synonyms as studio_synonyms, trees as studio_trees)
     from sync_server.studio.builds import Builds
 
@@ -75,7 +76,7 @@ def create_app(settings: Settings) -> FastAPI:
     errors.install(app)
     for module in (routes_snapshots, patches, enrolment, routes_stats, routes_board, dashboard, board_admin,
                    studio_pages, studio_editing, studio_review, studio_console, studio_publishing,
-                   studio_preview, studio_trees, studio_synonyms):
+                   studio_preview, studio_trees, studio_synonyms, studio_importing):
         app.include_router(module.router, responses=errors.ERROR_RESPONSES)
 
     @app.get("/healthz", tags=["health"])
@@ -116,7 +117,8 @@ def asgi(settings: Settings) -> Limits:
         return principal is not None and "publish" in principal.scopes
 
     return Limits(app, max_body=settings.max_body, max_large_body=settings.max_upload,
-                  large_body_paths=("/v1/admin/chunks/", "/v1/admin/deltas/", "/v1/admin/indexes/", "/v1/admin/kbs/"),
+                  large_body_paths=("/v1/admin/chunks/", "/v1/admin/deltas/", "/v1/admin/indexes/", "/v1/admin/kbs/",
+                                    "/studio/import"),
                   rate=settings.rate, burst=settings.burst, exempt=publisher,
                   bulk_paths=("/v1/chunks/", "/v1/deltas/", "/v1/indexes/"), bulk_rate=settings.bulk_rate,
                   bulk_burst=settings.bulk_burst)

@@ -54,7 +54,7 @@ def page(title: str, body: str, user: StudioUser | None = None, status: int = 20
     nav = ""
     if user is not None:
         nav = (f"<header><h1>KB Studio</h1><nav><a href='/studio'>Articles</a><a href='/studio/trees'>Trees</a>"
-               f"<a href='/studio/synonyms'>Synonyms</a><a href='/studio/changes'>Drafts to "
+               f"<a href='/studio/synonyms'>Synonyms</a><a href='/studio/import'>Import</a><a href='/studio/changes'>Drafts to "
                f"review</a><a href='/studio/console'>Test console</a><a href='/studio/releases'>Releases</a>"
                f"<a href='/studio/audit'>History</a><a href='/admin'>Dashboard</a></nav>"
                f"<form method=post action='/studio/logout'>{escape(user.name)} ({escape(user.role)}) "

@@ -118,7 +118,7 @@ def test_two_admins_edit_review_and_preview_in_chromium(studio_pg, chromium):
         assert "Open **tray 2**" in (studio_pg.kb / "articles/en/printer.md").read_text()
 
 
-def test_trees_synonyms_and_the_console_in_chromium(studio_pg, chromium):
+def test_trees_synonyms_the_console_and_import_in_chromium(studio_pg, chromium, tmp_path):
     with LiveServer(studio_pg) as live:
         edith = signed_in(chromium, live, "edith")
         edith.goto(f"{live.url}/studio/trees/printer-steps")
@@ -146,6 +146,20 @@ def test_trees_synonyms_and_the_console_in_chromium(studio_pg, chromium):
         assert "my screen stays black" in edith.inner_text("#why")
         assert "VPN keeps dropping" in edith.inner_text("#candidates")
         shot(edith, "studio-console.png")
+
+        export = tmp_path / "intranet"
+        export.mkdir()
+        (export / "wifi.html").write_text("<html><head><title>Join the guest Wi-Fi</title></head><body><h1>Join the "
+                                          "guest Wi-Fi</h1><p>Choose <b>Guest</b> and accept the terms.</p></body></html>")
+        (export / "teams.md").write_text("# Share your screen in Teams\n\nClick **Share** at the top.\n")
+        edith.goto(f"{live.url}/studio/import")
+        edith.set_input_files("#files", [str(export / "wifi.html"), str(export / "teams.md")])
+        edith.click("text=Import the files")
+        edith.wait_for_selector("text=2 draft article(s) imported")
+        edith.click("text=join-the-guest-wi-fi")
+        assert edith.input_value("#title") == "Join the guest Wi-Fi"
+        assert "Not yet (draft" in edith.inner_text("#status option:checked")
+        assert "Choose **Guest**" in edith.input_value("#body")
 
 
 def test_a_release_is_signed_in_the_browser_and_a_rollback_reaches_an_install(studio_pg, chromium, tmp_path,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -185,3 +186,30 @@ def test_a_browser_copy_of_a_key_opens_with_its_passphrase_only(tmp_path):
     wrong = run("browser-key", str(tmp_path / "admin.key"), "--output", str(tmp_path / "other"), "--passphrase-stdin",
                 stdin="not it\n")
     assert wrong.returncode == 2 and "wrong passphrase" in wrong.stderr and not (tmp_path / "other").exists()
+
+
+def test_the_studio_imports_request_tracker_articles_as_drafts(studio):
+    from tests.kb_snapshots.test_import_rt import RT_ADMIN, create_article
+    from tests.services import require_service
+
+    rt = require_service("HELPDESK_TEST_RT_URL", "Request Tracker")
+    mark = secrets.token_hex(3)
+    create_article(rt, f"Map a network drive {mark}", "<p>Open <b>This PC</b>, then <i>Map network drive</i>.</p>")
+    paul = browser(studio, "paul")
+    wrong = paul.post("/studio/import", files={"x": ("", b"")}, data={"source": "rt", "url": rt, "username": "root",
+                                                                      "secret": "not-the-password"})
+    assert wrong.status_code == 502 and "Nothing was imported" in wrong.text and "not-the-password" not in wrong.text
+    done = paul.post("/studio/import", files={"x": ("", b"")}, data={"source": "rt", "url": rt, "username": "root",
+                                                                     "secret": RT_ADMIN[1]})
+    assert done.status_code == 200 and "draft article(s) imported" in done.text, done.text[-1500:]
+    imported = [p for p in (studio.kb / "articles").rglob("*.md") if mark in p.read_text()]
+    assert len(imported) == 1
+    text = imported[0].read_text()
+    assert "status: draft" in text and "**This PC**" in text and f"title: Map a network drive {mark}" in text
+    assert RT_ADMIN[1] not in json.dumps(_audit(studio))
+    assert any(row[2] == "imported" and row[3] == f"rt {rt}" for row in _audit(studio))
+
+
+def _audit(studio) -> list:
+    with studio.db.transaction(write=False) as tx:
+        return tx.all("SELECT at, actor, action, target, detail FROM studio_audit")
