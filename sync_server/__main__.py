@@ -50,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--secure-cookies", action="store_true", help="mark dashboard cookies Secure (HTTPS)")
     serve.add_argument("--kb-source", type=Path, default=None,
                        help="the KB source folder KB Studio (/studio) edits: kb.yaml, articles/, trees/")
+    serve.add_argument("--rt-url", default="", help="Request Tracker whose ticket counts the dashboard shows next "
+                                                    "to the assistant's (token in HELPDESK_RT_TOKEN)")
+    serve.add_argument("--rt-team", action="append", default=[], metavar="TEAM=QUEUE",
+                       help="which RT queue a team's tickets go to (repeat for each team)")
     serve.add_argument("--enrolments-per-address", type=int, default=3,
                        help="installs one client address may enrol per day (raise it for shared NAT addresses)")
     serve.add_argument("--enrolments-per-hour", type=int, default=1000,
@@ -184,7 +188,8 @@ def _serve(args: argparse.Namespace) -> int:
     settings = Settings(database_url=args.database_url, storage=args.storage, rate=args.rate_limit,
                         burst=args.burst, secure_cookies=args.secure_cookies,
                         enrolments_per_address=args.enrolments_per_address,
-                        enrolments_per_hour=args.enrolments_per_hour, kb_source=args.kb_source)
+                        enrolments_per_hour=args.enrolments_per_hour, kb_source=args.kb_source,
+                        rt_url=args.rt_url, rt_teams=dict(t.split("=", 1) for t in args.rt_team if "=" in t))
     options = dict(host=args.host, port=args.port, log_level="warning", access_log=False, server_header=False,
                    proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips)
     if args.workers > 1:

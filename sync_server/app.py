@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -44,6 +44,8 @@ class Settings:
     enrolments_per_address: int = 3       # installs one client address may enrol per UTC day
     enrolments_per_hour: int = 1000       # installs one fleet token may enrol per hour
     kb_source: Path | None = None         # the KB source folder KB Studio edits (None: no Studio editing)
+    rt_url: str = ""                      # Request Tracker to count all tickets in (token: HELPDESK_RT_TOKEN)
+    rt_teams: dict = field(default_factory=dict)    # team id -> RT queue, for those counts
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -73,6 +75,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.manifests = {}
     app.state.patches = patches.PatchMaker(db, app.state.chunks, settings.patch_history, settings.patch_in_background)
     app.state.studio_builds = Builds(Path(settings.storage) / "studio-builds")
+    app.state.itsm_counts = None
+    if settings.rt_url and settings.rt_teams:
+        from sync_server.itsm_counts import RtTicketCounts
+
+        app.state.itsm_counts = RtTicketCounts(settings.rt_url, os.environ.get("HELPDESK_RT_TOKEN", ""),
+                                               settings.rt_teams)
     errors.install(app)
     for module in (routes_snapshots, patches, enrolment, routes_stats, routes_board, dashboard, board_admin,
                    studio_pages, studio_editing, studio_review, studio_console, studio_publishing,

@@ -12,6 +12,7 @@ allows no script at all.
 """
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 from urllib.parse import parse_qs, urlencode
 
@@ -70,7 +71,25 @@ def dashboard(request: Request, days: int = 30) -> HTMLResponse:
         return _login_form()
     days = min(max(days, 1), 366)
     data = report(request.app.state.db, days, request.app.state.settings.min_installs)
+    counter = request.app.state.itsm_counts
+    if counter is not None:
+        from sync_server.itsm_counts import ticket_share  # noqa: PLC0415
+
+        data["itsm"] = ticket_share(request.app.state.db, counter, date.fromisoformat(data["until"]))
     return _page("Helpdesk Assistant statistics", _render(data))
+
+
+def _itsm(share: dict | None) -> str:
+    if share is None:
+        return ""
+    rows = "".join(f"<tr><td>{escape(r['month'])}</td><td>{escape(r['team'])}</td><td>{escape(r['queue'])}</td>"
+                   f"<td class=n>{'not read' if r['all'] is None else r['all']}</td><td class=n>{r['assistant']}</td>"
+                   f"<td class=n>{_pct(r['share'])}</td></tr>" for r in share["rows"])
+    problem = f"<p class=error>{escape(share['source'])} could not be read: {escape(share['problem'])}</p>" \
+        if share["problem"] else ""
+    return (f"<div class=card><h3>Tickets from the assistant among all {escape(share['source'])} tickets</h3>{problem}"
+            f"<table id=itsm-share><tr><th>Month</th><th>Team</th><th>Queue</th><th>All tickets</th>"
+            f"<th>From the assistant</th><th>Share</th></tr>{rows}</table></div>")
 
 
 @router.post("/admin/login")
@@ -173,4 +192,4 @@ def _render(data: dict) -> str:
 {_gaps(data['gaps'])}<p class=note>{escape(gaps_note)}
 <a href="/v1/admin/stats.csv?table=gaps&amp;days={data['days']}">Gap report as CSV</a>.
 Comprehension counts answers only: a "did you mean" list, an answer marked "did not help" and a question
-not understood are shown apart.</p></div></div></main>"""
+not understood are shown apart.</p></div>{_itsm(data.get('itsm'))}</div></main>"""
