@@ -42,10 +42,11 @@ test-clock-ahead: $(SNAPSHOT)  ## Run the tests that need no service with the cl
 lint: $(SNAPSHOT)  ## Lint the sample knowledge base
 	$(PY) -m kb_snapshots lint $(KB_SRC)
 
-bench: $(SNAPSHOT)  ## Measure comprehension and speed against peers, and full vs one-edit builds; writes bench/RESULTS.md
+bench: $(SNAPSHOT)  ## Measure comprehension and speed against peers, full vs one-edit builds and the Studio's release check; writes bench/RESULTS.md
 	$(PY) -m bench
 	$(PY) -m bench.fewshot
 	$(PY) -m bench.build_bench
+	$(PY) -m bench.studio_bench
 
 bench-sync: $(SNAPSHOT)  ## Measure the sync server (needs wrk; PostgreSQL from HELPDESK_TEST_PG_URL); writes bench/RESULTS.md
 	$(PY) -m bench.sync_bench --old $(SNAPSHOT) --edit-one-article-of $(KB_SRC)
