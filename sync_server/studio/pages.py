@@ -142,7 +142,8 @@ def logout(request: Request) -> Response:
     return reply
 
 
-def _usage(request: Request) -> dict[str, int]:
+def usage(request: Request) -> dict[str, int]:
+    """Uses of each article and tree over the last 30 days, from the statistics."""
     since = (datetime.now(timezone.utc).date() - timedelta(days=29)).isoformat()
     with request.app.state.db.transaction(write=False) as tx:
         rows = tx.all("SELECT key, SUM(count) FROM stats_daily WHERE metric IN ('article_used', 'tree_used') "
@@ -155,11 +156,11 @@ def articles(request: Request, q: str = "", lang: str = "", team: str = "") -> H
     user, tree, refused = open_studio(request)
     if refused:
         return refused
-    usage, rows = _usage(request), tree.articles()
+    used, rows = usage(request), tree.articles()
     groups: dict[str, int] = {}
     for row in rows:
         a = row["article"]
-        groups[a.translation_of or a.id] = groups.get(a.translation_of or a.id, 0) + usage.get(a.id, 0)
+        groups[a.translation_of or a.id] = groups.get(a.translation_of or a.id, 0) + used.get(a.id, 0)
     waiting = {c.entry_id for c in changes.pending(request.app.state.db)}
     wanted = q.strip().lower()
     shown = [r for r in rows if (not wanted or wanted in f"{r['article'].title} {r['article'].id}".lower())

@@ -78,8 +78,8 @@ async def review(request: Request, change_id: int, verdict: str) -> Response:
     if tree is None or change is None or verdict not in ("approve", "reject", "restore"):
         return page("Not found — KB Studio", "<div class=card><p>No such draft.</p></div>", user, 404)
     if verdict == "restore":
-        article = tree.article(change.entry_id)
-        if article is None or change.status != changes.APPROVED:
+        article = tree.article(change.entry_id) or tree.file_at(change.path, change.entry_id)
+        if change.status != changes.APPROVED:
             return page("Not found — KB Studio", "<div class=card><p>Nothing to restore.</p></div>", user, 404)
         restored = changes.propose(request.app.state.db, article, change.text, user)
         return RedirectResponse(f"/studio/changes/{restored}?saved=1", status_code=303)

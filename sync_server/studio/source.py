@@ -76,7 +76,7 @@ class _Dumper(yaml.SafeDumper):
 
 
 _Dumper.add_representer(str, lambda dumper, value: dumper.represent_scalar(
-    "tag:yaml.org,2002:str", value, style="|" if "\n" in value.strip() else None))
+    "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None))
 
 
 def dump_yaml(data: dict) -> str:
@@ -195,6 +195,12 @@ class SourceTree:
             if data.get("id"):
                 found.append(TreeFile(str(data["id"]), str(path.relative_to(self.root)), text, sha256(text), data))
         return found
+
+    def file_at(self, path: str, entry_id: str) -> Article:
+        """Any KB file (a tree, synonyms.yaml) as a file a change is proposed against."""
+        target = self._inside(path)
+        text = target.read_text(encoding="utf-8", errors="replace") if target.exists() else ""
+        return Article(id=entry_id, path=path, text=text, sha256=sha256(text))
 
     def article(self, entry_id: str) -> Article | None:
         return next((a for a in self._all() if a.id == entry_id), None)

@@ -12,6 +12,7 @@ with the builder's own rules. The file is rewritten as YAML (comments are not ke
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from html import escape
 
 from fastapi import APIRouter, Depends, Request
@@ -58,19 +59,29 @@ def current_text(request: Request, tree_file: TreeFile, author: str) -> tuple[st
 
 
 @router.get("/studio/trees", response_class=HTMLResponse)
-def tree_list(request: Request) -> HTMLResponse:
+def tree_list(request: Request, q: str = "") -> HTMLResponse:
     user, tree, refused = open_studio(request)
     if refused:
         return refused
-    rows = ""
+    from sync_server.studio.pages import usage  # noqa: PLC0415
+
+    used, wanted, rows = usage(request), q.strip().lower(), ""
     for t in tree.trees():
+        title = str(t.data.get("title") or t.id)
+        if wanted and wanted not in f"{title} {t.id}".lower():
+            continue
         nodes = t.data.get("nodes") or {}
         lost = len(set(nodes) - reachable(t.data))
-        rows += (f"<tr><td><a href='/studio/trees/{escape(t.id)}'>{escape(str(t.data.get('title') or t.id))}</a></td>"
-                 f"<td>{escape(t.id)}</td><td>{escape(str(t.data.get('lang') or ''))}</td><td class=n>{len(nodes)}</td>"
+        changed = datetime.fromtimestamp((tree.root / t.path).stat().st_mtime, timezone.utc)
+        rows += (f"<tr><td><a href='/studio/trees/{escape(t.id)}'>{escape(title)}</a></td>"
+                 f"<td>{escape(t.id)}</td><td>{escape(str(t.data.get('lang') or ''))}</td>"
+                 f"<td>{escape(str(t.data.get('team') or ''))}</td><td class=n>{len(nodes)}</td>"
+                 f"<td class=n>{used.get(t.id, 0)}</td><td>{changed:%Y-%m-%d %H:%M}</td>"
                  f"<td>{f'<span class=unreachable>{lost} unreachable</span>' if lost else 'all reachable'}</td></tr>")
-    return page("Decision trees — KB Studio", f"""<div class=card><h2>Decision trees</h2><table><tr><th>Title</th>
-<th>Id</th><th>Language</th><th>Nodes</th><th>Reachable</th></tr>{rows}</table></div>""", user)
+    return page("Decision trees — KB Studio", f"""<div class=card><h2>Decision trees</h2><form class=filters
+method=get action='/studio/trees'><input name=q value='{escape(q)}' placeholder='Search titles and ids'>
+<button type=submit>Filter</button></form><table><tr><th>Title</th><th>Id</th><th>Language</th><th>Team</th>
+<th>Nodes</th><th>Used (30 days)</th><th>Last change</th><th>Reachable</th></tr>{rows}</table></div>""", user)
 
 
 def _outline(tree_id: str, nodes: dict, node_id: str, seen: set[str], depth: int = 0) -> str:
@@ -132,7 +143,7 @@ def tree_page(request: Request, tree_id: str, saved: int = 0) -> HTMLResponse:
 or tree_id))} <small>({escape(tree_id)}, {escape(found.path)})</small></h2>{note}
 <div id=outline>{_outline(tree_id, nodes, str(data.get('start') or ''), set())}</div>
 {f'<h3>Not reachable</h3><ul>{unreachable}</ul>' if unreachable else '<p class=ok>Every node is reachable.</p>'}
-</div>""", user)
+<p class=note><a href='/studio/articles/{escape(tree_id)}/history'>Approved versions of this tree</a></p></div>""", user)
 
 
 def _select(name: str, values: list[str], chosen: str, blank: str = "(none)") -> str:
