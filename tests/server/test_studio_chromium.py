@@ -117,6 +117,23 @@ def test_two_admins_edit_review_and_preview_in_chromium(studio_pg, chromium):
         paul.wait_for_selector("text=Approved by paul")
         assert "Open **tray 2**" in (studio_pg.kb / "articles/en/printer.md").read_text()
 
+        paul.goto(f"{live.url}/studio/articles/printer-jam/history")
+        paul.click("text=version of")
+        assert "+Open **tray 2**" in paul.inner_text("pre.diff")            # what that version changed
+        paul.click("text=Restore this version (as a new draft)")
+        paul.wait_for_selector("text=Saved as a draft")
+
+        edith.goto(f"{live.url}/studio/new?q=how+do+I+book+a+meeting+room")
+        assert edith.input_value("#questions") == "how do I book a meeting room"
+        edith.fill("#id", "meeting-room")
+        edith.fill("#title", "Book a meeting room")
+        edith.fill("#body", "Open Outlook, **New meeting**, then *Room finder*.")
+        edith.click("text=Save as a draft")
+        edith.wait_for_selector("text=Saved as a draft")
+        paul.goto(f"{live.url}/studio/audit")
+        audit = paul.inner_text("table")
+        assert "approved" in audit and "meeting-room" in audit and "signed in" in audit
+
 
 def test_trees_synonyms_the_console_and_import_in_chromium(studio_pg, chromium, tmp_path):
     with LiveServer(studio_pg) as live:
@@ -199,6 +216,8 @@ def test_a_release_is_signed_in_the_browser_and_a_rollback_reaches_an_install(st
         assert "1 regression(s)" in paul.content() and "the vpn disconnects all the time" in paul.inner_text(
             "tr.regression")
         shot(paul, "studio-release.png")
+        paul.click("text=What changed in the files")
+        assert "articles/en/vpn.md" in paul.content() and "-title: VPN keeps dropping" in paul.inner_text("main")
         release("the VPN is retired")
         sync_once(policy, installer=installer)
         assert "vpn-drops" not in _body(installer.target)
