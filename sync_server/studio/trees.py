@@ -12,6 +12,7 @@ with the builder's own rules. The file is rewritten as YAML (comments are not ke
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from html import escape
 
@@ -22,6 +23,7 @@ from desktop.engine.checks import CHECKS
 from kb_snapshots.validate import FIELD_TYPES, NODE_KINDS
 from sync_server.auth import check_same_origin
 from sync_server.studio import changes
+from sync_server.studio.accounts import StudioUser
 from sync_server.studio.pages import form_fields, open_studio, page
 from sync_server.studio.source import SourceTree, TreeFile, dump_yaml
 
@@ -116,20 +118,34 @@ def _outline(tree_id: str, nodes: dict, node_id: str, seen: set[str], depth: int
     return head + (f"<ul class=tree>{items}</ul>" if items else "")
 
 
-def _find(request: Request, tree: SourceTree, tree_id: str):
-    return next((t for t in tree.trees() if t.id == tree_id), None)
+@dataclass
+class Editing:
+    """A tree as the signed-in admin edits it: their waiting draft of it, else the file."""
+    user: StudioUser
+    tree: SourceTree
+    file: TreeFile
+    draft: changes.Change | None
+    data: dict
+
+
+def _open_tree(request: Request, tree_id: str, posting: bool = False) -> tuple[Response | None, Editing | None]:
+    """(None, what is being edited), or (the page to answer with, None)."""
+    user, tree, refused = open_studio(request, posting)
+    if refused:
+        return refused, None
+    found = next((t for t in tree.trees() if t.id == tree_id), None)
+    if found is None:
+        return page("Not found — KB Studio", "<div class=card><p>No such decision tree.</p></div>", user, 404), None
+    text, draft = current_text(request, found, user.name)
+    return None, Editing(user, tree, found, draft, TreeFile.parse(text))
 
 
 @router.get("/studio/trees/{tree_id}", response_class=HTMLResponse)
-def tree_page(request: Request, tree_id: str, saved: int = 0) -> HTMLResponse:
-    user, tree, refused = open_studio(request)
+def tree_page(request: Request, tree_id: str, saved: int = 0) -> Response:
+    refused, editing = _open_tree(request, tree_id)
     if refused:
         return refused
-    found = _find(request, tree, tree_id)
-    if found is None:
-        return page("Not found — KB Studio", "<div class=card><p>No such decision tree.</p></div>", user, 404)
-    text, draft = current_text(request, found, user.name)
-    data = TreeFile.parse(text)
+    user, found, draft, data = editing.user, editing.file, editing.draft, editing.data
     nodes = data.get("nodes") or {}
     lost = sorted(set(nodes) - reachable(data))
     note = ""
@@ -192,14 +208,13 @@ def _node_form(tree_id: str, node_id: str, node: dict, node_ids: list[str], team
 
 
 @router.get("/studio/trees/{tree_id}/nodes/{node_id}", response_class=HTMLResponse)
-def node_page(request: Request, tree_id: str, node_id: str) -> HTMLResponse:
-    user, tree, refused = open_studio(request)
+def node_page(request: Request, tree_id: str, node_id: str) -> Response:
+    refused, editing = _open_tree(request, tree_id)
     if refused:
         return refused
-    found = _find(request, tree, tree_id)
-    data = TreeFile.parse(current_text(request, found, user.name)[0]) if found else {}
+    user, tree, data = editing.user, editing.tree, editing.data
     nodes = data.get("nodes") or {}
-    if found is None or node_id not in nodes:
+    if node_id not in nodes:
         return page("Not found — KB Studio", "<div class=card><p>No such node.</p></div>", user, 404)
     form = _node_form(tree_id, node_id, nodes[node_id] if isinstance(nodes[node_id], dict) else {}, sorted(nodes),
                       sorted(tree.config().get("teams") or {}))
@@ -255,14 +270,10 @@ def node_from_form(form: dict[str, str], old: dict) -> tuple[dict, dict[str, dic
 
 @router.post("/studio/trees/{tree_id}/nodes/{node_id}", response_class=HTMLResponse)
 async def save_node(request: Request, tree_id: str, node_id: str) -> Response:
-    user, tree, refused = open_studio(request, posting=True)
+    refused, editing = _open_tree(request, tree_id, posting=True)
     if refused:
         return refused
-    found = _find(request, tree, tree_id)
-    if found is None:
-        return page("Not found — KB Studio", "<div class=card><p>No such decision tree.</p></div>", user, 404)
-    text, draft = current_text(request, found, user.name)
-    data = TreeFile.parse(text)
+    user, tree, found, draft, data = editing.user, editing.tree, editing.file, editing.draft, editing.data
     nodes = data.setdefault("nodes", {})
     form = await form_fields(request)
     node, created = node_from_form(form, nodes.get(node_id) or {})
