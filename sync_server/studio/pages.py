@@ -41,7 +41,7 @@ padding:8px 12px;border-radius:4px}pre.diff{background:#fafafa;padding:8px;overf
 .filters input,.filters select{padding:5px;margin-right:6px}.stale{color:#b26a00}.missing{color:#b00020}
 .split{display:grid;grid-template-columns:1fr 1fr;gap:16px}.preview{border:1px solid #ccd;border-radius:4px;
 padding:4px 12px;background:#fff;min-height:300px;max-height:460px;overflow:auto;font-size:14px}
-tr.regression td{background:#fdecea}tr.fixed td{background:#e6f4ea}.unreachable{color:#b00020}
+tr.regression td,tr.wrong td{background:#fdecea}tr.fixed td{background:#e6f4ea}.unreachable{color:#b00020}
 ul.tree{list-style:none;padding-left:18px;border-left:2px solid #dde}ul.tree li{margin:6px 0}
 .node{display:inline-block;background:#eef3f8;border-radius:4px;padding:2px 8px;font-size:13px}
 """

@@ -25,7 +25,7 @@ from sync_server.studio.pages import form_fields, open_studio, page
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_same_origin)])
 _VERDICTS = {"regression": "answered right before, wrong now", "fixed": "now answered right",
-             "changed": "answer changes"}
+             "changed": "answer changes", "wrong": "not answered right first"}
 
 
 def _missing(user, what: str = "No such release.") -> HTMLResponse:
@@ -111,11 +111,14 @@ def _report(found: dict) -> str:
                f"{found['asked']} question(s) people asked that were not understood: this version answers "
                f"{found['asked_answered']} of them.</p>")
     if found.get("first"):
-        summary += "<p class=note>Nothing was published yet: every answer is new.</p>"
+        summary += ("<p class=note>Nothing was published yet: below are the test questions this first release does "
+                    "not answer right first.</p>")
     if not found["tests"]:
         summary += ("<p class=notice>The knowledge base has no test questions: add <code>tests/*.jsonl</code> files "
                     "(<code>{\"q\": \"…\", \"expected\": \"article-id\"}</code>, one a line) so regressions are found."
                     "</p>")
+    if found.get("first") and not rows:
+        return summary + "<p class=ok>Every test question is answered right first.</p>"
     table = (f"<table class=compare><tr><th>Question</th><th>From</th><th>Expected</th><th>Published version</th>"
              f"<th>This release</th><th></th></tr>{rows}</table>" if rows else "<p>No answer changes.</p>")
     return summary + (f"<div class=problems>Test files not read:<ul>{problems}</ul></div>" if problems else "") + table

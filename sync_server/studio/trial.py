@@ -5,7 +5,7 @@
     report["regressions"], report["fixed"], report["rows"]
 
 A test question regresses when the published version answered it right first and the
-draft does not; the questions people really asked (those the assistant did not
+draft does not (for a first release, the rows are the test questions it gets wrong); the questions people really asked (those the assistant did not
 understand, from the statistics) have no expected answer, so for them the report shows
 what the draft would now say. Each question is asked of the real engine, as the tray app
 asks it.
@@ -66,18 +66,20 @@ def compare(before, after, cases: list[Case], asked: list[str]) -> dict:
         verdict = "regression" if was and not now else "fixed" if now and not was else \
             "changed" if (old["kind"], old["id"]) != (new["kind"], new["id"]) else "same"
         regressions += verdict == "regression"
-        fixed += verdict == "fixed"
-        if verdict != "same":
+        fixed += verdict == "fixed" and before is not None
+        if before is None and not now:
+            verdict = "wrong"                  # a first release: what it gets wrong is what matters
+        if verdict != "same" and (before is not None or verdict == "wrong"):
             rows.append({"source": "test", "question": case.question, "expected": case.expected,
                          "before": old, "after": new, "verdict": verdict})
     answered = 0
     for question in asked[:MAX_ASKED]:
         old, new = outcome(before, question), outcome(after, question)
         answered += new["kind"] == "answer"
-        if (old["kind"], old["id"]) != (new["kind"], new["id"]):
+        if before is not None and (old["kind"], old["id"]) != (new["kind"], new["id"]):
             rows.append({"source": "asked", "question": question, "expected": None, "before": old, "after": new,
                          "verdict": "changed"})
-    order = {"regression": 0, "fixed": 1, "changed": 2}
+    order = {"regression": 0, "wrong": 0, "fixed": 1, "changed": 2}
     rows.sort(key=lambda r: (order[r["verdict"]], r["source"], r["question"]))
     return {"tests": len(cases), "asked": min(len(asked), MAX_ASKED), "regressions": regressions, "fixed": fixed,
             "right_before": right_before, "right_after": right_after, "asked_answered": answered,
