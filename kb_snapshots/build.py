@@ -201,7 +201,9 @@ def _write(db: sqlite3.Connection, config: dict[str, Any], entries: list[dict[st
     by_language: dict[tuple[str, str], int] = {}
     tables = synonym_tables(synonyms)
     canonical = lexical.QueryAnalyser({}, tables).canonical
-    groups = _groups(entries)
+    linked = {e["id"] for e in entries if e.get("article")}               # an item with an article rides on it
+    apart = [e for e in entries if e["id"] in linked or e["translation_of"] in linked]
+    groups = _groups([e for e in entries if e not in apart])
     group_docs = [[(entry, field, text) for entry in members for field, text in _documents(entry)]
                   for members in groups]
     query_vectors, passage_vectors = _embed_all(
@@ -247,8 +249,14 @@ def _write(db: sqlite3.Connection, config: dict[str, Any], entries: list[dict[st
                 entry["id"], entry["kind"], entry["lang"], grp, entry["title"], entry["body"],
                 entry["team"], entry["topic"], json.dumps(entry["keywords"], ensure_ascii=False),
                 json.dumps(entry["questions"], ensure_ascii=False), entry["translation_of"],
-                json.dumps(entry["tree"], ensure_ascii=False) if entry["kind"] == "tree" else None,
+                json.dumps(entry["tree"], ensure_ascii=False) if entry["kind"] in ("tree", "request") else None,
                 entry["path"]))
+    for entry in apart:                                                  # not matched apart: no group
+        db.execute("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+            entry["id"], entry["kind"], entry["lang"], -1, entry["title"], entry["body"], entry["team"],
+            entry["topic"], json.dumps(entry["keywords"], ensure_ascii=False),
+            json.dumps(entry["questions"], ensure_ascii=False), entry["translation_of"],
+            json.dumps(entry["tree"], ensure_ascii=False), entry["path"]))
     texts = Texts(
         vectors=query_vectors.astype(np.float32),
         groups=np.array([grp for grp, docs in enumerate(group_docs) for _ in docs], np.int64),

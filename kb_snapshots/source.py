@@ -170,6 +170,7 @@ class Source:
     config: SourceFile | None = None
     articles: list[SourceFile] = field(default_factory=list)
     trees: list[SourceFile] = field(default_factory=list)
+    catalog: list[SourceFile] = field(default_factory=list)      # service request items
     synonyms: SourceFile | None = None
     problems: list[Problem] = field(default_factory=list)
 
@@ -325,6 +326,11 @@ def read_source(root: Path, limits: SourceLimits = DEFAULT_LIMITS) -> Source:
         data = yaml_file(path, rel)
         if data is not None:
             source.trees.append(SourceFile(rel, data))
+    for path in sorted((root / "catalog").rglob("*.yaml")) + sorted((root / "catalog").rglob("*.yml")):
+        rel = path.relative_to(root).as_posix()
+        data = yaml_file(path, rel)
+        if data is not None:
+            source.catalog.append(SourceFile(rel, data))
     synonyms_path = root / "synonyms.yaml"
     if synonyms_path.exists() or synonyms_path.is_symlink():
         data = yaml_file(synonyms_path, "synonyms.yaml")

@@ -13,6 +13,7 @@ from typing import Any
 
 from desktop.engine.checks import CHECKS
 from desktop.engine.variables import KB_DEFAULTABLE, KNOWN_VARIABLES, VARIABLE_RE, find_variables
+from kb_snapshots.catalog import check_links, validate_item
 from kb_snapshots.markup import check_markdown, tree_texts
 from kb_snapshots.source import LineDict, Problem, Source, SourceFile, boolean_hint
 
@@ -133,7 +134,8 @@ def _variable_defaults(check: Checker, data: LineDict) -> dict[str, str]:
     return defaults
 
 
-def _common(check: Checker, data: LineDict, config: dict[str, Any], kind: str) -> dict[str, Any]:
+def _common(check: Checker, data: LineDict, config: dict[str, Any], kind: str,
+            allowed: set[str] | None = None) -> dict[str, Any]:
     entry_id = check.text(data, "id")
     if entry_id and not ID_RE.match(entry_id):
         check.add(f"id '{entry_id}' must match [a-z0-9-]+ (lowercase letters, digits, dashes)", "id")
@@ -146,7 +148,7 @@ def _common(check: Checker, data: LineDict, config: dict[str, Any], kind: str) -
     status = check.text(data, "status", required=False)
     if status and status not in STATUSES:
         check.add(f"status '{status}' must be draft or published", "status")
-    allowed = TREE_KEYS if kind == "tree" else ARTICLE_KEYS
+    allowed = allowed or (TREE_KEYS if kind == "tree" else ARTICLE_KEYS)
     for key in data:
         if key not in allowed:
             check.add(f"unknown key '{key}' (known: {', '.join(sorted(allowed))})", key)
@@ -340,6 +342,7 @@ def validate(source: Source) -> tuple[dict[str, Any], list[dict[str, Any]], dict
     problems += config_problems
     entries = [validate_article(f, config, problems) for f in source.articles]
     entries += [validate_tree(f, config, problems) for f in source.trees]
+    entries += [validate_item(f, config, problems) for f in source.catalog]
     synonyms, synonym_problems = validate_synonyms(source, config)
     problems += synonym_problems
     problems += _cross_checks(source, entries, config)
@@ -350,7 +353,7 @@ def validate(source: Source) -> tuple[dict[str, Any], list[dict[str, Any]], dict
 
 def _cross_checks(source: Source, entries: list[dict[str, Any]], config: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
-    files = {f.path: f for f in source.articles + source.trees}
+    files = {f.path: f for f in source.articles + source.trees + source.catalog}
     by_id: dict[str, dict[str, Any]] = {}
     for entry in entries:
         if not entry["id"]:
@@ -387,6 +390,7 @@ def _cross_checks(source: Source, entries: list[dict[str, Any]], config: dict[st
             problems.append(Problem(entry["path"], file.line("translation_of"),
                                     f"'{original_id}' already has a {entry['lang']} translation: {translations[key]}"))
         translations[key] = entry["id"]
+    problems += check_links(entries, lambda path, key: files[path].line(key))
     for entry in entries:
         if entry["kind"] != "tree":
             continue

@@ -148,6 +148,7 @@ def _tiles(t: dict) -> str:
              ("Solved without a ticket", t["solved_without_ticket"], "helpful answers + guided steps completed"),
              ("Deflection", _pct(t["deflection_rate"]), "solved / (solved + tickets)"),
              ("Tickets (incidents)", t["tickets_created"], f"escalation {_pct(t['escalation_rate'])} of dialogues"),
+             ("Service requests", t["requests_created"], "catalog forms sent, apart from incidents"),
              ("Bookings", t["bookings"], "callback appointments")]
     return "".join(f"<div class=tile><b>{escape(str(v))}</b><span>{escape(k)}</span>"
                    + (f"<small>{escape(note)}</small>" if note else "") + "</div>" for k, v, note in tiles)

@@ -29,6 +29,7 @@ KPIS = [
     ("not_understood_rate", "Not understood", "%"), ("helpful_rate", "Satisfaction (helpful answers)", "%"),
     ("solved_without_ticket", "Solved without a ticket", "n"), ("deflection_rate", "Deflection", "%"),
     ("tickets_created", "Tickets (incidents) created", "n"), ("escalation_rate", "Escalation rate", "%"),
+    ("requests_created", "Service requests sent", "n"),
     ("bookings", "Callback bookings", "n"),
 ]
 

@@ -23,12 +23,12 @@ from datetime import date, datetime, timedelta, timezone
 from sync_server.db import Database
 
 DAILY_COLUMNS = ("day", "dialogues", "interactions", "understood", "not_understood", "helpful", "unhelpful",
-                 "tickets_created", "trees_completed", "choose", "choose_picked")   # new ones last: CSVs stay readable
+                 "tickets_created", "trees_completed", "choose", "choose_picked", "requests_created")   # new ones last: CSVs stay readable
 _DAILY_METRICS = {"dialogue_started": "dialogues", "question_understood": "understood",
                   "question_choose": "choose", "choose_picked": "choose_picked",
                   "question_not_understood": "not_understood", "feedback_helpful": "helpful",
                   "feedback_unhelpful": "unhelpful", "ticket_created": "tickets_created",
-                  "tree_completed": "trees_completed"}
+                  "tree_completed": "trees_completed", "request_created": "requests_created"}
 MONTHS = 12
 COVERAGE_SHARE = 0.8
 
@@ -37,7 +37,8 @@ COVERAGE_SHARE = 0.8
 def _known_key(t: str = "stats_daily") -> str:
     return (f"({t}.key = '' OR ({t}.metric NOT IN ('dialogue_started', 'question_understood', "
             f"'question_not_understood', 'question_choose', 'choose_picked') AND EXISTS (SELECT 1 FROM published_ids p "
-            f"WHERE p.id = {t}.key AND p.kind = CASE WHEN {t}.metric = 'ticket_created' THEN 'team' ELSE 'entry' END)))")
+            f"WHERE p.id = {t}.key AND p.kind = CASE WHEN {t}.metric IN ('ticket_created', 'request_created') THEN 'team' "
+            f"ELSE 'entry' END)))")
 
 
 _KNOWN_KEY = _known_key()

@@ -44,7 +44,7 @@ ACCEPTED_DAYS = 30            # days older than this (the client drops them too)
 CLOCK_SLACK = timedelta(hours=1)
 KEYLESS = ("dialogue_started", "question_understood", "question_not_understood", "question_choose",
            "choose_picked")
-TEAM_KEYED = ("ticket_created",)   # the others are keyed by an article or tree id
+TEAM_KEYED = ("ticket_created", "request_created")   # the others are keyed by an article or tree id
 BATCH_MEMORY_DAYS = 45
 MAX_BATCHES_PER_DAY = 100     # the app sends one per sync (hourly by default)
 PRUNE_EVERY = 1000            # batches between two prunings, per replica
@@ -71,6 +71,7 @@ class Counters(BaseModel):
     ticket_created: Keyed = {}
     question_choose: Keyed = {}        # "did you mean" offered (older clients counted it as understood)
     choose_picked: Keyed = {}          # … and one of its candidates taken
+    request_created: Keyed = {}        # service requests (catalog forms), apart from incidents
 
 
 assert tuple(Counters.model_fields) == METRICS, "server and client metrics differ"

@@ -123,10 +123,22 @@ class KnowledgeBase:
         return self._article(rows[0])
 
     def tree(self, entry_id: str) -> Article:
+        """A decision tree, or a service request item (walked as its one-step form)."""
         entry = self.article(entry_id)
-        if entry.kind != "tree":
+        if entry.kind not in ("tree", "request"):
             raise KeyError(f"{entry_id} is not a decision tree")
         return entry
+
+    def request_for(self, article_id: str) -> Article | None:
+        """The service request item an article offers (the item names it as its `article`)."""
+        for item in self.request_items():
+            if ((item.tree or {}).get("request") or {}).get("article") == article_id:
+                return item
+        return None
+
+    def request_items(self) -> list[Article]:
+        """The service catalog: every request item (its `tree["request"]` is the item)."""
+        return [self._article(row) for row in self._rows("SELECT * FROM entries WHERE kind = 'request' ORDER BY id")]
 
     def entries(self) -> list[Article]:
         return [self._article(row) for row in self._rows("SELECT * FROM entries ORDER BY id")]

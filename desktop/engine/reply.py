@@ -17,7 +17,7 @@ class Hit:
     id: str
     title: str
     score: float            # 0..1, calibrated confidence
-    kind: Literal["article", "tree"]
+    kind: Literal["article", "tree", "request"]
     lang: str
     team: str | None = None
 

@@ -75,12 +75,19 @@ class Ticket:
     dialogue: tuple[tuple[str, str], ...] = ()
     context: Context = field(default_factory=Context)
     attachments: tuple[Attachment, ...] = ()
+    kind: str = "incident"                           # incident | request (a service catalog item)
+    item: str = ""                                   # the catalog item's id, for a request
+    fields: tuple[tuple[str, str], ...] = ()         # a request's values: (field name, value)
+    approval: str = ""                               # none | manager | group:NAME, for a request
 
     def __post_init__(self) -> None:
         if not self.subject.strip():
             raise ValueError("a ticket needs a subject")
         object.__setattr__(self, "dialogue", tuple(tuple(turn) for turn in self.dialogue))
         object.__setattr__(self, "attachments", tuple(self.attachments))
+        object.__setattr__(self, "fields", tuple((str(k), str(v)) for k, v in self.fields))
+        if self.kind not in ("incident", "request"):
+            raise ValueError(f"a ticket is an incident or a request, not {self.kind!r}")
 
     def routed(self, queue: str) -> Ticket:
         return replace(self, queue=queue)
@@ -89,7 +96,7 @@ class Ticket:
         """Description, then where it came from, what was tried, and the context block."""
         parts = [plain_text(self.description.strip())]
         if self.origin:
-            label = "Decision tree" if self.origin.kind == "tree" else "Article"
+            label = {"tree": "Decision tree", "request": "Service catalog item"}.get(self.origin.kind, "Article")
             parts.append(f"{label} that led here: {self.origin.title or self.origin.id} "
                          f"({self.origin.id})")
         if self.dialogue:
@@ -107,6 +114,7 @@ class Ticket:
             "dialogue": [list(turn) for turn in self.dialogue],
             "context": self.context.to_dict(),
             "attachments": [a.to_dict() for a in self.attachments],
+            "kind": self.kind, "item": self.item, "fields": [list(f) for f in self.fields], "approval": self.approval,
         }
 
     @classmethod
@@ -119,6 +127,8 @@ class Ticket:
             dialogue=tuple(tuple(turn) for turn in raw.get("dialogue", ())),
             context=Context.from_dict(raw.get("context", {})),
             attachments=tuple(Attachment.from_dict(a) for a in raw.get("attachments", ())),
+            kind=raw.get("kind", "incident"), item=raw.get("item", ""),
+            fields=tuple(tuple(f) for f in raw.get("fields", ())), approval=raw.get("approval", ""),
         )
 
 

@@ -24,6 +24,7 @@ from desktop.itsm.http import authenticated_client, parse_json
 from desktop.itsm.model import Attachment, Message, RemoteTicket, Ticket, TicketRef
 from desktop.itsm.protocol import BackendConfig, Credential
 
+CATALOG_ITEM_FIELD = "HelpdeskCatalogItem"     # which service catalog item a request is (itsm prepare)
 STATUSES = {"new": "new", "open": "open", "stalled": "pending", "resolved": "resolved",
             "rejected": "rejected", "deleted": "deleted"}
 
@@ -66,6 +67,8 @@ class RtBackend:
             "ContentType": "text/plain",
             "CustomFields": {self.config.idempotency_field: idempotency_key},
         }
+        if ticket.kind == "request":                   # each value in its own custom field (itsm prepare)
+            payload["CustomFields"] |= {CATALOG_ITEM_FIELD: ticket.item, **dict(ticket.fields)}
         if ticket.requestor:
             payload["Requestor"] = ticket.requestor
         if ticket.attachments:

@@ -32,7 +32,7 @@ from desktop.sync.scrub import own_names, scrub_or_drop
 MAX_BATCH_AGE_DAYS = 30      # older unsent batches are dropped (the server forgets ids after 45)
 METRICS = ("dialogue_started", "question_understood", "question_not_understood", "article_used",
            "tree_used", "tree_completed", "feedback_helpful", "feedback_unhelpful", "ticket_created",
-           "question_choose", "choose_picked")
+           "question_choose", "choose_picked", "request_created")
 MAX_QUESTIONS_PER_DAY = 200
 
 _SCHEMA = """
@@ -128,6 +128,10 @@ class UsageStats:
 
     def ticket_created(self, team: str = "") -> None:
         self._count("ticket_created", team)
+
+    def request_created(self, team: str = "") -> None:
+        """A service request (a catalog item's form) sent: counted apart from incidents."""
+        self._count("request_created", team)
 
     # -- upload ---------------------------------------------------------------------------
     def seal_batch(self) -> str | None:

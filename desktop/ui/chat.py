@@ -22,6 +22,7 @@ from desktop.ui.tree_view import TreePage
 from desktop.ui.workers import focus_later
 
 DEBOUNCE_MS = 250
+WALKED = ("tree", "request")       # hits the chat walks step by step: guided steps, a request form
 DEFAULT_SIZE = (560, 640)
 MINIMUM_SIZE = (380, 420)          # a ticket form still fits; below that the text would be cut
 
@@ -252,12 +253,19 @@ class ChatWindow(QWidget):
         clear_layout(self.choices)
         self.choices_label.setVisible(reply.kind == "choose" and not preview.markdown.strip())
         self.start_tree.setVisible(False)
-        if reply.kind == "answer" and reply.hits[0].kind == "tree":
-            self.answer.setMarkdown(f"## {markdown_escape(reply.hits[0].title)}\n\n" +
-                                    self.tr("I can walk you through this step by step."))
+        self.start_tree.setText(self.tr("&Start the guided steps"))
+        if reply.kind == "answer" and reply.hits[0].kind in WALKED:
+            self.answer.setMarkdown(f"## {markdown_escape(reply.hits[0].title)}\n\n" + (
+                self.tr("I can fill in this request with you and send it to the helpdesk.")
+                if reply.hits[0].kind == "request" else self.tr("I can walk you through this step by step.")))
+            if reply.hits[0].kind == "request":
+                self.start_tree.setText(self.tr("&Fill in the request"))
             self.start_tree.setVisible(True)
         else:
             self.answer.setMarkdown(preview.markdown)
+            if preview.request:                         # an article that comes with a request form
+                self.start_tree.setText(self.tr("&Fill in the request"))
+                self.start_tree.setVisible(True)
         if reply.kind == "choose":
             for number, hit in enumerate(reply.hits[:5], 1):
                 button = QPushButton(f"&{number}  {hit.title}", self)
@@ -297,7 +305,7 @@ class ChatWindow(QWidget):
             return
         self._record()
         reply = self.preview.turn.reply
-        if reply.kind == "answer" and reply.hits[0].kind == "tree":
+        if reply.kind == "answer" and (reply.hits[0].kind in WALKED or self.preview.request):
             self.start_shown_tree()
         elif reply.kind == "choose" and self.choices.count():
             focus_later(self.choices.itemAt(0).widget())
@@ -310,13 +318,13 @@ class ChatWindow(QWidget):
     def start_shown_tree(self) -> None:
         if self.preview is not None and self.preview.turn.reply.hits:
             self._record()
-            self.tree_page.start(self.preview.turn.reply.hits[0].id)
+            self.tree_page.start(self.preview.request or self.preview.turn.reply.hits[0].id)
 
     def pick(self, hit) -> None:
         """A "did you mean" button: open that article or start that tree."""
         self._record()
         assistant = self.app.assistant
-        if hit.kind == "tree":
+        if hit.kind in WALKED:
             self.app.workers.submit(lambda: assistant.pick(hit.id), engine=True)
             self.tree_page.start(hit.id)
             return

@@ -21,7 +21,7 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -30,6 +30,7 @@ from desktop.engine import Dialogue, KnowledgeBase, SnapshotError, TreeError, Tr
 from desktop.engine.dialogue import MISSES_BEFORE_TICKET, Turn, transcript_line
 from desktop.engine.outages import outages_about
 from desktop.engine.problem import problem_turns
+from desktop.engine.requests import RequestItem, check_values
 from desktop.engine.walker import Step, validate_form
 from desktop.policy import Policy, load_policy
 from desktop.ui.board import Board
@@ -49,6 +50,7 @@ class Preview:
     turn: Turn
     markdown: str = ""
     outages: tuple[dict, ...] = ()     # active announcements about the answer, said first
+    request: str = ""                  # the service request item the answered article offers
 
 
 @dataclass(frozen=True)
@@ -188,12 +190,15 @@ class Assistant:
         """As-you-type: the reply, and the article's Markdown when it is a confident one."""
         turn = self.ask(text, lang=lang, record=False)
         reply, markdown = turn.reply, ""
+        request = ""
         if reply.kind == "answer" and reply.hits and reply.hits[0].kind == "article":
             markdown = self.article_markdown(reply.hits[0].id)
+            item = self.kb.request_for(reply.hits[0].id)
+            request = item.id if item is not None else ""
         elif reply.kind in ("unknown", "smalltalk", "choose"):
             markdown = reply.message
         about = self.outages_for(reply.hits[0].id) if reply.kind == "answer" and reply.hits else ()
-        return Preview(turn, markdown, about)
+        return Preview(turn, markdown, about, request)
 
     # -- announcements --------------------------------------------------------------------
     def set_announcements(self, banners) -> None:
@@ -329,8 +334,16 @@ class Assistant:
             subject = walk.step.subject or walk.title
             origin = ("tree", walk.state.tree_id, walk.title)
             fields = walk.step.fields
-        return self.desk.draft(override or subject or "Help needed", description, team, origin, transcript,
-                               fields, dict(values or {}))
+        draft = self.desk.draft(override or subject or "Help needed", description, team, origin, transcript,
+                                fields, dict(values or {}))
+        if walk is not None and walker.tree.kind == "request":
+            item = RequestItem.from_entry(walker.tree)
+            given = {f["name"]: str(values.get(f["name"])) for f in item.fields
+                     if values and values.get(f["name"]) not in (None, "") and f["type"] != "file"}
+            clean, _ = check_values(item, given)
+            draft = replace(draft, origin=("request", item.id, item.title),
+                            request=(item.id, tuple((given | clean).items()), item.approval))
+        return draft
 
     def send(self, draft: Draft) -> SendOutcome:
         outcome = self.desk.send(draft)
@@ -338,7 +351,10 @@ class Assistant:
             with self._lock:
                 self.problem_start = len(self.dialogue.turns)     # the next ticket starts afresh
         if self.stats is not None and self.stats.enabled and outcome.status != "error":
-            self.stats.ticket_created(draft.team or "")
+            if draft.request:
+                self.stats.request_created(draft.team or "")
+            else:
+                self.stats.ticket_created(draft.team or "")
         return outcome
 
     # -- resuming after a restart -----------------------------------------------------------

@@ -60,6 +60,7 @@ class Draft:
     context: dict[str, str]
     attachments: tuple[Path, ...] = ()
     form_lines: tuple[str, ...] = ()
+    request: tuple | None = None         # a service request: (item id, ((field, value), ...), approval)
 
     def without(self, *keys: str) -> Draft:
         return replace(self, context={k: v for k, v in self.context.items() if k not in keys})
@@ -85,9 +86,11 @@ class Draft:
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             attachments.append(Attachment(path.name, kind, path.read_bytes()))
         origin = Origin(*self.origin) if self.origin else None
+        request = {"kind": "request", "item": self.request[0], "fields": self.request[1],
+                   "approval": self.request[2]} if self.request else {}
         return Ticket(subject=self.subject, description=self.full_description() or self.subject,
                       team=self.team, origin=origin, dialogue=tuple(dialogue),
-                      context=Context(dict(self.context)), attachments=tuple(attachments))
+                      context=Context(dict(self.context)), attachments=tuple(attachments), **request)
 
 
 @dataclass(frozen=True)
