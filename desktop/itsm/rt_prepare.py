@@ -12,6 +12,7 @@ in with the same account, as an administrator would click it.
 from __future__ import annotations
 
 from typing import Callable, Iterable
+from urllib.parse import urlsplit
 
 import requests
 
@@ -83,12 +84,19 @@ def prepare_rt(url: str, username: str, password: str, items: Iterable,
 
 def _apply(http: requests.Session, base: str, auth: tuple[str, str], cf_id: int, queue_id: int) -> None:
     """Apply a custom field to a queue through RT's admin page, signed in as `auth`."""
-    page = http.post(f"{base}/NoAuth/Login.html", data={"user": auth[0], "pass": auth[1]}, timeout=TIMEOUT,
-                     headers={"Referer": f"{base}/"})
-    if "RT_SID" not in "".join(http.cookies.keys()) and "Login" in page.text[:3000]:
+    http.post(f"{base}/", data={"user": auth[0], "pass": auth[1]}, timeout=TIMEOUT, headers={"Referer": f"{base}/"})
+    session = next((c for c in http.cookies if c.name.startswith("RT_SID")), None)
+    if session is None:
         raise AuthError(f"Request Tracker's web sign-in refused {auth[0]}")
-    reply = http.post(f"{base}/Admin/CustomFields/Objects.html", timeout=TIMEOUT,
-                      data={"id": cf_id, "UpdateObjs": 1, f"AddCustomField-{cf_id}": queue_id},
-                      headers={"Referer": f"{base}/Admin/CustomFields/Objects.html?id={cf_id}"})
-    if reply.status_code != 200:
-        raise BadResponse(f"RT did not apply custom field {cf_id} to queue {queue_id} (HTTP {reply.status_code})")
+    parts = urlsplit(base)
+    web = f"{parts.scheme}://{parts.netloc}{(session.path or '/').rstrip('/')}"     # RT's WebPath
+    # RT normally serves its pages under its WebPath; some set-ups serve it at the REST address
+    # while the cookie names the WebPath: the cookie is then given by hand.
+    for root in dict.fromkeys((web, base)):
+        page = f"{root}/Admin/CustomFields/Objects.html"
+        reply = http.post(page, timeout=TIMEOUT, allow_redirects=False,
+                          headers={"Referer": f"{page}?id={cf_id}", "Cookie": f"{session.name}={session.value}"},
+                          data={"id": cf_id, "UpdateObjs": 1, f"AddCustomField-{cf_id}": queue_id})
+        if reply.status_code == 200:
+            return
+    raise BadResponse(f"RT did not apply custom field {cf_id} to queue {queue_id} (HTTP {reply.status_code})")
