@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--secure-cookies", action="store_true", help="mark dashboard cookies Secure (HTTPS)")
     serve.add_argument("--kb-source", type=Path, default=None,
                        help="the KB source folder KB Studio (/studio) edits: kb.yaml, articles/, trees/")
+    serve.add_argument("--actions", type=Path, default=None, metavar="FILE",
+                       help="self-service actions (unlock, new password) against the directory: IT's settings file")
     serve.add_argument("--rt-url", default="", help="Request Tracker whose ticket counts the dashboard shows next "
                                                     "to the assistant's (token in HELPDESK_RT_TOKEN)")
     serve.add_argument("--rt-team", action="append", default=[], metavar="TEAM=QUEUE",
@@ -189,7 +191,7 @@ def _serve(args: argparse.Namespace) -> int:
                         burst=args.burst, secure_cookies=args.secure_cookies,
                         enrolments_per_address=args.enrolments_per_address,
                         enrolments_per_hour=args.enrolments_per_hour, kb_source=args.kb_source,
-                        rt_url=args.rt_url, rt_teams=dict(t.split("=", 1) for t in args.rt_team if "=" in t))
+                        rt_url=args.rt_url, actions_file=args.actions, rt_teams=dict(t.split("=", 1) for t in args.rt_team if "=" in t))
     options = dict(host=args.host, port=args.port, log_level="warning", access_log=False, server_header=False,
                    proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips)
     if args.workers > 1:

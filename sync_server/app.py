@@ -46,6 +46,7 @@ class Settings:
     kb_source: Path | None = None         # the KB source folder KB Studio edits (None: no Studio editing)
     rt_url: str = ""                      # Request Tracker to count all tickets in (token: HELPDESK_RT_TOKEN)
     rt_teams: dict = field(default_factory=dict)    # team id -> RT queue, for those counts
+    actions_file: Path | None = None      # self-service actions (sync_server/actions/settings.py); None: off
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -76,13 +77,20 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.patches = patches.PatchMaker(db, app.state.chunks, settings.patch_history, settings.patch_in_background)
     app.state.studio_builds = Builds(Path(settings.storage) / "studio-builds")
     app.state.itsm_counts = None
+    app.state.actions = None
+    if settings.actions_file:
+        from sync_server.actions.settings import ActionSettings
+
+        app.state.actions = ActionSettings.load(settings.actions_file)
     if settings.rt_url and settings.rt_teams:
         from sync_server.itsm_counts import RtTicketCounts
 
         app.state.itsm_counts = RtTicketCounts(settings.rt_url, os.environ.get("HELPDESK_RT_TOKEN", ""),
                                                settings.rt_teams)
     errors.install(app)
-    for module in (routes_snapshots, patches, enrolment, routes_stats, routes_board, dashboard, board_admin,
+    from sync_server.actions import routes as action_routes
+
+    for module in (action_routes, routes_snapshots, patches, enrolment, routes_stats, routes_board, dashboard, board_admin,
                    studio_pages, studio_editing, studio_review, studio_console, studio_publishing,
                    studio_preview, studio_trees, studio_synonyms, studio_importing):
         app.include_router(module.router, responses=errors.ERROR_RESPONSES)
@@ -102,12 +110,14 @@ def from_env() -> Limits:
     raw = json.loads(os.environ["HELPDESK_SYNC_SETTINGS"])
     raw["storage"] = Path(raw["storage"])
     raw["kb_source"] = Path(raw["kb_source"]) if raw.get("kb_source") else None
+    raw["actions_file"] = Path(raw["actions_file"]) if raw.get("actions_file") else None
     return asgi(Settings(**raw))
 
 
 def settings_json(settings: Settings) -> str:
     return json.dumps({**asdict(settings), "storage": str(settings.storage),
-                       "kb_source": str(settings.kb_source) if settings.kb_source else None})
+                       "kb_source": str(settings.kb_source) if settings.kb_source else None,
+                       "actions_file": str(settings.actions_file) if settings.actions_file else None})
 
 
 def asgi(settings: Settings) -> Limits:

@@ -117,6 +117,18 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
            regressions INTEGER NOT NULL DEFAULT 0, override_reason TEXT NOT NULL DEFAULT '',
            published_by TEXT NOT NULL DEFAULT '', published_at TEXT, sources {blob})""",
     ]),
+    # Self-service actions: one-time codes (only a hash of each), the blocks after wrong
+    # codes, and what was done (sync_server/actions).
+    ("0012_actions", [
+        """CREATE TABLE action_challenges (id TEXT PRIMARY KEY, login TEXT NOT NULL, action TEXT NOT NULL,
+           code_hash TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+           attempts INTEGER NOT NULL DEFAULT 0, done_at TEXT)""",
+        "CREATE INDEX action_challenges_by_login ON action_challenges (login, action, created_at)",
+        """CREATE TABLE action_blocks (login TEXT NOT NULL, action TEXT NOT NULL, until TEXT NOT NULL,
+           PRIMARY KEY (login, action))""",
+        """CREATE TABLE action_audit (id {id}, at TEXT NOT NULL, login TEXT NOT NULL, action TEXT NOT NULL,
+           outcome TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')""",
+    ]),
 ]
 
 _SPELLING = {
