@@ -14,7 +14,7 @@ import sys
 from desktop import __version__
 
 # Modules under desktop/commands/, in the order their verbs are listed in --help.
-COMMAND_MODULES = ["ask", "login", "ticket", "request", "tickets", "sync", "itsm", "doctor"]
+COMMAND_MODULES = ["ask", "login", "ticket", "request", "tickets", "account", "sync", "itsm", "doctor"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,7 +23,9 @@ from tests.services import require_service
 BASE = "dc=contoso,dc=example"
 ADMIN, ADMIN_PASSWORD = f"cn=admin,{BASE}", "directory-admin-secret"
 PASSWORD = "Correct-Horse-2026"
-PEOPLE = [("jdoe", "Jeanne Doe", "jeanne.doe@corp.contoso.example"), ("pmartin", "Paul Martin", "paul.martin@corp.contoso.example")]
+PEOPLE = [("jdoe", "Jeanne Doe", "jeanne.doe@corp.contoso.example"),
+          ("pmartin", "Paul Martin", "paul.martin@corp.contoso.example"),
+          ("lbernard", "Lucie Bernard", "lucie.bernard@corp.contoso.example")]
 
 
 def _port() -> int:
@@ -240,3 +242,29 @@ def test_an_unknown_login_gets_the_same_answer_and_no_mail(server, smtpd):
     assert reply.status_code == 202 and len(mailbox.Maildir(str(maildir))) == before
     fleet = server.client.post("/v1/actions/unlock", json={"login": "jdoe"}, headers=server.device)
     assert fleet.status_code == 403                                  # an enrolled install, not the fleet token
+
+
+def test_the_command_line_unlocks_with_the_code_from_the_mail(server, directory, smtpd, tmp_path):
+    from desktop.sync import manifest as mf
+    from tests.server.harness import LiveServer
+
+    _, maildir = smtpd
+    lock(directory, "lbernard")
+    seen = set(mailbox.Maildir(str(maildir)).keys())
+    with LiveServer(server) as live:
+        policy = tmp_path / "policy.toml"
+        policy.write_text(f'[sync]\nurl = "{live.url}"\nkb = "contoso-it"\n'
+                          f'public_key = "{mf.public_key_text(server.key.verify_key)}"\n')
+        env = {**os.environ, "HELPDESK_POLICY": str(policy), "HELPDESK_SYNC_TOKEN": server.device_token,
+               "HELPDESK_HOME": str(tmp_path / "home"), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+               "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+        cli = subprocess.Popen([os.sys.executable, "-m", "desktop", "account", "unlock", "--login", "lbernard"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=env, cwd=Path(__file__).resolve().parents[2])
+        told = cli.stderr.readline()
+        assert "A code was sent to l***@corp.contoso.example" in told, told + cli.stderr.read()
+        code = code_for(maildir, "lucie.bernard@corp.contoso.example", seen)
+        out, err = cli.communicate(code + "\n", timeout=60)
+    assert cli.returncode == 0, err
+    assert "Your account is unlocked" in out
+    assert can_bind(directory, "lbernard", PASSWORD)
