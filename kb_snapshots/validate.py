@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from desktop.engine.actions import ACTIONS
 from desktop.engine.checks import CHECKS
 from desktop.engine.variables import KB_DEFAULTABLE, KNOWN_VARIABLES, VARIABLE_RE, find_variables
 from kb_snapshots.catalog import check_links, validate_item
@@ -18,7 +19,7 @@ from kb_snapshots.markup import check_markdown, tree_texts
 from kb_snapshots.source import LineDict, Problem, Source, SourceFile, boolean_hint
 
 ID_RE = re.compile(r"^[a-z0-9-]+$")
-NODE_KINDS = ("options", "answer", "check", "ticket", "booking")
+NODE_KINDS = ("options", "answer", "check", "ticket", "booking", "action")
 LINK_KEYS = ("if_ok", "if_failed", "if_unknown", "unsolved")
 FIELD_TYPES = ("text", "long_text", "choice", "date", "file", "screenshot")
 ARTICLE_KEYS = {"id", "title", "lang", "questions", "keywords", "topic", "team", "translation_of", "status"}
@@ -263,6 +264,9 @@ def _validate_node(check: Checker, nodes: LineDict, node_id: str, node: Any) -> 
         link("if_failed", node, required=True)
     elif kind == "ticket":
         _validate_ticket(check, node_id, node)
+    elif kind == "action" and node["action"] not in ACTIONS:
+        check.add(f"node '{node_id}': unknown action '{node['action']}' (self-service actions: "
+                  f"{', '.join(ACTIONS)})", "action", node)
     elif kind == "booking" and not isinstance(node["booking"], dict):
         check.add(f"node '{node_id}': 'booking' must be a mapping (reason: ...)", "booking", node)
     if kind != "check":

@@ -64,7 +64,7 @@ class FormField:
 class Step:
     """What the UI shows for the current node."""
 
-    kind: str                      # question | answer | check | ticket | booking | done
+    kind: str                      # question | answer | check | ticket | booking | action | done
     node: str
     text: str = ""
     options: tuple[str, ...] = ()
@@ -72,6 +72,7 @@ class Step:
     subject: str = ""
     team: str | None = None
     check: str | None = None
+    action: str | None = None      # a self-service action: unlock, reset_password
     can_go_back: bool = False
     has_unsolved: bool = False
 
@@ -126,6 +127,9 @@ class TreeWalker:
                         has_unsolved="unsolved" in node)
         if "check" in node:
             return Step("check", state.node, text, check=str(node["check"]), can_go_back=back)
+        if "action" in node:
+            return Step("action", state.node, text, action=str(node["action"]), can_go_back=back,
+                        has_unsolved="unsolved" in node)
         if "ticket" in node:
             ticket = node["ticket"]
             fields = tuple(FormField(str(f["id"]), render(str(f["label"]), self.values), str(f["type"]),

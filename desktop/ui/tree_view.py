@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop.ui.action_panel import ActionPanel
 from desktop.ui.announcements import OutageNotice
 from desktop.ui.safe_view import SafeTextBrowser
 from desktop.ui.workers import focus_later
@@ -31,6 +32,9 @@ class TreePage(QWidget):
         self.outage = OutageNotice(self)
         self.detail = QLabel(self, wordWrap=True, visible=False, textFormat=Qt.PlainText)  # what a check found
         self.options = QVBoxLayout()
+        self.action_panel = ActionPanel(self.app, self)
+        self.action_panel.setVisible(False)
+        self.action_panel.finished.connect(self._action_done)
         self.solved = QPushButton(self)
         self.unsolved = QPushButton(self)
         self.solved.clicked.connect(lambda: self._finish(True))
@@ -53,6 +57,7 @@ class TreePage(QWidget):
         layout.addWidget(self.detail)
         layout.addWidget(self.text, 1)
         layout.addLayout(self.options)
+        layout.addWidget(self.action_panel)
         layout.addLayout(verdict)
         layout.addLayout(nav)
         QShortcut(QKeySequence("Alt+Left"), self, self.back)
@@ -97,6 +102,11 @@ class TreePage(QWidget):
         walk, assistant = self.walk, self.app.assistant
         self._run(lambda: assistant.finish(walk, solved))
 
+    def _action_done(self, _done: bool) -> None:
+        self.solved.setVisible(True)
+        self.unsolved.setVisible(True)
+        focus_later(self.solved)
+
     def _clear(self) -> None:
         while self.options.count():
             widget = self.options.takeAt(0).widget()
@@ -113,7 +123,7 @@ class TreePage(QWidget):
         self.detail.setVisible(bool(walk.check_detail))
         self.text.setMarkdown(step.text)
         self.back_button.setEnabled(True)
-        for widget in (self.solved, self.unsolved, self.ticket_button):
+        for widget in (self.solved, self.unsolved, self.ticket_button, self.action_panel):
             widget.setVisible(False)
         if step.kind == "question":
             for number, label in enumerate(step.options):
@@ -133,6 +143,9 @@ class TreePage(QWidget):
             self._run(lambda: assistant.run_check(walk))
         elif step.kind == "ticket":
             self.chat.form_page.open_form(walk)
+        elif step.kind == "action":
+            self.action_panel.open(step.action, self.app.assistant.values.get("user.login", ""))
+            self.unsolved.setVisible(True)                    # no code, or it did not work: go on
         elif step.kind == "booking":
             self.app.show_booking(step.subject)
             self.ticket_button.setVisible(True)

@@ -19,6 +19,7 @@ from html import escape
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from desktop.engine.actions import ACTIONS
 from desktop.engine.checks import CHECKS
 from kb_snapshots.validate import FIELD_TYPES, NODE_KINDS
 from sync_server.auth import check_same_origin
@@ -204,6 +205,10 @@ def _node_form(tree_id: str, node_id: str, node: dict, node_ids: list[str], team
 </table></fieldset><fieldset><legend>booking: an appointment with a technician</legend><label for=reason>Reason</label>
 <input type=text id=reason name=reason value='{escape(str((node.get('booking') or {}).get('reason') or '')
                                                       if isinstance(node.get('booking'), dict) else '')}'></fieldset>
+<fieldset><legend>action: the employee does it themselves (a code by e-mail first)</legend>
+<label for=action>Action</label>{_select('action', list(ACTIONS), str(node.get('action') or ''))}
+<label for=action_unsolved>If it did not work</label>{_select('action_unsolved', node_ids, str(node.get('unsolved') or ''))}
+</fieldset>
 <p><button type=submit>Save into my draft of this tree</button></p></form>"""
 
 
@@ -263,6 +268,10 @@ def node_from_form(form: dict[str, str], old: dict) -> tuple[dict, dict[str, dic
             fields.append(field)
         node["ticket"] = {"subject": form.get("subject", "").strip(), **({"team": form["team"]} if form.get("team")
                                                                         else {}), "fields": fields}
+    elif kind == "action":
+        node["action"] = form.get("action", "")
+        if form.get("action_unsolved"):
+            node["unsolved"] = form["action_unsolved"]
     else:
         node["booking"] = {"reason": form.get("reason", "").strip()}
     return node, created
