@@ -52,7 +52,7 @@ def validate_item(file: SourceFile, config: dict[str, Any], problems: list[Probl
     entry["body"] = ""
     entry["article"] = check.text(data, "article", required=False) or None
     intro = check.text(data, "intro", required=False)
-    form = [{"id": f["name"], "label": f["label"], "type": FORM_TYPES[f["type"]],
+    form = [{"id": f["name"], "label": f["label"], "type": FORM_TYPES.get(f["type"], "text"),
              "required": bool(f["required"] and not f.get("when")),
              **({"choices": f["choices"]} if f["type"] == "choice" else
                 {"choices": list(YES_NO.get(entry["lang"], YES_NO["en"]))} if f["type"] == "yes_no" else {})}

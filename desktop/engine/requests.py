@@ -140,6 +140,8 @@ def prefill(item: RequestItem, question: str, today: date | None = None) -> dict
     for field in item.fields:
         if field["type"] == "choice":
             named = [c for c in field.get("choices") or [] if f" {_words(c)} " in text]
+            named = [c for c in named if not any(c != other and f" {_words(c)} " in f" {_words(other)} "
+                                                 for other in named)]      # "read and write" over "read"
             if len(named) == 1:
                 found[field["name"]] = named[0]
         elif field["type"] == "date":

@@ -69,6 +69,7 @@ class ChatWindow(QWidget):
         self.choices_label = QLabel(self, visible=False)
         self.choices = QVBoxLayout()
         self.start_tree = QPushButton(self, visible=False)
+        self.picked_request = ""            # the request form of an article picked from "did you mean"
         self.start_tree.clicked.connect(self.start_shown_tree)
         self.helpful_label = QLabel(self)
         self.yes = QPushButton(self)
@@ -254,6 +255,7 @@ class ChatWindow(QWidget):
         self.choices_label.setVisible(reply.kind == "choose" and not preview.markdown.strip())
         self.start_tree.setVisible(False)
         self.start_tree.setText(self.tr("&Start the guided steps"))
+        self.picked_request = ""
         if reply.kind == "answer" and reply.hits[0].kind in WALKED:
             self.answer.setMarkdown(f"## {markdown_escape(reply.hits[0].title)}\n\n" + (
                 self.tr("I can fill in this request with you and send it to the helpdesk.")
@@ -318,7 +320,7 @@ class ChatWindow(QWidget):
     def start_shown_tree(self) -> None:
         if self.preview is not None and self.preview.turn.reply.hits:
             self._record()
-            self.tree_page.start(self.preview.request or self.preview.turn.reply.hits[0].id)
+            self.tree_page.start(self.picked_request or self.preview.request or self.preview.turn.reply.hits[0].id)
 
     def pick(self, hit) -> None:
         """A "did you mean" button: open that article or start that tree."""
@@ -331,15 +333,20 @@ class ChatWindow(QWidget):
 
         def load():
             assistant.pick(hit.id)
-            return assistant.article_markdown(hit.id), assistant.outages_for(hit.id)
+            item = assistant.kb.request_for(hit.id)
+            return assistant.article_markdown(hit.id), assistant.outages_for(hit.id), item.id if item else ""
 
         def show(loaded) -> None:
-            markdown, outages = loaded
+            markdown, outages, request = loaded
             self.show_outages(outages)
             clear_layout(self.choices)
             self.choices_label.setVisible(False)
             self.answer.setMarkdown(markdown)
             self._set_answer_controls(feedback=True)
+            self.picked_request = request
+            if request:                                 # the article comes with a request form
+                self.start_tree.setText(self.tr("&Fill in the request"))
+                self.start_tree.setVisible(True)
             focus_later(self.answer)
             self.answerShown.emit("answer")
         self.app.workers.submit(load, show, self._engine_failed, engine=True)

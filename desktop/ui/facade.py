@@ -30,7 +30,7 @@ from desktop.engine import Dialogue, KnowledgeBase, SnapshotError, TreeError, Tr
 from desktop.engine.dialogue import MISSES_BEFORE_TICKET, Turn, transcript_line
 from desktop.engine.outages import outages_about
 from desktop.engine.problem import problem_turns
-from desktop.engine.requests import RequestItem, check_values
+from desktop.engine.requests import RequestItem, check_values, prefill
 from desktop.engine.walker import Step, validate_form
 from desktop.policy import Policy, load_policy
 from desktop.ui.board import Board
@@ -344,6 +344,14 @@ class Assistant:
             draft = replace(draft, origin=("request", item.id, item.title),
                             request=(item.id, tuple((given | clean).items()), item.approval))
         return draft
+
+    def prefill(self, walk: Walk, question: str) -> dict[str, str]:
+        """The fields of a request's form that the question already answers (a choice it
+        names, a day it gives: "access to the HR share from Monday")."""
+        entry = self.kb.tree(walk.state.tree_id)
+        if entry.kind != "request" or not question.strip():
+            return {}
+        return prefill(RequestItem.from_entry(entry), question)
 
     def send(self, draft: Draft) -> SendOutcome:
         outcome = self.desk.send(draft)

@@ -143,6 +143,10 @@ class TreePage(QWidget):
             self._run(lambda: assistant.run_check(walk))
         elif step.kind == "ticket":
             self.chat.form_page.open_form(walk)
+            question = self.chat.preview.turn.question if self.chat.preview is not None else ""
+            for field_id, value in self.app.assistant.prefill(walk, question).items():
+                if field_id in self.chat.form_page.editors:
+                    self.chat.form_page.set_value(field_id, value)       # what the question already said
         elif step.kind == "action":
             self.action_panel.open(step.action, self.app.assistant.values.get("user.login", ""))
             self.unsolved.setVisible(True)                    # no code, or it did not work: go on
