@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from desktop.engine.actions import ACTIONS
-from desktop.engine.checks import CHECKS
+from desktop.engine.checks import CHECKS, is_check
 from desktop.engine.variables import KB_DEFAULTABLE, KNOWN_VARIABLES, VARIABLE_RE, find_variables
 from kb_snapshots.catalog import check_links, validate_item
 from kb_snapshots.markup import check_markdown, tree_texts
@@ -257,9 +257,9 @@ def _validate_node(check: Checker, nodes: LineDict, node_id: str, node: Any) -> 
         if not isinstance(node["answer"], str):
             check.add(f"node '{node_id}': 'answer' must be Markdown text", "answer", node)
     elif kind == "check":
-        if not isinstance(node["check"], str) or node["check"] not in CHECKS:
-            check.add(f"node '{node_id}': unknown check '{node['check']}' "
-                      f"(built-in checks: {', '.join(sorted(CHECKS))})", "check", node)
+        if not isinstance(node["check"], str) or not is_check(node["check"]):
+            check.add(f"node '{node_id}': unknown check '{node['check']}' (built-in checks: "
+                      f"{', '.join(sorted(CHECKS))}, or user.in_group:GROUP)", "check", node)
         link("if_ok", node, required=True)
         link("if_failed", node, required=True)
     elif kind == "ticket":

@@ -44,6 +44,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "audio": "An audio device is present.",
         "no_audio": "No audio device was found.",
         "no_such_check": "This app has no check named '{name}'.",
+        "in_group": "You are in the group {group}.",
+        "not_in_group": "You are not in the group {group}.",
+        "groups_unknown": "The directory could not tell your groups.",
         "crashed": "The check could not run ({error}).",
     },
     "fr": {
@@ -65,6 +68,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "audio": "Un périphérique audio est présent.",
         "no_audio": "Aucun périphérique audio n'a été trouvé.",
         "no_such_check": "Cette application n'a pas de vérification nommée « {name} ».",
+        "in_group": "Vous êtes dans le groupe {group}.",
+        "not_in_group": "Vous n'êtes pas dans le groupe {group}.",
+        "groups_unknown": "L'annuaire n'a pas pu dire vos groupes.",
         "crashed": "La vérification n'a pas pu s'exécuter ({error}).",
     },
 }
@@ -172,6 +178,25 @@ CHECKS: dict[str, Callable[[], CheckResult]] = {
     "power.plugged_in": _power_plugged_in,
     "audio.output_device": _audio_output_device,
 }
+
+
+GROUP_CHECK = "user.in_group:"          # `check: user.in_group:VPN-users`: a fact from the directory
+
+
+def group_check(name: str, groups: str | None) -> CheckResult:
+    """Whether the user is in the group the check names, from the directory's facts
+    (`user.groups`, comma separated); unknown when the directory said nothing."""
+    group = name[len(GROUP_CHECK):].strip()
+    if not groups:
+        return _result("unknown", "groups_unknown")
+    members = {g.strip().casefold() for g in groups.split(",")}
+    return _result("ok" if group.casefold() in members else "failed",
+                   "in_group" if group.casefold() in members else "not_in_group", group=group)
+
+
+def is_check(name: str) -> bool:
+    """A name a tree may use: a built-in probe, or a group from the directory."""
+    return name in CHECKS or (name.startswith(GROUP_CHECK) and 0 < len(name) - len(GROUP_CHECK) <= 64)
 
 
 def run_check(name: str, lang: str | None = None) -> CheckResult:

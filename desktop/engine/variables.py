@@ -32,6 +32,7 @@ VARIABLE_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")   # any {{...}}: an unknown
 
 KNOWN_VARIABLES = frozenset({
     "user.first_name", "user.last_name", "user.full_name", "user.email", "user.login",
+    "user.department", "user.manager", "user.office", "user.phone", "user.groups",
     "device.hostname", "device.os", "device.os_version", "device.ip", "device.free_disk_gb",
     "device.uptime", "device.network", "device.vpn",
     "helpdesk.phone", "helpdesk.email", "helpdesk.hours", "helpdesk.portal", "helpdesk.password_reset",
@@ -46,6 +47,8 @@ FALLBACKS: dict[str, dict[str, str]] = {
     "en": {
         "user.first_name": "", "user.last_name": "", "user.full_name": "your name",
         "user.email": "your e-mail address", "user.login": "your login",
+        "user.department": "your department", "user.manager": "your manager", "user.office": "your office",
+        "user.phone": "your phone number", "user.groups": "your groups",
         "device.hostname": "this computer", "device.os": "your operating system", "device.os_version": "",
         "device.ip": "your IP address", "device.free_disk_gb": "unknown", "device.uptime": "unknown",
         "device.network": "unknown", "device.vpn": "unknown",
@@ -57,6 +60,8 @@ FALLBACKS: dict[str, dict[str, str]] = {
     "fr": {
         "user.first_name": "", "user.last_name": "", "user.full_name": "votre nom",
         "user.email": "votre adresse e-mail", "user.login": "votre identifiant",
+        "user.department": "votre service", "user.manager": "votre responsable", "user.office": "votre bureau",
+        "user.phone": "votre numéro de téléphone", "user.groups": "vos groupes",
         "device.hostname": "cet ordinateur", "device.os": "votre système", "device.os_version": "",
         "device.ip": "votre adresse IP", "device.free_disk_gb": "inconnu", "device.uptime": "inconnu",
         "device.network": "inconnu", "device.vpn": "inconnu",
@@ -199,9 +204,10 @@ def _directory_entry(directory: Mapping[str, Any], login: str) -> dict[str, str]
     if not directory.get("url") or not login:
         return {}
     import desktop.engine.directory as ldap  # noqa: PLC0415 - only where IT names a directory
+    from desktop import paths  # noqa: PLC0415
 
-    return ldap.lookup_user(str(directory["url"]), str(directory.get("base_dn", "")), login,
-                            str(directory.get("login_attribute", "") or "uid"))
+    return ldap.cached_lookup(paths.data_home() / "directory.json", str(directory["url"]),
+                              str(directory.get("base_dn", "")), login, str(directory.get("login_attribute", "") or "uid"))
 
 
 def _user_names(directory: Mapping[str, Any] | None = None) -> dict[str, str]:
@@ -216,7 +222,11 @@ def _user_names(directory: Mapping[str, Any] | None = None) -> dict[str, str]:
              or email_address(login, full, mail_domain, str(directory.get("mail_format", "") or "{login}")))
     if entry.get("givenName") and entry.get("sn"):
         parts = [entry["givenName"], entry["sn"]]
+    facts = {"user.department": entry.get("departmentNumber") or entry.get("ou", ""),
+             "user.manager": entry.get("manager", ""), "user.office": entry.get("physicalDeliveryOfficeName", ""),
+             "user.phone": entry.get("telephoneNumber", ""), "user.groups": entry.get("groups", "")}
     return {
+        **{name: value for name, value in facts.items() if value},
         "user.login": login,
         "user.full_name": full,
         "user.first_name": parts[0] if parts else "",

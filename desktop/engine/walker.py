@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Mapping
 
-from desktop.engine.checks import CheckResult, run_check
+from desktop.engine.checks import GROUP_CHECK, CheckResult, group_check, run_check
 from desktop.engine.dialogue import transcript_line
 from desktop.engine.variables import render
 from desktop.plaintext import plain_text
@@ -166,7 +166,9 @@ class TreeWalker:
         node = self._node(state.node)
         if "check" not in node:
             raise TreeError(f"node '{state.node}' is not a check")
-        result = self.checker(str(node["check"]))
+        name = str(node["check"])
+        result = group_check(name, self.values.get("user.groups")) if name.startswith(GROUP_CHECK) \
+            else self.checker(name)
         key = {"ok": "if_ok", "failed": "if_failed"}.get(result.outcome, "if_unknown")
         target = node.get(key) or node["if_failed"]
         new = self._go(state, str(target))

@@ -38,6 +38,26 @@ sn: Doe
 givenName: Jeanne
 displayName: Jeanne Doe
 mail: jeanne.doe@corp.contoso.example
+departmentNumber: Finance
+physicalDeliveryOfficeName: Paris 3B
+telephoneNumber: +33 1 23 45 67 00
+manager: uid=mcurie,ou=people,{BASE}
+
+dn: uid=mcurie,ou=people,{BASE}
+objectClass: inetOrgPerson
+uid: mcurie
+cn: Marie Curie
+sn: Curie
+displayName: Marie Curie
+
+dn: ou=groups,{BASE}
+objectClass: organizationalUnit
+ou: groups
+
+dn: cn=VPN-users,ou=groups,{BASE}
+objectClass: groupOfNames
+cn: VPN-users
+member: uid=jdoe,ou=people,{BASE}
 """
 
 
@@ -80,7 +100,9 @@ def directory(tmp_path_factory):
 
 def test_the_directory_gives_the_persons_mail_and_name(directory):
     assert lookup_user(directory, BASE, "jdoe") == {
-        "mail": "jeanne.doe@corp.contoso.example", "givenName": "Jeanne", "sn": "Doe", "displayName": "Jeanne Doe"}
+        "mail": "jeanne.doe@corp.contoso.example", "givenName": "Jeanne", "sn": "Doe", "displayName": "Jeanne Doe",
+        "departmentNumber": "Finance", "physicalDeliveryOfficeName": "Paris 3B", "telephoneNumber": "+33 1 23 45 67 00",
+        "manager": "Marie Curie", "groups": "VPN-users"}
     assert lookup_user(directory, BASE, "nobody") == {}
     assert lookup_user(directory, BASE, "*") == {}                  # a login is a value, never a filter
 
@@ -125,3 +147,38 @@ def test_a_wrong_directory_in_the_policy_is_named(section, message):
 
     with pytest.raises(PolicyError, match=message):
         parse_policy({"directory": section})
+
+
+FACTS_KB = {
+    "kb.yaml": "name: Facts\ndefault_lang: en\nlanguages: [en]\nteams:\n  network: Network\n",
+    "articles/who.md": "---\nid: who-am-i\ntitle: Who handles my requests\nlang: en\nquestions: [who approves my "
+                       "requests, who is my manager]\n---\nYou are in {{user.department}} at {{user.office}}; "
+                       "{{user.manager}} approves your requests.\n",
+    "trees/vpn.yaml": "id: vpn-access-steps\ntitle: VPN access\nlang: en\nquestions: [can I use the vpn]\n"
+                      "start: start\nnodes:\n  start:\n    check: user.in_group:VPN-users\n    if_ok: yes\n"
+                      "    if_failed: no\n  yes:\n    answer: You may use the VPN.\n  no:\n    answer: Ask for access.\n",
+}
+
+
+def test_directory_facts_appear_in_answers_and_decide_tree_steps(env, make_kb, tmp_path):
+    from desktop.ui.facade import Assistant
+    from kb_snapshots.build import build
+
+    output = tmp_path / "facts.sqlite"
+    build(make_kb(FACTS_KB), output, version=1)
+    assistant = Assistant.from_environment(output)
+    text = assistant.article_markdown("who-am-i").replace("\\", "")
+    assert "You are in Finance at Paris 3B; Marie Curie approves your requests." in text
+    walk = assistant.run_check(assistant.start_tree("vpn-access-steps"))
+    assert walk.step.text == "You may use the VPN." and "VPN-users" in walk.check_detail
+
+
+def test_facts_are_kept_a_day_and_used_offline(directory, tmp_path, monkeypatch):
+    import desktop.engine.directory as ldap
+
+    cache = tmp_path / "directory.json"
+    first = ldap.cached_lookup(cache, directory, BASE, "jdoe", now=1_000_000.0)
+    assert first["groups"] == "VPN-users"
+    monkeypatch.setattr(ldap, "lookup_user", lambda *args, **kwargs: {})      # the directory is out of reach
+    assert ldap.cached_lookup(cache, directory, BASE, "jdoe", now=1_000_000.0 + 3 * 86400) == first
+    assert ldap.cached_lookup(cache, directory, BASE, "someone-else", now=1_000_000.0) == {}
