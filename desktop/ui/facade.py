@@ -341,8 +341,11 @@ class Assistant:
             given = {f["name"]: str(values.get(f["name"])) for f in item.fields
                      if values and values.get(f["name"]) not in (None, "") and f["type"] != "file"}
             clean, _ = check_values(item, given)
+            approver = {"none": "", "manager": f"your manager ({self.values.get('user.manager') or 'from the directory'})"}
+            approval = approver.get(item.approval, item.approval.removeprefix("group:"))
             draft = replace(draft, origin=("request", item.id, item.title),
-                            request=(item.id, tuple((given | clean).items()), item.approval))
+                            request=(item.id, tuple((given | clean).items()), item.approval),
+                            form_lines=draft.form_lines + ((f"Approval: {approval}",) if approval else ()))
         return draft
 
     def prefill(self, walk: Walk, question: str) -> dict[str, str]:

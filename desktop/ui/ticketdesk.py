@@ -110,6 +110,7 @@ class TicketRow:
     updated: str                # the ITSM's last update (local "YYYY-MM-DD HH:MM")
     unread: bool = False
     as_of: str = ""             # "HH:MM" of the stored list when the helpdesk is unreachable
+    approval: str = ""          # a request still waiting for its approval: "manager" or "group:NAME"
 
 
 def refusal_reason(error: str) -> str:
@@ -219,8 +220,11 @@ class TicketDesk:
             token = _seen_token(e)
             if e.key not in seen:
                 seen[e.key], changed = token, True
+            waiting = e.ticket.kind == "request" and e.ticket.approval not in ("", "none") and \
+                e.status in ("queued", "new")
             rows.append(TicketRow(e.key, e.remote_id or "", e.ticket.subject, e.status, last_update(e),
-                                  unread=seen[e.key] != token, as_of=as_of))
+                                  unread=seen[e.key] != token, as_of=as_of,
+                                  approval=e.ticket.approval if waiting else ""))
         if changed:
             self.settings.update(seen_statuses=seen)
         return rows

@@ -137,7 +137,7 @@ class TicketsWindow(QWidget):
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
             cells = [f"#{row.ticket_id}" if row.ticket_id else "—", row.subject,
-                     status_text(row.status), shown_time(row.updated)]
+                     status_text(row.status) + self._approval(row.approval), shown_time(row.updated)]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 font = item.font()
@@ -158,6 +158,14 @@ class TicketsWindow(QWidget):
             self.load_conversation()
             if any(row.unread for row in self.rows) and self.isActiveWindow():
                 self.app.mark_read()
+
+    def _approval(self, approval: str) -> str:
+        """A request's approval still to come, after its status."""
+        if not approval:
+            return ""
+        if approval == "manager":
+            return " — " + self.tr("waiting for your manager's approval")
+        return " — " + self.tr("waiting for approval by %s") % approval.removeprefix("group:")
 
     def selected_key(self) -> str:
         row = self.table.currentRow()

@@ -41,6 +41,13 @@ def test_the_laptop_request_goes_from_the_question_to_the_itsm_as_a_request(qtbo
     assert dict(sent.fields) == {"model": 'Performance 16"', "needed_by": "2027-02-01", "keyboard": "AZERTY",
                                  "reason": "Video editing for the marketing team"}
     assert sent.team == "workplace" and sent.origin.kind == "request"
+    assert "Approval: your manager" in sent.body()
+
+    window = app.show_tickets()                                      # My tickets: the approval still to come
+    window.resize(760, 420)
+    qtbot.waitUntil(lambda: window.table.rowCount() == 1, timeout=10_000)
+    assert window.table.item(0, 2).text() == "new — waiting for your manager's approval"
+    window.grab().save(str(SHOTS / "request-approval.png"))
 
 
 def test_what_the_question_already_says_is_filled_in(qtbot, start_app):
