@@ -2,6 +2,84 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name>ActionPanel</name>
+    <message>
+        <location filename="../action_panel.py" line="36"/>
+        <source>Account</source>
+        <translation>Compte</translation>
+    </message>
+    <message>
+        <location filename="../action_panel.py" line="37"/>
+        <source>Code from the e-mail</source>
+        <translation>Code reçu par e-mail</translation>
+    </message>
+    <message>
+        <location filename="../action_panel.py" line="38"/>
+        <source>New password</source>
+        <translation>Nouveau mot de passe</translation>
+    </message>
+    <message>
+        <location filename="../action_panel.py" line="39"/>
+        <source>The same again</source>
+        <translation>Le même, encore une fois</translation>
+    </message>
+    <message>
+        <location filename="../action_panel.py" line="46"/>
+        <source>&amp;Send me a code</source>
+        <translation>&amp;Envoyez-moi un code</translation>
+    </message>
+    <message>
+        <location filename="../action_panel.py" line="47"/>
+        <source>&amp;Confirm</source>
+        <translation>&amp;Confirmer</translation>
+    </message>
+    <message>
+        <location filename="../action_panel.py" line="64"/>
+        <source>A code will be sent to the e-mail address the directory holds for this account.</source>
+        <translation>Un code sera envoyé à l'adresse e-mail que l'annuaire connaît pour ce compte.</translation>
+    </message>
+    <message>
+        <location filename="../action_panel.py" line="78"/>
+        <source>The helpdesk server cannot be reached right now: try again later, or open a ticket.</source>
+        <translation>Le serveur du support est injoignable pour le moment : réessayez plus tard, ou ouvrez un ticket.</translation>
+    </message>
+    <message>
+        <location filename="../action_panel.py" line="85"/>
+        <source>Type the account&apos;s login.</source>
+        <translation>Saisissez l'identifiant du compte.</translation>
+    </message>
+    <message>
+        <location filename="../action_panel.py" line="88"/>
+        <source>Sending the code…</source>
+        <translation>Envoi du code…</translation>
+    </message>
+    <message>
+        <location filename="../action_panel.py" line="93"/>
+        <source>the account&apos;s e-mail address, if it exists</source>
+        <translation>l'adresse e-mail du compte, s'il existe</translation>
+    </message>
+    <message>
+        <location filename="../action_panel.py" line="94"/>
+        <source>A code was sent to %s. It is valid for %d minutes.</source>
+        <translation>Un code a été envoyé à %s. Il est valable %d minutes.</translation>
+    </message>
+    <message>
+        <location filename="../action_panel.py" line="108"/>
+        <source>Type the code from the e-mail.</source>
+        <translation>Saisissez le code reçu par e-mail.</translation>
+    </message>
+    <message>
+        <location filename="../action_panel.py" line="111"/>
+        <source>The two passwords differ.</source>
+        <translation>Les deux mots de passe sont différents.</translation>
+    </message>
+    <message>
+        <location filename="../action_panel.py" line="121"/>
+        <source>Done.</source>
+        <translation>C'est fait.</translation>
+    </message>
+</context>
+<context>
     <name>AnnouncementBanner</name>
     <message>
         <location filename="../announcements.py" line="55"/>
@@ -206,123 +284,136 @@
 <context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat.py" line="140"/>
+        <location filename="../chat.py" line="142"/>
         <source>Ask IT — Helpdesk Assistant</source>
         <translation>Demander à l&apos;informatique — Assistant support</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="141"/>
+        <location filename="../chat.py" line="143"/>
         <source>Describe your problem in your own words…</source>
         <translation>Décrivez votre problème avec vos mots…</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="142"/>
+        <location filename="../chat.py" line="144"/>
         <source>Your question</source>
         <translation>Votre question</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="143"/>
+        <location filename="../chat.py" line="145"/>
         <source>&amp;Ask</source>
         <translation>&amp;Demander</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="144"/>
+        <location filename="../chat.py" line="146"/>
         <source>Answer</source>
         <translation>Réponse</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="145"/>
+        <location filename="../chat.py" line="147"/>
         <source>Did you mean:</source>
         <translation>Vouliez-vous dire :</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="146"/>
+        <location filename="../chat.py" line="148"/>
+        <location filename="../chat.py" line="257"/>
         <source>&amp;Start the guided steps</source>
         <translation>&amp;Commencer le pas-à-pas</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="284"/>
+        <location filename="../chat.py" line="294"/>
         <source>Was this helpful?</source>
         <translation>Est-ce que cela vous a aidé ?</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="148"/>
+        <location filename="../chat.py" line="150"/>
         <source>&amp;Yes</source>
         <translation>&amp;Oui</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="149"/>
+        <location filename="../chat.py" line="151"/>
         <source>&amp;No</source>
         <translation>&amp;Non</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="150"/>
+        <location filename="../chat.py" line="152"/>
         <source>Yes, this was helpful</source>
         <translation>Oui, cela m&apos;a aidé</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="151"/>
+        <location filename="../chat.py" line="153"/>
         <source>No, this did not help</source>
         <translation>Non, cela ne m&apos;a pas aidé</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="152"/>
+        <location filename="../chat.py" line="154"/>
         <source>Open a &amp;ticket</source>
         <translation>Ouvrir un &amp;ticket</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="156"/>
-        <location filename="../chat.py" line="376"/>
+        <location filename="../chat.py" line="158"/>
+        <location filename="../chat.py" line="391"/>
         <source>I&apos;m a&amp;ffected too</source>
         <translation>Je suis aussi &amp;concerné</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="157"/>
+        <location filename="../chat.py" line="159"/>
         <source>You are offline. Answers and guided steps still work; tickets wait on this computer and are sent when you are back online.</source>
         <translation>Vous êtes hors ligne. Les réponses et le pas-à-pas fonctionnent ; les tickets attendent sur cet ordinateur et partiront au retour de la connexion.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="186"/>
+        <location filename="../chat.py" line="188"/>
         <source>Getting ready…</source>
         <translation>Préparation…</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="188"/>
+        <location filename="../chat.py" line="190"/>
         <source>Type your IT question: answers appear as you type.</source>
         <translation>Posez votre question informatique : les réponses s&apos;affichent pendant la saisie.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="192"/>
+        <location filename="../chat.py" line="194"/>
         <source>The knowledge base cannot be opened: %s</source>
         <translation>La base de connaissances ne peut pas être ouverte : %s</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="237"/>
+        <location filename="../chat.py" line="239"/>
         <source>Sorry, something went wrong: %s</source>
         <translation>Désolé, une erreur s&apos;est produite : %s</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="257"/>
+        <location filename="../chat.py" line="261"/>
+        <source>I can fill in this request with you and send it to the helpdesk.</source>
+        <translation>Je peux remplir cette demande avec vous et l'envoyer au support.</translation>
+    </message>
+    <message>
+        <location filename="../chat.py" line="262"/>
         <source>I can walk you through this step by step.</source>
         <translation>Je peux vous guider pas à pas.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="267"/>
+        <location filename="../chat.py" line="264"/>
+        <location filename="../chat.py" line="269"/>
+        <location filename="../chat.py" line="348"/>
+        <source>&amp;Fill in the request</source>
+        <translation>&amp;Remplir la demande</translation>
+    </message>
+    <message>
+        <location filename="../chat.py" line="277"/>
         <source>None of these — open a ticket</source>
         <translation>Aucun de ceux-ci — ouvrir un ticket</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="286"/>
+        <location filename="../chat.py" line="296"/>
         <source>Glad it helped!</source>
         <translation>Ravi d&apos;avoir pu aider !</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="288"/>
+        <location filename="../chat.py" line="298"/>
         <source>Sorry. Try other words, or open a ticket: the helpdesk will see what you already tried.</source>
         <translation>Désolé. Essayez d&apos;autres mots, ou ouvrez un ticket : le support verra ce que vous avez déjà essayé.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="376"/>
+        <location filename="../chat.py" line="391"/>
         <source>Thanks, we counted you</source>
         <translation>Merci, c&apos;est noté</translation>
     </message>
@@ -861,42 +952,52 @@
         <translation>État des tickets à %s (support injoignable)</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="171"/>
+        <location filename="../tickets_view.py" line="167"/>
+        <source>waiting for your manager&apos;s approval</source>
+        <translation>en attente de l'accord de votre responsable</translation>
+    </message>
+    <message>
+        <location filename="../tickets_view.py" line="168"/>
+        <source>waiting for approval by %s</source>
+        <translation>en attente de l'accord de %s</translation>
+    </message>
+    <message>
+        <location filename="../tickets_view.py" line="179"/>
         <source>Sign in to the helpdesk (Settings → Helpdesk account) to send your tickets and follow the helpdesk&apos;s answers.</source>
         <translation>Connectez-vous au support (Paramètres → Compte du support) pour envoyer vos tickets et suivre les réponses du support.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="178"/>
+        <location filename="../tickets_view.py" line="186"/>
         <source>Queued tickets will be sent as soon as it answers.</source>
         <translation>Les tickets en attente seront envoyés dès qu&apos;il répondra.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="190"/>
+        <location filename="../tickets_view.py" line="198"/>
         <source>This ticket has not reached the helpdesk yet.</source>
         <translation>Ce ticket n&apos;est pas encore parvenu au support.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="207"/>
+        <location filename="../tickets_view.py" line="215"/>
         <source>Helpdesk — %s</source>
         <translation>Support — %s</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="207"/>
+        <location filename="../tickets_view.py" line="215"/>
         <source>Helpdesk</source>
         <translation>Support</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="208"/>
+        <location filename="../tickets_view.py" line="216"/>
         <source>You</source>
         <translation>Vous</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="210"/>
+        <location filename="../tickets_view.py" line="218"/>
         <source>No messages yet.</source>
         <translation>Aucun message pour l&apos;instant.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="226"/>
+        <location filename="../tickets_view.py" line="234"/>
         <source>Reply sent.</source>
         <translation>Réponse envoyée.</translation>
     </message>
@@ -968,52 +1069,52 @@
 <context>
     <name>TreePage</name>
     <message>
-        <location filename="../tree_view.py" line="62"/>
+        <location filename="../tree_view.py" line="67"/>
         <source>It &amp;works now</source>
         <translation>Ça &amp;marche maintenant</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="63"/>
+        <location filename="../tree_view.py" line="68"/>
         <source>S&amp;till not working</source>
         <translation>&amp;Toujours en panne</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="64"/>
+        <location filename="../tree_view.py" line="69"/>
         <source>← &amp;Back</source>
         <translation>← &amp;Retour</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="65"/>
+        <location filename="../tree_view.py" line="70"/>
         <source>Back to the previous step</source>
         <translation>Revenir à l&apos;étape précédente</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="66"/>
+        <location filename="../tree_view.py" line="71"/>
         <source>Open a &amp;ticket</source>
         <translation>Ouvrir un &amp;ticket</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="67"/>
+        <location filename="../tree_view.py" line="72"/>
         <source>Step</source>
         <translation>Étape</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="78"/>
+        <location filename="../tree_view.py" line="83"/>
         <source>This step cannot be shown: %s</source>
         <translation>Cette étape ne peut pas être affichée : %s</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="130"/>
+        <location filename="../tree_view.py" line="140"/>
         <source>Checking…</source>
         <translation>Vérification…</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="141"/>
+        <location filename="../tree_view.py" line="158"/>
         <source>Glad it is fixed!</source>
         <translation>Content que ce soit réglé !</translation>
     </message>
     <message>
-        <location filename="../tree_view.py" line="143"/>
+        <location filename="../tree_view.py" line="160"/>
         <source>Sorry this did not solve it. Open a ticket and the helpdesk will see the steps you already tried.</source>
         <translation>Désolé, cela n&apos;a pas suffi. Ouvrez un ticket : le support verra les étapes déjà essayées.</translation>
     </message>
