@@ -13,7 +13,7 @@ A file under `catalog/` (docs/kb-format.md, "Service catalog") declares one requ
       - {name: needed_by, label: Needed by, type: date, required: true}
       - {name: keyboard, label: Keyboard, type: choice, choices: [AZERTY, QWERTY], when: {field: model, is: [Standard]}}
 
-`validate_item` checks it like an article (id, language, team, translations) and returns
+`validate.validate_item` checks it like an article (id, language, team, translations) and returns
 the entry the builder stores: kind "request" (with `article: ID`, the article that
 explains it answers the question and offers the form; the item is not matched apart), its form as a one-node tree (so the tray app
 walks it like any guided form) with the item itself under "request" (types, conditions,
@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kb_snapshots.source import LineDict, Problem, SourceFile
+from kb_snapshots.source import LineDict, Problem
 
 FIELD_TYPES = ("text", "long_text", "choice", "date", "number", "yes_no", "file", "person")
 ITEM_KEYS = {"id", "title", "lang", "questions", "keywords", "topic", "team", "translation_of", "status",
@@ -39,12 +39,9 @@ FORM_TYPES = {"text": "text", "long_text": "long_text", "choice": "choice", "dat
               "yes_no": "choice", "file": "file", "person": "text"}
 
 
-def validate_item(file: SourceFile, config: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
-    from kb_snapshots.validate import Checker, _common  # noqa: PLC0415 - validate imports this module
-
-    check = Checker(file, problems)
-    data = file.data
-    entry = _common(check, data, config, "request", allowed=ITEM_KEYS)
+def item_entry(check, data: LineDict, entry: dict[str, Any]) -> dict[str, Any]:
+    """The request entry, from what every entry has (`entry`, checked by validate.py's
+    common rules) and the item's own keys; problems go to `check`."""
     approval = str(data.get("approval") or "none")
     if not APPROVAL_RE.match(approval):
         check.add(f"approval '{approval}' must be none, manager or group:NAME", "approval")

@@ -11,71 +11,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from desktop.engine.actions import ACTIONS
-from desktop.engine.checks import CHECKS, is_check
-from desktop.engine.variables import KB_DEFAULTABLE, KNOWN_VARIABLES, VARIABLE_RE, find_variables
-from kb_snapshots.catalog import check_links, validate_item
+from desktop.engine.variables import KB_DEFAULTABLE, KNOWN_VARIABLES, VARIABLE_RE
+from kb_snapshots.catalog import ITEM_KEYS, check_links, item_entry
+from kb_snapshots.checker import Checker
 from kb_snapshots.markup import check_markdown, tree_texts
-from kb_snapshots.source import LineDict, Problem, Source, SourceFile, boolean_hint
+from kb_snapshots.source import LineDict, Problem, Source, SourceFile
+from kb_snapshots.tree_nodes import validate_node
 
 ID_RE = re.compile(r"^[a-z0-9-]+$")
-NODE_KINDS = ("options", "answer", "check", "ticket", "booking", "action")
 LINK_KEYS = ("if_ok", "if_failed", "if_unknown", "unsolved")
-FIELD_TYPES = ("text", "long_text", "choice", "date", "file", "screenshot")
 ARTICLE_KEYS = {"id", "title", "lang", "questions", "keywords", "topic", "team", "translation_of", "status"}
 STATUSES = ("draft", "published")
 TREE_KEYS = ARTICLE_KEYS | {"start", "nodes"}
-
-
-class Checker:
-    """Collects problems for one file."""
-
-    def __init__(self, file: SourceFile, problems: list[Problem]):
-        self.file = file
-        self.problems = problems
-
-    def add(self, message: str, key: str | None = None, within: LineDict | None = None) -> None:
-        self.problems.append(Problem(self.file.path, self.file.line(key, within), message))
-
-    def text(self, data: LineDict, key: str, required: bool = True) -> str:
-        value = data.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.add(f"'{key}' is required", key if key in data else None, data)
-            return ""
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            hint = boolean_hint(data, key)
-            self.add(f"'{key}' must be text" + (f": {hint}" if hint else ""), key, data)
-            return ""
-        return str(value).strip()
-
-    def text_list(self, data: LineDict, key: str) -> list[str]:
-        value = data.get(key)
-        if value is None:
-            return []
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            self.add(f"'{key}' must be a list of texts", key, data)
-            return []
-        for item in value:
-            if isinstance(item, dict):
-                line = getattr(item, "start_line", None)
-                text = ", ".join(f"{k}: {v}" for k, v in item.items())
-                self.problems.append(Problem(self.file.path, (line or self.file.line(key, data)) + self.file.offset,
-                                             f"'{key}' item '{text}' was read as a mapping because of "
-                                             "': ' inside it; put it in quotes"))
-                return []
-            if not isinstance(item, (str, int, float)):
-                self.add(f"'{key}' must be a list of texts", key, data)
-                return []
-        return [str(v).strip() for v in value if str(v).strip()]
-
-    def variables(self, text: str, key: str, within: LineDict | None = None) -> None:
-        for name in find_variables(text):
-            if name not in KNOWN_VARIABLES:
-                self.add(f"unknown variable {{{{{name}}}}} (known: {', '.join(sorted(KNOWN_VARIABLES))})",
-                         key, within)
 
 
 def validate_config(source: Source) -> tuple[dict[str, Any], list[Problem]]:
@@ -195,7 +142,7 @@ def validate_tree(file: SourceFile, config: dict[str, Any], problems: list[Probl
         check.add(f"start node '{start}' is not defined in nodes", "start")
     edges: dict[str, list[str]] = {}
     for node_id, node in nodes.items():
-        edges[node_id] = _validate_node(check, nodes, str(node_id), node)
+        edges[node_id] = validate_node(check, nodes, str(node_id), node)
     for key, node, text in tree_texts(nodes):
         for finding in check_markdown(text):
             if not finding.warning:
@@ -215,98 +162,10 @@ def validate_tree(file: SourceFile, config: dict[str, Any], problems: list[Probl
     return entry
 
 
-def _validate_node(check: Checker, nodes: LineDict, node_id: str, node: Any) -> list[str]:
-    if not isinstance(node, dict):
-        check.add(f"node '{node_id}' must be a mapping", node_id, nodes)
-        return []
-    kinds = [k for k in NODE_KINDS if k in node]
-    if len(kinds) != 1:
-        found = ", ".join(kinds) or "none"
-        check.add(f"node '{node_id}' must have exactly one of {', '.join(NODE_KINDS)} (found: {found})",
-                  node_id, nodes)
-    targets: list[str] = []
-
-    def link(key: str, within: LineDict, required: bool = False) -> None:
-        target = within.get(key)
-        if target is None:
-            if required:
-                check.add(f"node '{node_id}': '{key}' is required", None, within)
-            return
-        if str(target) not in nodes:
-            check.add(f"node '{node_id}': '{key}' points to unknown node '{target}'", key, within)
-        targets.append(str(target))
-
-    for text_key in ("text", "answer"):
-        if isinstance(node.get(text_key), str):
-            check.variables(node[text_key], text_key, node)
-    kind = kinds[0] if len(kinds) == 1 else None
-    if kind == "options":
-        options = node["options"]
-        if not isinstance(options, list) or not options:
-            check.add(f"node '{node_id}': 'options' must be a non-empty list", "options", node)
-        else:
-            if not node.get("text"):
-                check.add(f"node '{node_id}': a question node needs 'text'", "options", node)
-            for option in options:
-                if not isinstance(option, dict) or not option.get("label"):
-                    check.add(f"node '{node_id}': each option needs a 'label' and a 'next'", "options", node)
-                    continue
-                check.variables(str(option["label"]), "label", option)
-                link("next", option, required=True)
-    elif kind == "answer":
-        if not isinstance(node["answer"], str):
-            check.add(f"node '{node_id}': 'answer' must be Markdown text", "answer", node)
-    elif kind == "check":
-        if not isinstance(node["check"], str) or not is_check(node["check"]):
-            check.add(f"node '{node_id}': unknown check '{node['check']}' (built-in checks: "
-                      f"{', '.join(sorted(CHECKS))}, or user.in_group:GROUP)", "check", node)
-        link("if_ok", node, required=True)
-        link("if_failed", node, required=True)
-    elif kind == "ticket":
-        _validate_ticket(check, node_id, node)
-    elif kind == "action" and node["action"] not in ACTIONS:
-        check.add(f"node '{node_id}': unknown action '{node['action']}' (self-service actions: "
-                  f"{', '.join(ACTIONS)})", "action", node)
-    elif kind == "booking" and not isinstance(node["booking"], dict):
-        check.add(f"node '{node_id}': 'booking' must be a mapping (reason: ...)", "booking", node)
-    if kind != "check":
-        for key in ("if_ok", "if_failed"):
-            if key in node:
-                check.add(f"node '{node_id}': '{key}' only belongs on a check node", key, node)
-    link("if_unknown", node)
-    link("unsolved", node)
-    return targets
-
-
-def _validate_ticket(check: Checker, node_id: str, node: LineDict) -> None:
-    ticket = node["ticket"]
-    if not isinstance(ticket, dict):
-        check.add(f"node '{node_id}': 'ticket' must be a mapping (subject, fields)", "ticket", node)
-        return
-    if not ticket.get("subject"):
-        check.add(f"node '{node_id}': a ticket needs a 'subject'", None, ticket)
-    else:
-        check.variables(str(ticket["subject"]), "subject", ticket)
-    seen: set[str] = set()
-    for item in ticket.get("fields") or []:
-        if not isinstance(item, dict):
-            check.add(f"node '{node_id}': each field is a mapping (id, label, type)", "fields", ticket)
-            continue
-        field_id = str(item.get("id") or "")
-        if not field_id:
-            check.add(f"node '{node_id}': a field needs an 'id'", None, item)
-        elif field_id in seen:
-            check.add(f"node '{node_id}': field id '{field_id}' is used twice", "id", item)
-        seen.add(field_id)
-        if not item.get("label"):
-            check.add(f"node '{node_id}': field '{field_id}' needs a 'label'", None, item)
-        else:
-            check.variables(str(item["label"]), "label", item)
-        if item.get("type") not in FIELD_TYPES:
-            check.add(f"node '{node_id}': field '{field_id}' has type '{item.get('type')}' "
-                      f"(one of {', '.join(FIELD_TYPES)})", "type" if "type" in item else None, item)
-        if item.get("type") == "choice" and not isinstance(item.get("choices"), list):
-            check.add(f"node '{node_id}': choice field '{field_id}' needs 'choices'", None, item)
+def validate_item(file: SourceFile, config: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    """A service catalog item (kb_snapshots/catalog.py)."""
+    check = Checker(file, problems)
+    return item_entry(check, file.data, _common(check, file.data, config, "request", allowed=ITEM_KEYS))
 
 
 def _plain(value: Any) -> Any:

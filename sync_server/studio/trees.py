@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from desktop.engine.actions import ACTIONS
 from desktop.engine.checks import CHECKS
-from kb_snapshots.validate import FIELD_TYPES, NODE_KINDS
+from kb_snapshots.tree_nodes import FIELD_TYPES, NODE_KINDS
 from sync_server.auth import check_same_origin
 from sync_server.studio import changes
 from sync_server.studio.accounts import StudioUser
