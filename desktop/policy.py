@@ -61,7 +61,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any, tuple | None]]] 
     },
 }
 # Sections whose keys are free (mapping name -> str), e.g. KB team -> ITSM queue.
-FREE_SECTIONS = {"itsm.teams": str}
+FREE_SECTIONS = {"itsm.teams": str, "itsm.catalog": str}     # catalog: request item -> the ITSM's catalog id
 FORBIDDEN_WORDS = ("password", "secret", "token_value", "api_key", "apikey")
 SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]{0,31}$")
 NEVER_ALLOWED_SCHEMES = ("javascript", "vbscript", "data", "file", "blob", "about", "jar")
@@ -92,6 +92,7 @@ class Policy:
         {key: default for key, (_, default, _) in SCHEMA["directory"].items()}))
     links: Section = field(default_factory=lambda: Section({"extra_schemes": ()}))
     teams: dict[str, str] = field(default_factory=dict)
+    catalog: dict[str, str] = field(default_factory=dict)    # service request item -> the ITSM's catalog id
     source: Path | None = None
 
     def queue_for(self, team: str | None) -> str:
@@ -129,7 +130,7 @@ def parse_policy(raw: dict[str, Any], source: Path | None = None) -> Policy:
     for name in raw:
         if name not in SCHEMA:
             raise PolicyError(f"{where}unknown section [{name}] (known: {', '.join(SCHEMA)})")
-    teams: dict[str, str] = {}
+    free: dict[str, dict[str, str]] = {}
     for name, keys in SCHEMA.items():
         given = raw.get(name, {})
         if not isinstance(given, dict):
@@ -138,7 +139,7 @@ def parse_policy(raw: dict[str, Any], source: Path | None = None) -> Policy:
         for key, value in given.items():
             dotted = f"{name}.{key}"
             if dotted in FREE_SECTIONS:
-                teams = _free_table(dotted, value, where)
+                free[dotted] = _free_table(dotted, value, where)
                 continue
             if key not in keys and any(word in key.lower() for word in FORBIDDEN_WORDS):   # declared keys are not secrets
                 raise PolicyError(f"{where}{dotted}: secrets do not belong in the policy file; "
@@ -170,7 +171,7 @@ def parse_policy(raw: dict[str, Any], source: Path | None = None) -> Policy:
     except (KeyError, IndexError, ValueError):
         raise PolicyError(f"{where}directory.mail_format: use {{login}}, {{first}} and {{last}}, "
                           f"got {mail_format!r}") from None
-    return Policy(teams=teams, source=source, **sections)
+    return Policy(teams=free.get("itsm.teams", {}), catalog=free.get("itsm.catalog", {}), source=source, **sections)
 
 
 def _link_schemes(schemes: Any, where: str) -> tuple[str, ...]:

@@ -61,7 +61,10 @@ class GlpiBackend:
 
     def create_ticket(self, ticket: Ticket, idempotency_key: str) -> TicketRef:
         fields: dict[str, Any] = {"name": ticket.subject, "content": ticket.body(),
-                                  "externalid": idempotency_key, "type": 1}
+                                  "externalid": idempotency_key, "type": 2 if ticket.kind == "request" else 1}
+        category = dict(self.config.catalog).get(ticket.item) if ticket.kind == "request" else None
+        if category and category.isdigit():
+            fields["itilcategories_id"] = int(category)          # the request's ITIL category ([itsm.catalog])
         if ticket.queue and ticket.queue.isdigit():
             fields["_groups_id_assign"] = int(ticket.queue)
         if ticket.requestor:

@@ -23,6 +23,7 @@ class BackendConfig:
     timeout: float = 15.0
     verify_tls: bool = True
     idempotency_field: str = DEFAULT_IDEMPOTENCY_FIELD
+    catalog: tuple[tuple[str, str], ...] = ()        # request item -> the ITSM's catalog id ([itsm.catalog])
 
     @classmethod
     def from_policy(cls, policy) -> BackendConfig:
@@ -31,7 +32,7 @@ class BackendConfig:
                    account=itsm.account, timeout=float(itsm.timeout_seconds),
                    verify_tls=itsm.verify_tls,
                    idempotency_field=itsm.values.get("idempotency_field")
-                   or DEFAULT_IDEMPOTENCY_FIELD)
+                   or DEFAULT_IDEMPOTENCY_FIELD, catalog=tuple(sorted(getattr(policy, "catalog", {}).items())))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ class ServiceNowFake(FakeItsm):
     def __init__(self) -> None:
         super().__init__()
         self.incidents: dict[str, dict] = {}
+        self.orders: dict[str, dict] = {}   # sc_request records, by sys_id
+        self.catalog_items = {"a1b2c3laptop": "Standard laptop"}       # sys_id -> name
 
     def handle(self, method, path, query, headers, body):
         if not (self.basic_ok(headers) or headers.get("Authorization") == f"Bearer {TOKEN}"):
@@ -27,6 +29,29 @@ class ServiceNowFake(FakeItsm):
             users = [{"user_name": USER, "name": "Jane Doe"}]
             wanted = query.get("sysparm_query", "").removeprefix("user_name=")
             return 200, {"result": [u for u in users if u["user_name"] == wanted]}, {}
+        match = re.fullmatch(r"/api/sn_sc/servicecatalog/items/(\w+)/order_now", path)
+        if match and method == "POST":
+            if match.group(1) not in self.catalog_items:
+                return failure(404, "Catalog item not found")
+            order = json_body(body)
+            sys_id = uuid.uuid4().hex
+            number = f"REQ{len(self.orders) + 10001:07d}"
+            self.orders[sys_id] = {"sys_id": sys_id, "number": number, "request_state": "requested",
+                                     "approval": "requested", "variables": dict(order.get("variables") or {}),
+                                     "cat_item": match.group(1), "short_description": self.catalog_items[match.group(1)]}
+            return 200, {"result": {"sys_id": sys_id, "number": number, "request_number": number,
+                                    "request_id": sys_id, "table": "sc_request"}}, {}
+        match = re.fullmatch(r"/api/now/table/sc_request(?:/(\w+))?", path)
+        if match:
+            if match.group(1):
+                record = self.orders.get(match.group(1))
+                if record is None:
+                    return failure(404, "No Record found")
+                if method == "PATCH":
+                    record.update(json_body(body))
+                return 200, {"result": {k: v for k, v in record.items() if k != "variables"}}, {}
+            wanted = query.get("sysparm_query", "").removeprefix("correlation_id=")
+            return 200, {"result": [r for r in self.orders.values() if r.get("correlation_id") == wanted]}, {}
         if path == "/api/now/table/incident" and method == "POST":
             record = json_body(body)
             sys_id = uuid.uuid4().hex
