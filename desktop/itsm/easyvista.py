@@ -40,7 +40,7 @@ class EasyVistaBackend:
             "External_reference": idempotency_key,
             "Origin": "Helpdesk Assistant",
         }
-        queue = ticket.queue or ""
+        queue = self.config.catalog_id(ticket.item, ticket.queue or "") if ticket.kind == "request" else ticket.queue or ""
         if queue.startswith("guid:"):
             request["Catalog_GUID"] = queue[5:]
         else:

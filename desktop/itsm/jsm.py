@@ -40,13 +40,17 @@ class JsmBackend:
         return str(me.get("emailAddress") or me.get("displayName") or self.credential.username)
 
     def create_ticket(self, ticket: Ticket, idempotency_key: str) -> TicketRef:
-        if not (ticket.queue or "").isdigit():
-            raise ConfigError(f"[itsm.teams] must map {ticket.team or 'the team'} to a JSM "
-                              f"request type id, not {ticket.queue!r}")
+        request_type = self.config.catalog_id(ticket.item, ticket.queue or "") if ticket.kind == "request" \
+            else ticket.queue or ""
+        if not request_type.isdigit():
+            raise ConfigError(f"[itsm.teams] (or [itsm.catalog] for a request) must map {ticket.item or ticket.team or 'the team'} "
+                              f"to a JSM request type id, not {request_type!r}")
         payload: dict[str, Any] = {
-            "serviceDeskId": self.config.account, "requestTypeId": ticket.queue,
+            "serviceDeskId": self.config.account, "requestTypeId": request_type,
             "requestFieldValues": {"summary": ticket.subject, "description": ticket.body(),
                                    "labels": [label_for(idempotency_key)]}}
+        if ticket.kind == "request":                     # the request type's own fields
+            payload["requestFieldValues"] |= self.config.request_fields(ticket)
         if ticket.requestor:
             payload["raiseOnBehalfOf"] = ticket.requestor
         created = self.http.json("POST", "/servicedeskapi/request", json=payload)

@@ -25,6 +25,15 @@ class BackendConfig:
     idempotency_field: str = DEFAULT_IDEMPOTENCY_FIELD
     catalog: tuple[tuple[str, str], ...] = ()        # request item -> the ITSM's catalog id ([itsm.catalog])
 
+    def catalog_id(self, key: str, default: str = "") -> str:
+        """The ITSM's id for a catalog item ("new-laptop") or one of its fields
+        ("new-laptop.model"), from the policy's [itsm.catalog]; `default` when not mapped."""
+        return dict(self.catalog).get(key, default)
+
+    def request_fields(self, ticket) -> dict[str, str]:
+        """A request's values by the ITSM's field names ([itsm.catalog] "item.field" = name)."""
+        return {self.catalog_id(f"{ticket.item}.{name}", name): value for name, value in ticket.fields}
+
     @classmethod
     def from_policy(cls, policy) -> BackendConfig:
         itsm = policy.itsm

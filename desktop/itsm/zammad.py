@@ -45,6 +45,8 @@ class ZammadBackend:
             article["attachments"] = _files(ticket.attachments)
         payload: dict[str, Any] = {"title": ticket.subject, "group": ticket.queue,
                                    "article": article, KEY_ATTRIBUTE: idempotency_key}
+        if ticket.kind == "request":                     # ticket object attributes IT created for the catalog
+            payload |= self.config.request_fields(ticket)
         if ticket.requestor:
             payload["customer_id"] = f"guess:{ticket.requestor}"
         created = self.http.json("POST", "/tickets", json=payload)

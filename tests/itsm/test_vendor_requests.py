@@ -54,3 +54,30 @@ def test_the_policy_maps_catalog_items_to_the_itsms_own_ids():
     policy = parse_policy({"itsm": {"kind": "servicenow", "url": "https://x.service-now.com",
                                     "catalog": {"new-laptop": "a1b2c3laptop"}}})
     assert BackendConfig.from_policy(policy).catalog == (("new-laptop", "a1b2c3laptop"),)
+
+
+def test_jsm_zammad_and_easyvista_receive_the_request_in_their_own_structures():
+    from desktop.itsm.easyvista import EasyVistaBackend
+    from desktop.itsm.jsm import JsmBackend
+    from desktop.itsm.zammad import ZammadBackend
+    from tests.itsm.fakes.easyvista import EasyVistaFake
+    from tests.itsm.fakes.jsm import JsmFake
+    from tests.itsm.fakes.zammad import ZammadFake
+
+    with JsmFake() as fake:                          # the item's request type and its fields
+        config = BackendConfig("jsm", fake.url, account="3", catalog=(("new-laptop", "41"),
+                                                                      ("new-laptop.model", "customfield_10050")))
+        key = JsmBackend(config, Credential(USER, PASSWORD)).create_ticket(REQUEST, "key-j").id
+        payload = fake.requests_by_key[key]["payload"]
+        assert payload["requestTypeId"] == "41"
+        assert payload["requestFieldValues"]["customfield_10050"] == "Standard"
+        assert payload["requestFieldValues"]["needed_by"] == "2027-03-01"
+    with ZammadFake() as fake:                       # ticket object attributes
+        ticket_id = ZammadBackend(BackendConfig("zammad", fake.url), Credential(USER, PASSWORD)).create_ticket(
+            REQUEST, "key-z").id
+        stored = fake.tickets[int(ticket_id)]
+        assert stored["model"] == "Standard" and stored["needed_by"] == "2027-03-01"
+    with EasyVistaFake() as fake:                    # the catalog entry of the item
+        config = BackendConfig("easyvista", fake.url, account="50004", catalog=(("new-laptop", "REQ_LAPTOP"),))
+        rfc = EasyVistaBackend(config, Credential(USER, PASSWORD)).create_ticket(REQUEST, "key-e").id
+        assert fake.tickets[rfc]["request"]["Catalog_Code"] == "REQ_LAPTOP"
