@@ -66,6 +66,8 @@ def validate_node(check: Checker, nodes: LineDict, node_id: str, node: Any) -> l
     elif kind == "action" and node["action"] not in ACTIONS:
         check.add(f"node '{node_id}': unknown action '{node['action']}' (self-service actions: "
                   f"{', '.join(ACTIONS)})", "action", node)
+    elif kind == "action" and node["action"] == "add_to_group" and not isinstance(node.get("group"), str):
+        check.add(f"node '{node_id}': add_to_group needs the 'group' to join", "action", node)
     elif kind == "booking" and not isinstance(node["booking"], dict):
         check.add(f"node '{node_id}': 'booking' must be a mapping (reason: ...)", "booking", node)
     if kind != "check":

@@ -122,7 +122,7 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
     ("0012_actions", [
         """CREATE TABLE action_challenges (id TEXT PRIMARY KEY, login TEXT NOT NULL, action TEXT NOT NULL,
            code_hash TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
-           attempts INTEGER NOT NULL DEFAULT 0, done_at TEXT)""",
+           attempts INTEGER NOT NULL DEFAULT 0, done_at TEXT, target TEXT NOT NULL DEFAULT '')""",
         "CREATE INDEX action_challenges_by_login ON action_challenges (login, action, created_at)",
         """CREATE TABLE action_blocks (login TEXT NOT NULL, action TEXT NOT NULL, until TEXT NOT NULL,
            PRIMARY KEY (login, action))""",

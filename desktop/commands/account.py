@@ -16,8 +16,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("account", help="unlock your account or choose a new password yourself")
     verbs = parser.add_subparsers(dest="account_command", metavar="ACTION", required=True)
     for name, action, text in (("unlock", "unlock", "unlock your directory account"),
-                               ("new-password", "reset_password", "choose a new password")):
+                               ("new-password", "reset_password", "choose a new password"),
+                               ("join-group", "add_to_group", "join a group or distribution list IT allows")):
         verb = verbs.add_parser(name, help=text)
+        if action == "add_to_group":
+            verb.add_argument("group", help="the group's name")
         verb.add_argument("--login", default="", help="the account (default: yours on this computer)")
         verb.add_argument("--json", action="store_true", help="print the result as JSON")
         verb.set_defaults(func=run, action=action)
@@ -46,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     login = args.login or os.environ.get("LOGNAME") or getpass.getuser()
     try:
-        started = call_as_install(policy, lambda client: SelfService(client).start(args.action, login))
+        group = getattr(args, "group", "")
+        started = call_as_install(policy, lambda client: SelfService(client).start(args.action, login, group))
         where = started.get("sent_to") or "the e-mail address the directory holds for this account (if it exists)"
         print(f"A code was sent to {where}. It is valid for {int(started.get('expires_in', 600)) // 60} minutes.",
               file=sys.stderr)

@@ -72,7 +72,8 @@ class Step:
     subject: str = ""
     team: str | None = None
     check: str | None = None
-    action: str | None = None      # a self-service action: unlock, reset_password
+    action: str | None = None      # a self-service action: unlock, reset_password, add_to_group
+    target: str = ""               # add_to_group: the group
     can_go_back: bool = False
     has_unsolved: bool = False
 
@@ -128,8 +129,8 @@ class TreeWalker:
         if "check" in node:
             return Step("check", state.node, text, check=str(node["check"]), can_go_back=back)
         if "action" in node:
-            return Step("action", state.node, text, action=str(node["action"]), can_go_back=back,
-                        has_unsolved="unsolved" in node)
+            return Step("action", state.node, text, action=str(node["action"]), target=str(node.get("group") or ""),
+                        can_go_back=back, has_unsolved="unsolved" in node)
         if "ticket" in node:
             ticket = node["ticket"]
             fields = tuple(FormField(str(f["id"]), render(str(f["label"]), self.values), str(f["type"]),

@@ -20,7 +20,7 @@ from desktop.http_body import BodyTooLarge, BodyTooSlow, loads, read_body
 from desktop.sync.client import ServerUnreachable, SyncClient, _message
 
 MAX_REPLY = 64 * 1024
-ACTIONS = ("unlock", "reset_password")
+ACTIONS = ("unlock", "reset_password", "add_to_group")
 
 
 class ActionRefused(Exception):
@@ -52,10 +52,10 @@ class SelfService:
             raise ServerUnreachable("the helpdesk server sent an unreadable reply") from None
         return found if isinstance(found, dict) else {}
 
-    def start(self, action: str, login: str) -> dict:
+    def start(self, action: str, login: str, group: str = "") -> dict:
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
-        return self._post(f"/v1/actions/{action}", {"login": login})
+        return self._post(f"/v1/actions/{action}", {"login": login, **({"group": group} if group else {})})
 
     def answer(self, challenge: str, code: str, new_password: str = "") -> dict:
         return self._post(f"/v1/actions/challenges/{challenge}", {"code": code.strip(), "new_password": new_password})

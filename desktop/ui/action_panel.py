@@ -49,8 +49,8 @@ class ActionPanel(QWidget):
     def _row(self, field: QWidget, visible: bool) -> None:
         self.form.setRowVisible(field, visible)
 
-    def open(self, action: str, login: str) -> None:
-        self.action, self.challenge = action, ""
+    def open(self, action: str, login: str, group: str = "") -> None:
+        self.action, self.challenge, self.group = action, "", group
         self.login.setText(login)
         self.login.setEnabled(True)
         for field in (self.code, self.password, self.again):
@@ -86,7 +86,8 @@ class ActionPanel(QWidget):
             return
         self.send.setEnabled(False)
         self.status.setText(self.tr("Sending the code…"))
-        self.app.workers.submit(self._service(lambda s: s.start(action, login)), self._code_sent, self._failed)
+        group = getattr(self, "group", "")
+        self.app.workers.submit(self._service(lambda s: s.start(action, login, group)), self._code_sent, self._failed)
 
     def _code_sent(self, started: dict) -> None:
         self.challenge = str(started.get("challenge") or "")

@@ -148,7 +148,7 @@ class TreePage(QWidget):
                 if field_id in self.chat.form_page.editors:
                     self.chat.form_page.set_value(field_id, value)       # what the question already said
         elif step.kind == "action":
-            self.action_panel.open(step.action, self.app.assistant.values.get("user.login", ""))
+            self.action_panel.open(step.action, self.app.assistant.values.get("user.login", ""), step.target)
             self.unsolved.setVisible(True)                    # no code, or it did not work: go on
         elif step.kind == "booking":
             self.app.show_booking(step.subject)

@@ -27,6 +27,7 @@ class Verdict:
     blocked_until: datetime | None = None
     login: str = ""
     action: str = ""
+    target: str = ""                       # the group, for add_to_group
 
 
 def _now() -> datetime:
@@ -44,7 +45,7 @@ def blocked_until(db, login: str, action: str) -> datetime | None:
     return until if until and until > _now() else None
 
 
-def issue(db, login: str, action: str, minutes: int) -> tuple[str, str] | None:
+def issue(db, login: str, action: str, minutes: int, target: str = "") -> tuple[str, str] | None:
     """A new challenge and its code; None when this account asked too often this hour."""
     since = (_now() - timedelta(hours=1)).isoformat()
     with db.transaction() as tx:
@@ -53,9 +54,10 @@ def issue(db, login: str, action: str, minutes: int) -> tuple[str, str] | None:
         if recent >= MAX_OPEN_PER_HOUR:
             return None
         challenge_id, code = secrets.token_urlsafe(24), f"{secrets.randbelow(10 ** 6):06d}"
-        tx.execute("INSERT INTO action_challenges (id, login, action, code_hash, created_at, expires_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?)", (challenge_id, login, action, _hash(challenge_id, code),
-                                                 _now().isoformat(), (_now() + timedelta(minutes=minutes)).isoformat()))
+        tx.execute("INSERT INTO action_challenges (id, login, action, code_hash, created_at, expires_at, target) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)", (challenge_id, login, action, _hash(challenge_id, code),
+                                                    _now().isoformat(), (_now() + timedelta(minutes=minutes)).isoformat(),
+                                                    target))
     return challenge_id, code
 
 
@@ -67,11 +69,11 @@ def reopen(db, challenge_id: str) -> None:
 
 def check(db, challenge_id: str, code: str, max_attempts: int, block_minutes: int) -> Verdict:
     with db.transaction() as tx:
-        row = tx.one("SELECT login, action, code_hash, expires_at, attempts, done_at FROM action_challenges "
+        row = tx.one("SELECT login, action, code_hash, expires_at, attempts, done_at, target FROM action_challenges "
                      "WHERE id = ?", (challenge_id,))
         if row is None:
             return Verdict(False, "unknown")
-        login, action, code_hash, expires_at, attempts, done_at = row
+        login, action, code_hash, expires_at, attempts, done_at, target = row
         block = tx.one("SELECT until FROM action_blocks WHERE login = ? AND action = ?", (login, action))
         if block and datetime.fromisoformat(block[0]) > _now():
             return Verdict(False, "blocked", blocked_until=datetime.fromisoformat(block[0]), login=login, action=action)
@@ -81,7 +83,7 @@ def check(db, challenge_id: str, code: str, max_attempts: int, block_minutes: in
             return Verdict(False, "expired", login=login, action=action)
         if hmac.compare_digest(code_hash, _hash(challenge_id, code.strip())):
             tx.execute("UPDATE action_challenges SET done_at = ? WHERE id = ?", (_now().isoformat(), challenge_id))
-            return Verdict(True, login=login, action=action)
+            return Verdict(True, login=login, action=action, target=target)
         wrong = tx.one("SELECT COALESCE(SUM(attempts), 0) FROM action_challenges WHERE login = ? AND action = ? "
                        "AND created_at >= ?", (login, action, (_now() - timedelta(minutes=block_minutes)).isoformat()))[0]
         tx.execute("UPDATE action_challenges SET attempts = attempts + 1 WHERE id = ?", (challenge_id,))

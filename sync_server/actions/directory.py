@@ -90,6 +90,27 @@ class Directory:
         finally:
             conn.unbind()
 
+    def add_to_group(self, dn: str, group: str) -> bool:
+        """Add the person to the group named `group` (cn); False when they already are in it."""
+        import ldap3  # noqa: PLC0415
+        from ldap3.utils.conv import escape_filter_chars  # noqa: PLC0415
+
+        conn = self._connection()
+        try:
+            conn.search(self.settings.base_dn, f"(&(objectClass=groupOfNames)(cn={escape_filter_chars(group)}))",
+                        attributes=["member"], size_limit=2, time_limit=TIMEOUT)
+            found = [e for e in conn.response or [] if e.get("type") == "searchResEntry"]
+            if len(found) != 1:
+                raise DirectoryError(f"the directory has no group {group!r}")
+            conn.modify(found[0]["dn"], {"member": [(ldap3.MODIFY_ADD, [dn])]})
+            if conn.result["result"] == 20:                          # attributeOrValueExists
+                return False
+            if conn.result["result"] != 0:
+                raise DirectoryError(f"the directory refused to add the member: {conn.result['description']}")
+            return True
+        finally:
+            conn.unbind()
+
     def rules(self) -> dict[str, int]:
         """The directory's password policy (ppolicy's default policy): min_length, history."""
         conn = self._connection()

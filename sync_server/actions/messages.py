@@ -17,7 +17,8 @@ from sync_server.actions.settings import ActionSettings
 log = logging.getLogger("sync_server.actions")
 TIMEOUT = 10
 WHAT = {"unlock": ("unlock your account", "déverrouiller votre compte"),
-        "reset_password": ("choose a new password", "choisir un nouveau mot de passe")}
+        "reset_password": ("choose a new password", "choisir un nouveau mot de passe"),
+        "add_to_group": ("join a group", "rejoindre un groupe")}
 
 
 class MailError(Exception):

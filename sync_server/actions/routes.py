@@ -31,6 +31,7 @@ router = APIRouter()
 
 class Start(BaseModel):
     login: str = Field(min_length=1, max_length=128)
+    group: str = Field(default="", max_length=128)          # add_to_group: one of the groups IT allows
 
 
 class Started(BaseModel):
@@ -80,6 +81,9 @@ def start(action: str, body: Start, request: Request) -> Started:
     if action not in settings.enabled:
         raise ApiError(404, "not_found", f"no self-service action '{action[:40]}' here")
     login = body.login.strip()
+    if action == "add_to_group" and body.group not in settings.groups:
+        raise ApiError(422, "invalid", f"group: employees may join {', '.join(settings.groups) or 'no group'} "
+                                       "themselves; ask the helpdesk for another one")
     until = codes.blocked_until(db, login, action)
     if until:
         raise _blocked(until)
@@ -87,7 +91,7 @@ def start(action: str, body: Start, request: Request) -> Started:
     if person is None or not person.mail:
         _audit(db, login, action, "unknown login")
         return Started(challenge="", sent_to="", expires_in=settings.code_minutes * 60)   # said alike: nobody learns who exists
-    issued = codes.issue(db, login, action, settings.code_minutes)
+    issued = codes.issue(db, login, action, settings.code_minutes, body.group if action == "add_to_group" else "")
     if issued is None:
         raise ApiError(429, "rate_limited", "Several codes were already sent this hour: use the last one, or try "
                                             "again later.", headers={"Retry-After": "900"})
@@ -128,6 +132,10 @@ def _answer(challenge: str, body: Answer, request: Request) -> Done:
         if verdict.action == "unlock":
             directory.unlock(person.dn)
             message = "Your account is unlocked: sign in again, slowly."
+        elif verdict.action == "add_to_group":
+            added = directory.add_to_group(person.dn, verdict.target)
+            message = (f"You are now in {verdict.target}." if added else f"You were already in {verdict.target}.") + \
+                " It can take up to an hour to reach every application."
         else:
             directory.set_password(person.dn, body.new_password)
             message = "Your new password is set: use it everywhere you sign in (phone, Wi-Fi, mail)."
@@ -139,6 +147,6 @@ def _answer(challenge: str, body: Answer, request: Request) -> Done:
         _audit(db, verdict.login, verdict.action, "directory failed", str(exc))
         raise ApiError(503, "unavailable", "The directory could not do it right now; call the helpdesk.") from None
     ticket = record_resolved(request.app.state.settings.rt_url, settings.record_queue, verdict.login, verdict.action,
-                             f"Action: {verdict.action}.")
+                             f"Action: {verdict.action}{f' ({verdict.target})' if verdict.target else ''}.")
     _audit(db, verdict.login, verdict.action, "done", f"RT #{ticket}" if ticket else "")
     return Done(done=verdict.action, message=message, request=ticket)

@@ -15,7 +15,8 @@
     username = ""                               # password: HELPDESK_SMTP_PASSWORD
 
     [actions]
-    enabled = ["unlock", "reset_password"]
+    enabled = ["unlock", "reset_password", "add_to_group"]
+    groups = ["VPN-users", "Sales-news"]        # the groups and lists employees may join themselves
     code_minutes = 10                           # a code expires
     max_attempts = 3                            # wrong codes before the action is blocked
     block_minutes = 15
@@ -28,7 +29,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ACTIONS = ("unlock", "reset_password")
+ACTIONS = ("unlock", "reset_password", "add_to_group")
 
 
 class ActionSettingsError(ValueError):
@@ -53,6 +54,7 @@ class ActionSettings:
     max_attempts: int = 3
     block_minutes: int = 15
     record_queue: str = ""
+    groups: tuple[str, ...] = ()                  # what add_to_group may add people to (names, by cn)
 
     @classmethod
     def load(cls, path: Path, environ=os.environ) -> "ActionSettings":
@@ -78,4 +80,5 @@ class ActionSettings:
                    mail_starttls=bool(mail.get("starttls", False)), mail_username=mail.get("username", ""),
                    mail_password=environ.get("HELPDESK_SMTP_PASSWORD", ""), enabled=enabled,
                    code_minutes=int(actions.get("code_minutes", 10)), max_attempts=int(actions.get("max_attempts", 3)),
-                   block_minutes=int(actions.get("block_minutes", 15)), record_queue=actions.get("record_queue", ""))
+                   block_minutes=int(actions.get("block_minutes", 15)), record_queue=actions.get("record_queue", ""),
+                   groups=tuple(str(g) for g in actions.get("groups", ())))

@@ -70,7 +70,16 @@ pwdLockoutDuration: 0
 pwdMinLength: 12
 pwdCheckQuality: 1
 pwdInHistory: 2
-{people}"""
+{people}
+dn: ou=groups,{BASE}
+objectClass: organizationalUnit
+ou: groups
+
+dn: cn=Sales-news,ou=groups,{BASE}
+objectClass: groupOfNames
+cn: Sales-news
+member: uid=pmartin,ou=people,{BASE}
+"""
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +167,7 @@ def server(directory, smtpd, tmp_path, monkeypatch):
     actions = tmp_path / "actions.toml"
     actions.write_text(f"""[directory]\nurl = "{directory}"\nbase_dn = "{BASE}"\nservice_dn = "{ADMIN}"\n
 [mail]\nhost = "127.0.0.1"\nport = {port}\nsender = "helpdesk@contoso.example"\n
-[actions]\nenabled = ["unlock", "reset_password"]\nrecord_queue = "General"\n""")
+[actions]\nenabled = ["unlock", "reset_password", "add_to_group"]\ngroups = ["Sales-news"]\nrecord_queue = "General"\n""")
     harness = make_harness(f"sqlite:///{tmp_path / 's.sqlite'}", tmp_path / "storage", rt_url=rt, actions_file=actions)
     harness.rt = rt
     yield harness
@@ -268,3 +277,22 @@ def test_the_command_line_unlocks_with_the_code_from_the_mail(server, directory,
     assert cli.returncode == 0, err
     assert "Your account is unlocked" in out
     assert can_bind(directory, "lbernard", PASSWORD)
+
+
+def test_an_employee_joins_a_group_it_allows_after_the_code(server, directory, smtpd):
+    import ldap3
+
+    _, maildir = smtpd
+    refused = server.client.post("/v1/actions/add_to_group", json={"login": "lbernard", "group": "Domain Admins"},
+                                 headers=server.install)
+    assert refused.status_code == 422 and "Sales-news" in refused.json()["error"]["message"]
+    seen = set(mailbox.Maildir(str(maildir)).keys()) if maildir.exists() else set()
+    started = server.client.post("/v1/actions/add_to_group", json={"login": "lbernard", "group": "Sales-news"},
+                                 headers=server.install).json()
+    code = code_for(maildir, "lucie.bernard@corp.contoso.example", seen)
+    done = server.client.post(f"/v1/actions/challenges/{started['challenge']}", json={"code": code},
+                              headers=server.install)
+    assert done.status_code == 200 and "You are now in Sales-news" in done.json()["message"], done.text
+    conn = ldap3.Connection(ldap3.Server(directory), ADMIN, ADMIN_PASSWORD, auto_bind=True)
+    conn.search(f"cn=Sales-news,ou=groups,{BASE}", "(objectClass=*)", search_scope=ldap3.BASE, attributes=["member"])
+    assert f"uid=lbernard,ou=people,{BASE}" in conn.response[0]["attributes"]["member"]
