@@ -206,6 +206,10 @@ def _write(db: sqlite3.Connection, config: dict[str, Any], entries: list[dict[st
     groups = _groups([e for e in entries if e not in apart])
     group_docs = [[(entry, field, text) for entry in members for field, text in _documents(entry)]
                   for members in groups]
+    group_of = {entry["id"]: grp for grp, members in enumerate(groups) for entry in members}
+    for item in apart:                   # "I need a new laptop" also finds the article the item rides on
+        if item.get("article") in group_of:
+            group_docs[group_of[item["article"]]] += [(item, "question", q) for q in item["questions"]]
     query_vectors, passage_vectors = _embed_all(
         embedder, [text for docs in group_docs for _, _, text in docs],
         [f"{e['title']}\n{e['body']}" for members in groups for e in members], progress)
