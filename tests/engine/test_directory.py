@@ -4,32 +4,16 @@ the same in the window and on the command line; an unreachable directory falls b
 the system's values."""
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import time
-from pathlib import Path
 
 import pytest
 
 from desktop.engine.directory import lookup_user
 from tests.engine.test_variables_filled import FILES, snapshot  # noqa: F401 - fixture
 from tests.kb_snapshots.conftest import run_cli
-from tests.services import require_service
+from tests.ldap_server import group, organisation, slapd
 
 BASE = "dc=contoso,dc=example"
-LDIF = f"""\
-dn: {BASE}
-objectClass: dcObject
-objectClass: organization
-o: Contoso
-dc: contoso
-
-dn: ou=people,{BASE}
-objectClass: organizationalUnit
-ou: people
-
+LDIF = organisation(BASE, "people", "groups") + f"""\
 dn: uid=jdoe,ou=people,{BASE}
 objectClass: inetOrgPerson
 uid: jdoe
@@ -50,52 +34,14 @@ cn: Marie Curie
 sn: Curie
 displayName: Marie Curie
 
-dn: ou=groups,{BASE}
-objectClass: organizationalUnit
-ou: groups
-
-dn: cn=VPN-users,ou=groups,{BASE}
-objectClass: groupOfNames
-cn: VPN-users
-member: uid=jdoe,ou=people,{BASE}
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+""" + group(BASE, "VPN-users", "jdoe")
 
 
 @pytest.fixture(scope="module")
 def directory(tmp_path_factory):
-    """ldap://127.0.0.1:PORT serving one person, read anonymously."""
-    slapd = os.environ.get("HELPDESK_TEST_SLAPD") or shutil.which("slapd") or (
-        "/usr/sbin/slapd" if Path("/usr/sbin/slapd").exists() else "")
-    if not slapd:
-        require_service("HELPDESK_TEST_SLAPD", "OpenLDAP (slapd)")
-    folder = tmp_path_factory.mktemp("ldap")
-    (folder / "db").mkdir()
-    config = folder / "slapd.conf"
-    config.write_text("\n".join([
-        "include /etc/ldap/schema/core.schema", "include /etc/ldap/schema/cosine.schema",
-        "include /etc/ldap/schema/inetorgperson.schema", "modulepath /usr/lib/ldap", "moduleload back_mdb",
-        f"pidfile {folder}/slapd.pid", "database mdb", f'suffix "{BASE}"', f'rootdn "cn=admin,{BASE}"',
-        f"directory {folder}/db", ""]))
-    (folder / "people.ldif").write_text(LDIF)
-    slapadd = str(Path(slapd).with_name("slapadd"))
-    subprocess.run([slapadd, "-f", str(config), "-l", str(folder / "people.ldif")], check=True,
-                   capture_output=True)
-    port = _free_port()
-    server = subprocess.Popen([slapd, "-f", str(config), "-h", f"ldap://127.0.0.1:{port}/", "-d", "0"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"ldap://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not lookup_user(url, BASE, "jdoe"):
-        time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    """ldap://127.0.0.1:PORT serving a few people and a group, read anonymously."""
+    with slapd(tmp_path_factory.mktemp("ldap"), BASE, LDIF, lambda url: bool(lookup_user(url, BASE, "jdoe"))) as url:
+        yield url
 
 
 def test_the_directory_gives_the_persons_mail_and_name(directory):

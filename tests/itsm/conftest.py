@@ -113,3 +113,13 @@ def run_cli(args: list[str], env: dict[str, str], stdin: str = "", timeout: floa
 
     return subprocess.run([sys.executable, "-m", "desktop", *args], input=stdin, env=env,
                           cwd=REPO, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def logged_in(home, tmp_path, write_policy, rt_url):
+    """The command line's environment, signed in to the real RT as root, on the sample snapshot."""
+    write_policy("rt", rt_url)
+    env = cli_env(home, tmp_path, HELPDESK_SNAPSHOT=str(REPO / "build" / "sample_kb.sqlite"))
+    result = run_cli(["login", "--username", "root", "--password-stdin"], env, stdin="password\n")
+    assert result.returncode == 0, result.stderr
+    return env

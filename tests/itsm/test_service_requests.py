@@ -6,20 +6,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from tests.itsm.conftest import REPO, cli_env, kb_teams, run_cli
-
-SNAPSHOT = REPO / "build" / "sample_kb.sqlite"
-
-
-@pytest.fixture
-def logged_in(home, tmp_path, write_policy, rt_url):
-    write_policy("rt", rt_url)
-    env = cli_env(home, tmp_path, HELPDESK_SNAPSHOT=str(SNAPSHOT))
-    result = run_cli(["login", "--username", "root", "--password-stdin"], env, stdin="password\n")
-    assert result.returncode == 0, result.stderr
-    return env
+from tests.itsm.conftest import kb_teams, run_cli
 
 
 def _custom_fields(rt_admin, rt_url, ticket_id: str) -> dict[str, str]:

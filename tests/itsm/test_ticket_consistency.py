@@ -17,19 +17,10 @@ from desktop.itsm import BackendConfig, Credential, Ticket
 from desktop.itsm.model import STATUS_WORDS, plain_text, status_words
 from desktop.itsm.rt import RtBackend
 from desktop.itsm.times import as_of_text, local_time
-from tests.itsm.conftest import REPO, cli_env, kb_teams, run_cli
+from tests.itsm.conftest import REPO, kb_teams, run_cli
 from tests.itsm.test_rt_conversation import agent_session
 
 SNAPSHOT = REPO / "build" / "sample_kb.sqlite"
-
-
-@pytest.fixture
-def logged_in(home, tmp_path, write_policy, rt_url):
-    write_policy("rt", rt_url)
-    env = cli_env(home, tmp_path, HELPDESK_SNAPSHOT=str(SNAPSHOT))
-    result = run_cli(["login", "--username", "root", "--password-stdin"], env, stdin="password\n")
-    assert result.returncode == 0, result.stderr
-    return env
 
 
 def _rt_body(rt_admin, rt_url, ticket_id) -> str:

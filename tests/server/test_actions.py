@@ -8,7 +8,6 @@ from __future__ import annotations
 import mailbox
 import os
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.ldap_server import free_port, group, organisation, slapd
 from tests.server.harness import make_harness
 from tests.services import require_service
 
@@ -26,12 +26,6 @@ PASSWORD = "Correct-Horse-2026"
 PEOPLE = [("jdoe", "Jeanne Doe", "jeanne.doe@corp.contoso.example"),
           ("pmartin", "Paul Martin", "paul.martin@corp.contoso.example"),
           ("lbernard", "Lucie Bernard", "lucie.bernard@corp.contoso.example")]
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _ldif() -> str:
@@ -45,21 +39,7 @@ displayName: {name}
 mail: {mail}
 userPassword: {PASSWORD}
 """ for uid, name, mail in PEOPLE)
-    return f"""dn: {BASE}
-objectClass: dcObject
-objectClass: organization
-o: Contoso
-dc: contoso
-
-dn: ou=people,{BASE}
-objectClass: organizationalUnit
-ou: people
-
-dn: ou=policies,{BASE}
-objectClass: organizationalUnit
-ou: policies
-
-dn: cn=default,ou=policies,{BASE}
+    return organisation(BASE, "people", "policies", "groups") + f"""dn: cn=default,ou=policies,{BASE}
 objectClass: device
 objectClass: pwdPolicy
 cn: default
@@ -71,47 +51,15 @@ pwdMinLength: 12
 pwdCheckQuality: 1
 pwdInHistory: 2
 {people}
-dn: ou=groups,{BASE}
-objectClass: organizationalUnit
-ou: groups
-
-dn: cn=Sales-news,ou=groups,{BASE}
-objectClass: groupOfNames
-cn: Sales-news
-member: uid=pmartin,ou=people,{BASE}
-"""
+""" + group(BASE, "Sales-news", "pmartin")
 
 
 @pytest.fixture(scope="module")
 def directory(tmp_path_factory):
     """ldap://127.0.0.1:PORT: slapd with ppolicy; three wrong passwords lock an account."""
-    slapd = os.environ.get("HELPDESK_TEST_SLAPD") or shutil.which("slapd") or (
-        "/usr/sbin/slapd" if Path("/usr/sbin/slapd").exists() else "")
-    if not slapd:
-        require_service("HELPDESK_TEST_SLAPD", "OpenLDAP (slapd)")
-    folder = tmp_path_factory.mktemp("ldap")
-    (folder / "db").mkdir()
-    config = folder / "slapd.conf"
-    config.write_text("\n".join([
-        "include /etc/ldap/schema/core.schema", "include /etc/ldap/schema/cosine.schema",
-        "include /etc/ldap/schema/inetorgperson.schema", "modulepath /usr/lib/ldap", "moduleload back_mdb",
-        "moduleload ppolicy", f"pidfile {folder}/slapd.pid", "database mdb", f'suffix "{BASE}"',
-        f'rootdn "{ADMIN}"', f"rootpw {ADMIN_PASSWORD}", f"directory {folder}/db",
-        "overlay ppolicy", f'ppolicy_default "cn=default,ou=policies,{BASE}"', "ppolicy_use_lockout",
-        "ppolicy_hash_cleartext", ""]))
-    (folder / "people.ldif").write_text(_ldif())
-    subprocess.run([str(Path(slapd).with_name("slapadd")), "-f", str(config), "-l", str(folder / "people.ldif")],
-                   check=True, capture_output=True)
-    port = _port()
-    server = subprocess.Popen([slapd, "-f", str(config), "-h", f"ldap://127.0.0.1:{port}/", "-d", "0"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"ldap://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not can_bind(url, "pmartin", PASSWORD):
-        time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    with slapd(tmp_path_factory.mktemp("ldap"), BASE, _ldif(), lambda url: can_bind(url, "pmartin", PASSWORD),
+               admin=(ADMIN, ADMIN_PASSWORD), ppolicy=f"cn=default,ou=policies,{BASE}") as url:
+        yield url
 
 
 def can_bind(url: str, uid: str, password: str) -> bool:
@@ -131,7 +79,7 @@ def smtpd(tmp_path_factory):
     """A real SMTP server on loopback delivering into a Maildir."""
     python = require_service("HELPDESK_TEST_SMTPD", "an SMTP server (aiosmtpd)")
     maildir = tmp_path_factory.mktemp("mail") / "inbox"
-    port = _port()
+    port = free_port()
     server = subprocess.Popen([python, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c",
                                "aiosmtpd.handlers.Mailbox", str(maildir)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
