@@ -87,6 +87,7 @@ class KnowledgeBase:
         self._lock = threading.Lock()
         self._db_lock = threading.Lock()
         self.warnings: list[str] = []
+        self._requests_by_article: dict | None = None
         if info.model != self._embedder.identity:
             self.warnings.append(
                 f"{info.path}: vectors were made by '{info.model}', this app uses "
@@ -130,11 +131,12 @@ class KnowledgeBase:
         return entry
 
     def request_for(self, article_id: str) -> Article | None:
-        """The service request item an article offers (the item names it as its `article`)."""
-        for item in self.request_items():
-            if ((item.tree or {}).get("request") or {}).get("article") == article_id:
-                return item
-        return None
+        """The service request item an article offers (the item names it as its `article`);
+        read once, since the chat asks on every keystroke."""
+        if self._requests_by_article is None:
+            self._requests_by_article = {((item.tree or {}).get("request") or {}).get("article"): item
+                                         for item in self.request_items()}
+        return self._requests_by_article.get(article_id) if article_id else None
 
     def request_items(self) -> list[Article]:
         """The service catalog: every request item (its `tree["request"]` is the item)."""
