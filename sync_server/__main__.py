@@ -26,7 +26,8 @@ from sync_server.auth import ADMIN_SCOPES, create_token, revoke_token
 from sync_server.db import Database, DatabaseError
 from sync_server.migrations import migrate
 
-COMMANDS = ("serve", "token", "revoke", "trust-key", "untrust-key", "keys", "installs", "migrate", "studio-user")
+COMMANDS = ("serve", "token", "revoke", "trust-key", "untrust-key", "keys", "installs", "migrate", "studio-user",
+            "agent")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                     "to the assistant's (token in HELPDESK_RT_TOKEN)")
     serve.add_argument("--rt-team", action="append", default=[], metavar="TEAM=QUEUE",
                        help="which RT queue a team's tickets go to (repeat for each team)")
+    serve.add_argument("--chat-queue", default="General",
+                       help="RT queue for live-chat transcripts of a team no --rt-team names")
     serve.add_argument("--enrolments-per-address", type=int, default=3,
                        help="installs one client address may enrol per day (raise it for shared NAT addresses)")
     serve.add_argument("--enrolments-per-hour", type=int, default=1000,
@@ -82,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     studio.add_argument("name")
     studio.add_argument("--role", choices=["editor", "publisher"], default="editor")
     studio.add_argument("--disable", action="store_true", help="disable the account and end its sessions")
+    agent = sub.add_parser("agent", parents=[common],
+                           help="create a live-chat agent account, or change its teams and password (read from stdin)")
+    agent.add_argument("name")
+    agent.add_argument("--team", action="append", default=[], help="a KB team the agent answers for (repeat)")
+    agent.add_argument("--supervisor", action="store_true", help="also sees every team's figures at /agent/figures")
+    agent.add_argument("--disable", action="store_true", help="disable the account and end its sessions")
     return parser
 
 
@@ -118,9 +127,34 @@ def main(argv: list[str] | None = None) -> int:
             print("schema is current")
         elif args.command == "studio-user":
             return _studio_user(db, args)
+        elif args.command == "agent":
+            return _agent(db, args)
     except (DatabaseError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _password(name: str, minimum: int) -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(f"Password for {name} (at least {minimum} characters): ")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _agent(db: Database, args: argparse.Namespace) -> int:
+    from sync_server.handoff import agents
+
+    if args.disable:
+        if not agents.disable_agent(db, args.name):
+            print(f"error: no agent account {args.name!r}", file=sys.stderr)
+            return 2
+        print(f"{args.name} can no longer sign in to /agent")
+        return 0
+    agents.add_agent(db, args.name, args.team, _password(args.name, agents.MIN_PASSWORD), args.supervisor)
+    print(f"{args.name} may sign in to /agent and answer for {', '.join(args.team)}"
+          f"{' (supervisor)' if args.supervisor else ''}")
     return 0
 
 
@@ -133,13 +167,7 @@ def _studio_user(db: Database, args: argparse.Namespace) -> int:
             return 2
         print(f"{args.name} can no longer sign in to the Studio")
         return 0
-    if sys.stdin.isatty():
-        import getpass
-
-        password = getpass.getpass(f"Password for {args.name} (at least {accounts.MIN_PASSWORD} characters): ")
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
-    accounts.add_user(db, args.name, args.role, password)
+    accounts.add_user(db, args.name, args.role, _password(args.name, accounts.MIN_PASSWORD))
     print(f"{args.name} may sign in to /studio as {args.role}")
     return 0
 
@@ -191,8 +219,9 @@ def _serve(args: argparse.Namespace) -> int:
                         burst=args.burst, secure_cookies=args.secure_cookies,
                         enrolments_per_address=args.enrolments_per_address,
                         enrolments_per_hour=args.enrolments_per_hour, kb_source=args.kb_source,
-                        rt_url=args.rt_url, actions_file=args.actions, rt_teams=dict(t.split("=", 1) for t in args.rt_team if "=" in t))
+                        rt_url=args.rt_url, actions_file=args.actions, chat_queue=args.chat_queue, rt_teams=dict(t.split("=", 1) for t in args.rt_team if "=" in t))
     options = dict(host=args.host, port=args.port, log_level="warning", access_log=False, server_header=False,
+                   ws_max_size=64 * 1024, ws_ping_interval=20.0, ws_ping_timeout=20.0,
                    proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips)
     if args.workers > 1:
         asgi(settings).app.state.db.close()           # migrate once, before the workers start

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -47,6 +48,13 @@ class Settings:
     rt_url: str = ""                      # Request Tracker to count all tickets in (token: HELPDESK_RT_TOKEN)
     rt_teams: dict = field(default_factory=dict)    # team id -> RT queue, for those counts
     actions_file: Path | None = None      # self-service actions (sync_server/actions/settings.py); None: off
+    chat_queue: str = "General"           # RT queue for live-chat transcripts of a team not in rt_teams
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    yield
+    app.state.handoff.close()          # the hand-over's listener and transcript threads
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -64,7 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
         log.info("applied migrations: %s", ", ".join(applied))
     app = FastAPI(title="Helpdesk Assistant sync server", version="1",
                   description="Signed knowledge-base snapshots, anonymised statistics, "
-                              "announcements and helpdesk appointments.")
+                              "announcements and helpdesk appointments.", lifespan=_lifespan)
     app.state.settings = settings
     app.state.db = db
     app.state.tokens = TokenCache(db)
@@ -87,12 +95,16 @@ def create_app(settings: Settings) -> FastAPI:
 
         app.state.itsm_counts = RtTicketCounts(settings.rt_url, os.environ.get("HELPDESK_RT_TOKEN", ""),
                                                settings.rt_teams)
+    from sync_server.handoff import console as handoff_console, employee as handoff_employee
+    from sync_server.handoff.service import Handoff
+
+    app.state.handoff = Handoff(db, settings.rt_url, settings.rt_teams, settings.chat_queue)
     errors.install(app)
     from sync_server.actions import routes as action_routes
 
     for module in (action_routes, routes_snapshots, patches, enrolment, routes_stats, routes_board, dashboard, board_admin,
                    studio_pages, studio_editing, studio_review, studio_console, studio_publishing,
-                   studio_preview, studio_trees, studio_synonyms, studio_importing):
+                   studio_preview, studio_trees, studio_synonyms, studio_importing, handoff_employee, handoff_console):
         app.include_router(module.router, responses=errors.ERROR_RESPONSES)
 
     @app.get("/healthz", tags=["health"])

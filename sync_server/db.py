@@ -52,6 +52,15 @@ class Transaction:
     def __init__(self, conn: Any, dialect: str) -> None:
         self._conn = conn
         self.dialect = dialect
+        self.committed: list = []           # callables run once the transaction has committed
+
+    def on_commit(self, action) -> None:
+        """Run `action()` after a successful commit (never after a rollback)."""
+        self.committed.append(action)
+
+    def _done(self) -> None:
+        for action in self.committed:
+            action()
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self.dialect == "postgresql" else sql
@@ -171,16 +180,20 @@ class Database:
         conn = self._connection()
         if self.dialect == "sqlite":
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            tx = Transaction(conn, self.dialect)
             try:
-                yield Transaction(conn, self.dialect)
+                yield tx
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+            tx._done()
         else:
             try:
                 with conn.transaction():
-                    yield Transaction(conn, self.dialect)
+                    tx = Transaction(conn, self.dialect)
+                    yield tx
+                tx._done()
             except Exception as exc:
                 if conn.closed or conn.broken:
                     self._local.conn = None

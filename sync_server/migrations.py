@@ -129,6 +129,27 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         """CREATE TABLE action_audit (id {id}, at TEXT NOT NULL, login TEXT NOT NULL, action TEXT NOT NULL,
            outcome TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')""",
     ]),
+    ("0013_handoff", [
+        """CREATE TABLE agents (id {id}, name TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL,
+           teams TEXT NOT NULL, supervisor INTEGER NOT NULL DEFAULT 0, disabled INTEGER NOT NULL DEFAULT 0,
+           available INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL)""",
+        """CREATE TABLE agent_sessions (id_hash TEXT PRIMARY KEY, agent_id BIGINT NOT NULL,
+           expires_at TEXT NOT NULL)""",
+        """CREATE TABLE conversations (id TEXT PRIMARY KEY, install_ref TEXT NOT NULL, team TEXT NOT NULL,
+           lang TEXT NOT NULL, question TEXT NOT NULL, context TEXT NOT NULL, ticket_ref TEXT NOT NULL DEFAULT '',
+           state TEXT NOT NULL, agent_id BIGINT, last_seq BIGINT NOT NULL DEFAULT 0,
+           created_at TEXT NOT NULL, queued_at TEXT NOT NULL, taken_at TEXT, ended_at TEXT,
+           ended_by TEXT NOT NULL DEFAULT '', transcript_state TEXT NOT NULL DEFAULT '',
+           transcript_claimed_at TEXT NOT NULL DEFAULT '', transcript_ticket TEXT NOT NULL DEFAULT '',
+           outcome TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX conversations_by_state ON conversations (state, team, queued_at)",
+        "CREATE INDEX conversations_by_agent ON conversations (agent_id, state)",
+        "CREATE INDEX conversations_by_install ON conversations (install_ref, state)",
+        """CREATE TABLE chat_messages (conversation_id TEXT NOT NULL, seq BIGINT NOT NULL, sender TEXT NOT NULL,
+           author TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL, ref TEXT NOT NULL DEFAULT '',
+           client_key TEXT, at TEXT NOT NULL, PRIMARY KEY (conversation_id, seq))""",
+        "CREATE UNIQUE INDEX chat_messages_once ON chat_messages (conversation_id, client_key)",
+    ]),
 ]
 
 _SPELLING = {
