@@ -96,13 +96,17 @@ def make_harness(url: str, storage: Path, key: SigningKey | None = None, **setti
 class LiveServer:
     """The harness's app served by uvicorn on a loopback port, in a thread."""
 
-    def __init__(self, harness: Harness) -> None:
+    def __init__(self, harness: Harness, app=None, port: int = 0) -> None:
+        """`app`: another app (a second replica, or the server restarted) on `port` (0: a free one)."""
         self.harness = harness
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
+        if not port:
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                port = sock.getsockname()[1]
+        self.port = port
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(harness.app, host="127.0.0.1", port=self.port, log_level="error", access_log=False)
+        config = uvicorn.Config(app or harness.app, host="127.0.0.1", port=self.port, log_level="error",
+                                access_log=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
