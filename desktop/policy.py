@@ -15,6 +15,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,9 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any, tuple | None]]] 
         "hours": (str, "", None),
         "portal": (str, "", None),
         "password_reset": (str, "", None),   # self-service password reset page
+        "holidays": (list, (), None),         # ["2026-12-25", …]: closed all day (live chat too)
+        "chat": (bool, True, None),           # live chat with an agent (needs [sync] url)
+        "chat_wait_minutes": (int, 5, None),  # past this wait, offer a call back or a ticket as well
     },
     "directory": {                            # where the user's e-mail address comes from
         "mail_domain": (str, "", None),       # "contoso.com": the address is login@contoso.com...
@@ -165,6 +169,14 @@ def parse_policy(raw: dict[str, Any], source: Path | None = None) -> Policy:
     if directory.url and not directory.base_dn:
         raise PolicyError(f"{where}directory.base_dn: required when directory.url is set")
     sections["links"] = Section({"extra_schemes": _link_schemes(sections["links"].extra_schemes, where)})
+    for day in sections["helpdesk"].holidays:
+        try:
+            date.fromisoformat(str(day))
+        except ValueError:
+            raise PolicyError(f"{where}helpdesk.holidays: {day!r} is not a date (write it 2026-12-25)") from None
+    if sections["helpdesk"].chat_wait_minutes < 1:
+        raise PolicyError(f"{where}helpdesk.chat_wait_minutes: expected 1 or more, got "
+                          f"{sections['helpdesk'].chat_wait_minutes}")
     mail_format = sections["directory"].mail_format
     try:
         mail_format.format(login="l", first="f", last="n")

@@ -63,6 +63,7 @@ class HelpdeskApp(QObject):
     knowledgeBaseUpdated = Signal(str)          # the new snapshot version, once it answers
     itsmProblem = Signal(str)                   # why tickets cannot be sent or followed ("" when fine)
     polled = Signal()                           # a background refresh finished
+    liveEvent = Signal(dict)                    # the chat with a helpdesk agent (desktop.handoff.live_chat)
 
     def __init__(self, factory: Callable = _default_factory, use_tray: bool | None = None,
                  poll_ms: int = POLL_MS):
@@ -84,6 +85,7 @@ class HelpdeskApp(QObject):
         self.fallback = None
         self.sync = None
         self.resumed_walk = None                    # guided steps left open at the last quit
+        self.live = None                            # the live chat with the helpdesk (LiveLink), once ready
         self._saved = False
         available = QSystemTrayIcon.isSystemTrayAvailable()
         self.use_tray = available if use_tray is None else use_tray and available
@@ -122,6 +124,12 @@ class HelpdeskApp(QObject):
         assistant, self.resumed_walk = built
         self.assistant = assistant
         set_language(assistant.settings.language)
+        if self.live is None:
+            from desktop.ui.live_link import LiveLink  # noqa: PLC0415
+
+            self.live = LiveLink(self)
+            self.live.event.connect(self.liveEvent.emit)
+            self.live.resume()                      # a chat open at the last quit carries on
         self.ready.emit()
         self.poll()
         if self.sync is None and assistant.policy.sync.url:
@@ -276,6 +284,8 @@ class HelpdeskApp(QObject):
     def quit(self) -> None:
         self.save_conversation()
         self.timer.stop()
+        if self.live is not None:
+            self.live.stop()
         if self.sync is not None:
             self.sync.stop()
         if self.tray is not None:

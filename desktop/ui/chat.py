@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButt
 from desktop.engine.variables import markdown_escape
 from desktop.ui.announcements import AnnouncementBanner, OutageNotice
 from desktop.ui.form import FormPage
+from desktop.ui.live_chat_view import LiveChatPage
 from desktop.ui.safe_view import SafeTextBrowser
 from desktop.ui.ticket_summary import DonePage, SummaryPage
 from desktop.ui.tree_view import TreePage
@@ -78,10 +79,13 @@ class ChatWindow(QWidget):
         self.no.clicked.connect(lambda: self.feedback(False))
         self.ticket_button = QPushButton(self)
         self.ticket_button.clicked.connect(self.open_ticket)
+        self.person_button = QPushButton(self, visible=False)        # live chat with the helpdesk
+        self.person_button.clicked.connect(self.talk_to_person)
         feedback = QHBoxLayout()
         for widget in (self.helpful_label, self.yes, self.no):
             feedback.addWidget(widget)
         feedback.addStretch(1)
+        feedback.addWidget(self.person_button)
         feedback.addWidget(self.ticket_button)
         self.feedback_row = QWidget(self)
         self.feedback_row.setLayout(feedback)
@@ -101,7 +105,8 @@ class ChatWindow(QWidget):
         self.form_page = FormPage(self)
         self.summary_page = SummaryPage(self)
         self.done_page = DonePage(self)
-        for widget in (answer_page, self.tree_page, self.form_page, self.summary_page, self.done_page):
+        self.live_page = LiveChatPage(self)
+        for widget in (answer_page, self.tree_page, self.form_page, self.summary_page, self.done_page, self.live_page):
             self.stack.addWidget(widget)
         self.answer_page = answer_page
 
@@ -127,6 +132,7 @@ class ChatWindow(QWidget):
         app.announcementsChanged.connect(self.set_announcements)
         app.ready.connect(self._on_ready)
         app.failed.connect(self._on_failed)
+        app.liveEvent.connect(self._live_event)
         self.set_online(app.online)
         self.set_announcements(app.announcements)
         self.resume()
@@ -152,6 +158,7 @@ class ChatWindow(QWidget):
         self.yes.setAccessibleName(self.tr("Yes, this was helpful"))
         self.no.setAccessibleName(self.tr("No, this did not help"))
         self.ticket_button.setText(self.tr("Open a &ticket"))
+        self._person_label()
         if self.banners:
             self._banner_shown(self.banner.index)
         else:
@@ -177,7 +184,7 @@ class ChatWindow(QWidget):
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.LanguageChange:
             self.retranslate()
-            for page in (self.tree_page, self.form_page, self.summary_page, self.done_page):
+            for page in (self.tree_page, self.form_page, self.summary_page, self.done_page, self.live_page):
                 page.retranslate()
         super().changeEvent(event)
 
@@ -194,11 +201,15 @@ class ChatWindow(QWidget):
         self.answer.setPlainText(self.tr("The knowledge base cannot be opened: %s") % message)
 
     def resume(self) -> None:
-        """Guided steps left open at the last quit come back where they were."""
+        """Guided steps left open at the last quit come back where they were, and so does a
+        chat with the helpdesk."""
         walk, self.app.resumed_walk = self.app.resumed_walk, None
         if walk is not None:
             self.stack.setCurrentWidget(self.tree_page)
             self.tree_page.show_walk(walk)
+        if self.live_active():
+            self.live_page.show_conversation()
+        self._person_label()
 
     def _on_ready(self) -> None:
         self.app.assistant.set_announcements(self.banners)
@@ -268,6 +279,9 @@ class ChatWindow(QWidget):
             if preview.request:                         # an article that comes with a request form
                 self.start_tree.setText(self.tr("&Fill in the request"))
                 self.start_tree.setVisible(True)
+        if preview.person and reply.kind != "answer":
+            self.answer.setMarkdown(self.tr("I can put you through to someone at the helpdesk: they will see "
+                                            "what you asked and what I suggested."))
         if reply.kind == "choose":
             for number, hit in enumerate(reply.hits[:5], 1):
                 button = QPushButton(f"&{number}  {hit.title}", self)
@@ -278,16 +292,42 @@ class ChatWindow(QWidget):
             none.clicked.connect(self.none_of_these)
             self.choices.addWidget(none)
         self._set_answer_controls(feedback=reply.kind == "answer" and reply.hits[0].kind == "article",
-                                  offer_ticket=reply.kind == "unknown")
+                                  offer_ticket=reply.kind == "unknown", offer_person=reply.kind == "unknown"
+                                  or preview.person)
         self.answerShown.emit(reply.kind)
 
-    def _set_answer_controls(self, feedback: bool, offer_ticket: bool = False) -> None:
+    def _set_answer_controls(self, feedback: bool, offer_ticket: bool = False, offer_person: bool = False) -> None:
         """Every new answer asks "Was this helpful?" afresh, whatever was said before."""
         self.verdict = None
         self._show_verdict()
         for widget in (self.helpful_label, self.yes, self.no):
             widget.setVisible(feedback)
         self.ticket_button.setVisible(feedback or offer_ticket)
+        self.person_button.setVisible(self.live_offered() and (offer_person or self.live_active()))
+
+    # -- a person at the helpdesk ---------------------------------------------------------
+    def live_offered(self) -> bool:
+        live = getattr(self.app, "live", None)
+        return live is not None and live.available
+
+    def live_active(self) -> bool:
+        live = getattr(self.app, "live", None)
+        return live is not None and live.chat.active
+
+    def _person_label(self) -> None:
+        self.person_button.setText(self.tr("Back to the &chat with the helpdesk") if self.live_active()
+                                   else self.tr("&Chat with the helpdesk"))
+
+    def talk_to_person(self) -> None:
+        self._record()
+        self._person_label()
+        self.live_page.open(self.question.text().strip())
+
+    def _live_event(self, event: dict) -> None:
+        self.live_page.on_event(event)
+        if event.get("type") == "state":
+            self._person_label()
+            self.person_button.setVisible(self.live_offered() and (self.live_active() or self.person_button.isVisible()))
 
     def _show_verdict(self) -> None:
         if self.verdict is None:
@@ -307,7 +347,9 @@ class ChatWindow(QWidget):
             return
         self._record()
         reply = self.preview.turn.reply
-        if reply.kind == "answer" and (reply.hits[0].kind in WALKED or self.preview.request):
+        if self.preview.person and reply.kind != "answer" and self.live_offered():
+            self.talk_to_person()
+        elif reply.kind == "answer" and (reply.hits[0].kind in WALKED or self.preview.request):
             self.start_shown_tree()
         elif reply.kind == "choose" and self.choices.count():
             focus_later(self.choices.itemAt(0).widget())
@@ -370,6 +412,7 @@ class ChatWindow(QWidget):
         self.verdict = helpful
         self._show_verdict()
         if not helpful:
+            self.person_button.setVisible(self.live_offered())
             focus_later(self.ticket_button)
 
     # -- banners ------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from typing import Any, Callable, Mapping
 
 from desktop import paths
 from desktop.engine import Dialogue, KnowledgeBase, SnapshotError, TreeError, TreeWalker, WalkState
+from desktop.engine.person import asks_for_person
 from desktop.engine.dialogue import MISSES_BEFORE_TICKET, Turn, transcript_line
 from desktop.engine.outages import outages_about
 from desktop.engine.problem import problem_turns
@@ -51,6 +52,7 @@ class Preview:
     markdown: str = ""
     outages: tuple[dict, ...] = ()     # active announcements about the answer, said first
     request: str = ""                  # the service request item the answered article offers
+    person: bool = False               # the question asks for a person at the helpdesk
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,7 @@ class Assistant:
         elif reply.kind in ("unknown", "smalltalk", "choose"):
             markdown = reply.message
         about = self.outages_for(reply.hits[0].id) if reply.kind == "answer" and reply.hits else ()
-        return Preview(turn, markdown, about, request)
+        return Preview(turn, markdown, about, request, asks_for_person(text))
 
     # -- announcements --------------------------------------------------------------------
     def set_announcements(self, banners) -> None:
@@ -268,6 +270,11 @@ class Assistant:
         if self.checker is not None:
             return TreeWalker(tree, values, checker=self.checker)
         return TreeWalker(tree, values)
+
+    def walk_summary(self, walk: Walk) -> tuple[str, str, list[str]]:
+        """(tree title, team, one line per step gone through): what a helpdesk agent sees."""
+        walker = self._walker(walk.state.tree_id, markdown=False)
+        return walker.tree.title, walk.step.team or walker.tree.team or "", walker.summary(walk.state)
 
     def _walk(self, state: WalkState, detail: str = "") -> Walk:
         walker = self._walker(state.tree_id)
