@@ -129,7 +129,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self._local = threading.local()
-        self._all: list[Any] = []
+        self._all: dict[int, Any] = {}          # thread ident -> its connection
         self._all_lock = threading.Lock()
         if url.startswith("sqlite:///"):
             self.dialect = "sqlite"
@@ -165,8 +165,22 @@ class Database:
             raise DatabaseError(f"cannot open the database {self.redacted_url()}: {exc}") from None
         self._local.conn = conn
         with self._all_lock:
-            self._all.append(conn)
+            self._all = self._living(self._all)
+            stale = self._all.pop(threading.get_ident(), None)      # a dead thread's, whose ident was reused
+            if stale is not None:
+                _close(stale)
+            self._all[threading.get_ident()] = conn
         return conn
+
+    @staticmethod
+    def _living(connections: dict[int, Any]) -> dict[int, Any]:
+        """The connections of threads still running; the others are closed. Worker pools
+        end idle threads and start new ones: without this each would leave a connection
+        open until the database ran out of them."""
+        alive = {thread.ident for thread in threading.enumerate()}
+        for ident in [i for i in connections if i not in alive]:
+            _close(connections.pop(ident))
+        return connections
 
     def redacted_url(self) -> str:
         if "@" in self.url and "://" in self.url:
@@ -204,10 +218,14 @@ class Database:
     def close(self) -> None:
         """Close every thread's connection (at shutdown)."""
         with self._all_lock:
-            conns, self._all = self._all, []
+            conns, self._all = list(self._all.values()), {}
         for conn in conns:
-            try:
-                conn.close()
-            except Exception:  # noqa: BLE001 - closing is best effort
-                pass
+            _close(conn)
         self._local = threading.local()
+
+
+def _close(conn: Any) -> None:
+    try:
+        conn.close()
+    except Exception:  # noqa: BLE001 - closing is best effort
+        pass

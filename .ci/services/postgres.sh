@@ -15,6 +15,16 @@ for _ in $(seq 1 30); do
   sleep 1
 done
 pg_isready -h 127.0.0.1
+# Tests run several server replicas side by side (each keeps a connection per worker
+# thread), and the live-chat bench holds hundreds of conversations: room for them.
+if [ "$(su postgres -c "psql -tAc 'SHOW max_connections'")" -lt 300 ]; then
+  su postgres -c "psql -qc 'ALTER SYSTEM SET max_connections = 300'"
+  pg_ctlcluster "$version" main restart
+  for _ in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 && break
+    sleep 1
+  done
+fi
 su postgres -c "psql -q -v ON_ERROR_STOP=1" <<'SQL'
 DO $$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'helpdesk') THEN

@@ -12,7 +12,8 @@ from desktop.itsm.context import Context
 MAX_ANSWERS = 10
 
 
-def conversation_start(assistant, question: str, walk=None, share_computer: bool = False) -> dict:
+def conversation_start(assistant, question: str, walk=None, share_computer: bool = False,
+                       lang: str = "") -> dict:
     dialogue = assistant.problem_dialogue(walk.state.tree_id if walk is not None else None)
     answers = []
     for turn in dialogue.turns[-MAX_ANSWERS:]:
@@ -45,6 +46,6 @@ def conversation_start(assistant, question: str, walk=None, share_computer: bool
         version = getattr(getattr(assistant.kb, "info", None), "version", "")
         computer = Context.gather(kb_version=str(version or "")).to_dict()
     return {"question": question or "I would like to talk to someone at the helpdesk",
-            "team": team, "lang": dialogue.language or assistant.settings.language or "en",
+            "team": team, "lang": lang or dialogue.language or assistant.settings.language or "en",
             "employee": values.get("user.full_name", "") or values.get("user.login", ""),
             "answers": answers, "steps": steps, "computer": computer}

@@ -42,6 +42,7 @@ MAX_TEXT = 4000
 POLL_WAIT = 25
 KEEP_MESSAGES = 500
 OVER = ("ended", "abandoned")
+TRANSCRIPT_WAIT = 600.0          # after an agent ends it, seconds to wait for the ticket that keeps it
 
 
 class ChatRefused(Exception):
@@ -84,6 +85,19 @@ class LiveChat:
     @property
     def active(self) -> bool:
         return bool(self.conversation) and self.data.get("state", {}).get("state") not in OVER
+
+    @property
+    def following(self) -> bool:
+        """Worth following: open, or just ended by an agent and its ticket number not known yet."""
+        if self.active:
+            return True
+        return (self.data.get("state", {}).get("state") == "ended" and not self.data.get("ticket")
+                and time.time() - float(self.data.get("ended_at", 0)) < TRANSCRIPT_WAIT)
+
+    @property
+    def ticket(self) -> str:
+        """The ticket that keeps the ended conversation ("" until the helpdesk says)."""
+        return str(self.data.get("ticket", ""))
 
     @property
     def messages(self) -> list[dict]:
@@ -212,7 +226,7 @@ class LiveChat:
     # -- following ----------------------------------------------------------------------
     def follow(self) -> None:
         """Follow the conversation in the background (again after a restart)."""
-        if not self.active or (self._thread is not None and self._thread.is_alive()):
+        if not self.following or (self._thread is not None and self._thread.is_alive()):
             return
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="live-chat", daemon=True)
@@ -236,7 +250,7 @@ class LiveChat:
 
     def _run(self) -> None:
         pause = 1.0
-        while not self._stop.is_set() and self.active:
+        while not self._stop.is_set() and self.following:
             try:
                 if self.polling_until > time.monotonic():
                     self._poll()
@@ -281,7 +295,7 @@ class LiveChat:
             try:
                 self._resend(lambda frame: socket.send(json.dumps(frame)))
                 self._link(True)
-                while not self._stop.is_set() and self.active:
+                while not self._stop.is_set() and self.following:
                     try:
                         raw = socket.recv(timeout=60)
                     except TimeoutError:
@@ -333,6 +347,7 @@ class LiveChat:
                 self.data["state"] = state
                 if state["state"] in OVER:
                     self.data["outbox"], self.data["ending"] = [], False
+                    self.data.setdefault("ended_at", time.time())
                 self._save()
             self.on_event({"type": "state", **state})
         elif kind in ("typing", "error"):
@@ -351,6 +366,8 @@ class LiveChat:
             mine = message["sender"] == "employee" and isinstance(event.get("n"), int) and event["n"] > 0
             if mine:
                 message["n"] = event["n"]
+            if message["kind"] == "transcript" and message["text"].isdigit():
+                self.data["ticket"] = message["text"]
             self.data.setdefault("messages", []).append(message)
             self.data["messages"] = self.data["messages"][-KEEP_MESSAGES:]
             if mine:

@@ -321,7 +321,8 @@ class ChatWindow(QWidget):
     def talk_to_person(self) -> None:
         self._record()
         self._person_label()
-        self.live_page.open(self.question.text().strip())
+        lang = self.preview.turn.reply.lang if self.preview is not None else ""
+        self.live_page.open(self.question.text().strip(), lang=lang or "")
 
     def _live_event(self, event: dict) -> None:
         self.live_page.on_event(event)
@@ -347,7 +348,7 @@ class ChatWindow(QWidget):
             return
         self._record()
         reply = self.preview.turn.reply
-        if self.preview.person and reply.kind != "answer" and self.live_offered():
+        if self.preview.person and self.live_offered():
             self.talk_to_person()
         elif reply.kind == "answer" and (reply.hits[0].kind in WALKED or self.preview.request):
             self.start_shown_tree()

@@ -31,7 +31,7 @@ class LiveChatPage(QWidget):
     def __init__(self, chat) -> None:
         super().__init__(chat)
         self.chat, self.app = chat, chat.app
-        self.question, self.walk = "", None
+        self.question, self.walk, self.lang = "", None, ""
         self.waiting_since = 0.0
         self.typing_sent = 0.0
         self.status = QLabel(self, wordWrap=True, textFormat=Qt.PlainText)
@@ -137,14 +137,14 @@ class LiveChatPage(QWidget):
         self.ticket.setVisible(shown)
 
     # -- before the chat ----------------------------------------------------------------
-    def open(self, question: str, walk=None) -> None:
+    def open(self, question: str, walk=None, lang: str = "") -> None:
         """The employee asked for a person: the live conversation when one is open, else
         the way into one (or the alternatives when nobody can answer)."""
         self.chat.stack.setCurrentWidget(self)
         if self.link is not None and self.link.chat.active:
             self.show_conversation()
             return
-        self.question, self.walk = question.strip(), walk
+        self.question, self.walk, self.lang = question.strip(), walk, lang
         self.offer.setText("")
         policy = self.app.assistant.policy
         if self.link is None or not self.link.available:
@@ -214,9 +214,11 @@ class LiveChatPage(QWidget):
 
     def start(self) -> None:
         assistant, question, walk, share = self.app.assistant, self.question, self.walk, self.share.isChecked()
+        lang = self.lang
         self.start_button.setEnabled(False)
         self.offer.setText(self.tr("Connecting you to the helpdesk…"))
-        self.link.begin(lambda: conversation_start(assistant, question, walk, share), self._started, self._unreachable)
+        self.link.begin(lambda: conversation_start(assistant, question, walk, share, lang), self._started,
+                        self._unreachable)
 
     def _started(self, _found: dict) -> None:
         self.waiting_since = time.monotonic()
@@ -310,8 +312,8 @@ class LiveChatPage(QWidget):
         for m in chat.messages:
             lines.append(self._line(m))
         for pending in chat.outbox:
-            lines.append(f"<p><b>{escape(self.tr('You'))}:</b> {escape(pending['text'])} "
-                         f"<i style='color:#888'>({escape(self.tr('sending…'))})</i></p>")
+            lines.append(f"<p><b style='color:#1d3557'>{escape(self.tr('You'))}</b> "
+                         f"<i style='color:#888'>({escape(self.tr('sending…'))})</i><br>{escape(pending['text'])}</p>")
         self.transcript.setHtml("".join(lines))
         bar = self.transcript.verticalScrollBar()
         bar.setValue(bar.maximum())
@@ -326,12 +328,17 @@ class LiveChatPage(QWidget):
             return f"<p style='color:#777'><i>{escape(said)}</i></p>" if said else ""
         if m["kind"] == "transcript":
             return f"<p style='color:#777'><i>{escape(self.tr('The helpdesk keeps this conversation in ticket #%s.') % m['text'])}</i></p>"
-        who = self.tr("You") if m["sender"] == "employee" else (m["author"] or self.tr("Helpdesk"))
+        mine = m["sender"] == "employee"
+        who = self.tr("You") if mine else (m["author"] or self.tr("Helpdesk"))
+        at = _local_time(m.get("at", ""))
+        stamp = f" <span style='color:#888;font-size:small'>{escape(at)}</span>" if at else ""
+        colour = "#1d3557" if mine else "#1b5e20"
         if m["kind"] == "text":
-            return f"<p><b>{escape(who)}:</b> {escape(m['text'])}</p>"
+            return f"<p><b style='color:{colour}'>{escape(who)}</b>{stamp}<br>{escape(m['text'])}</p>"
         what = {"article": self.tr("an article"), "tree": self.tr("guided steps"), "form": self.tr("a form"),
                 "booking": self.tr("a call back booking")}.get(m["kind"], m["kind"])
-        return f"<p><b>{escape(who)}</b> {escape(self.tr('sent you %s:') % what)} {escape(m['text'] or m['ref'])}</p>"
+        return (f"<p><b style='color:{colour}'>{escape(who)}</b>{stamp}<br>{escape(self.tr('sent you %s:') % what)} "
+                f"<b>{escape(m['text'] or m['ref'])}</b></p>")
 
     # -- what the agent pushes ----------------------------------------------------------
     def _add_push(self, m: dict) -> None:
@@ -361,6 +368,14 @@ class LiveChatPage(QWidget):
                 self.chat.form_page.open_form(None, subject=self.question)
         elif kind == "booking":
             self.app.show_booking(self.question)
+
+
+def _local_time(at: str) -> str:
+    """"14:05" in the computer's time zone, from the server's UTC time ("" when unreadable)."""
+    try:
+        return datetime.fromisoformat(at).astimezone().strftime("%H:%M")
+    except ValueError:
+        return ""
 
 
 def clear_pushed(layout) -> None:

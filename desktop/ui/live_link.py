@@ -44,7 +44,7 @@ class LiveLink(QObject):
 
     def resume(self) -> None:
         """Follow again a conversation open at the last quit."""
-        if self.chat.active and self.available:
+        if self.chat.following and self.available:
             self.app.workers.submit(lambda: self._connected().follow(), None,
                                     lambda exc: self.failed.emit(str(exc)))
 
@@ -52,8 +52,11 @@ class LiveLink(QObject):
         self.app.workers.submit(lambda: self._connected().availability(team), done, failed)
 
     def begin(self, prepare, done, failed) -> None:
-        """`prepare()` (run off the GUI thread) gives LiveChat.start's arguments."""
-        self.app.workers.submit(lambda: self._connected().start(**prepare()), done, failed)
+        """`prepare()` gives LiveChat.start's arguments: it runs on the engine's thread, after
+        the conversation's last turn is recorded; the server is called on an I/O thread."""
+        def call(start: dict) -> None:
+            self.app.workers.submit(lambda: self._connected().start(**start), done, failed)
+        self.app.workers.submit(prepare, call, failed, engine=True)
 
     def send(self, text: str) -> int:
         return self.chat.send(text)

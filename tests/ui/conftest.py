@@ -69,8 +69,8 @@ def home(tmp_path) -> Path:
     return path
 
 
-def make_policy(itsm: bool = True, stats: bool = True, sync_url: str = ""):
-    raw = {"privacy": {"stats": stats}, "helpdesk": {"phone": "+33 1 23 45 67 89"}}
+def make_policy(itsm: bool = True, stats: bool = True, sync_url: str = "", helpdesk: dict | None = None):
+    raw = {"privacy": {"stats": stats}, "helpdesk": {"phone": "+33 1 23 45 67 89", **(helpdesk or {})}}
     if itsm:
         raw["itsm"] = {"kind": "rt", "url": "http://127.0.0.1:9", "username": "jdoe",
                        "teams": {"workplace": "Workplace"}}
