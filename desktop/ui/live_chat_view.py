@@ -311,9 +311,10 @@ class LiveChatPage(QWidget):
         lines = []
         for m in chat.messages:
             lines.append(self._line(m))
+        you, sending = escape(self.tr("You")), escape(self.tr("sending…"))
         for pending in chat.outbox:
-            lines.append(f"<p><b style='color:#1d3557'>{escape(self.tr('You'))}</b> "
-                         f"<i style='color:#888'>({escape(self.tr('sending…'))})</i><br>{escape(pending['text'])}</p>")
+            lines.append(f"<p><b style='color:#1d3557'>{you}</b> <i style='color:#888'>({sending})</i><br>"
+                         f"{escape(pending['text'])}</p>")
         self.transcript.setHtml("".join(lines))
         bar = self.transcript.verticalScrollBar()
         bar.setValue(bar.maximum())
@@ -327,7 +328,8 @@ class LiveChatPage(QWidget):
                     "ended": self.tr("The conversation has ended.")}.get(m["text"], "")
             return f"<p style='color:#777'><i>{escape(said)}</i></p>" if said else ""
         if m["kind"] == "transcript":
-            return f"<p style='color:#777'><i>{escape(self.tr('The helpdesk keeps this conversation in ticket #%s.') % m['text'])}</i></p>"
+            kept = self.tr("The helpdesk keeps this conversation in ticket #%s.") % m["text"]
+            return f"<p style='color:#777'><i>{escape(kept)}</i></p>"
         mine = m["sender"] == "employee"
         who = self.tr("You") if mine else (m["author"] or self.tr("Helpdesk"))
         at = _local_time(m.get("at", ""))
@@ -337,8 +339,8 @@ class LiveChatPage(QWidget):
             return f"<p><b style='color:{colour}'>{escape(who)}</b>{stamp}<br>{escape(m['text'])}</p>"
         what = {"article": self.tr("an article"), "tree": self.tr("guided steps"), "form": self.tr("a form"),
                 "booking": self.tr("a call back booking")}.get(m["kind"], m["kind"])
-        return (f"<p><b style='color:{colour}'>{escape(who)}</b>{stamp}<br>{escape(self.tr('sent you %s:') % what)} "
-                f"<b>{escape(m['text'] or m['ref'])}</b></p>")
+        sent = self.tr("sent you %s:") % what
+        return f"<p><b style='color:{colour}'>{escape(who)}</b>{stamp}<br>{escape(sent)} <b>{escape(m['text'] or m['ref'])}</b></p>"
 
     # -- what the agent pushes ----------------------------------------------------------
     def _add_push(self, m: dict) -> None:

@@ -36,7 +36,7 @@
     <message>
         <location filename="../action_panel.py" line="64"/>
         <source>A code will be sent to the e-mail address the directory holds for this account.</source>
-        <translation>Un code sera envoyé à l'adresse e-mail que l'annuaire connaît pour ce compte.</translation>
+        <translation>Un code sera envoyé à l&apos;adresse e-mail que l&apos;annuaire connaît pour ce compte.</translation>
     </message>
     <message>
         <location filename="../action_panel.py" line="78"/>
@@ -46,7 +46,7 @@
     <message>
         <location filename="../action_panel.py" line="85"/>
         <source>Type the account&apos;s login.</source>
-        <translation>Saisissez l'identifiant du compte.</translation>
+        <translation>Saisissez l&apos;identifiant du compte.</translation>
     </message>
     <message>
         <location filename="../action_panel.py" line="88"/>
@@ -54,29 +54,29 @@
         <translation>Envoi du code…</translation>
     </message>
     <message>
-        <location filename="../action_panel.py" line="93"/>
+        <location filename="../action_panel.py" line="94"/>
         <source>the account&apos;s e-mail address, if it exists</source>
-        <translation>l'adresse e-mail du compte, s'il existe</translation>
+        <translation>l&apos;adresse e-mail du compte, s&apos;il existe</translation>
     </message>
     <message>
-        <location filename="../action_panel.py" line="94"/>
+        <location filename="../action_panel.py" line="95"/>
         <source>A code was sent to %s. It is valid for %d minutes.</source>
         <translation>Un code a été envoyé à %s. Il est valable %d minutes.</translation>
     </message>
     <message>
-        <location filename="../action_panel.py" line="108"/>
+        <location filename="../action_panel.py" line="109"/>
         <source>Type the code from the e-mail.</source>
         <translation>Saisissez le code reçu par e-mail.</translation>
     </message>
     <message>
-        <location filename="../action_panel.py" line="111"/>
+        <location filename="../action_panel.py" line="112"/>
         <source>The two passwords differ.</source>
         <translation>Les deux mots de passe sont différents.</translation>
     </message>
     <message>
-        <location filename="../action_panel.py" line="121"/>
+        <location filename="../action_panel.py" line="122"/>
         <source>Done.</source>
-        <translation>C'est fait.</translation>
+        <translation>C&apos;est fait.</translation>
     </message>
 </context>
 <context>
@@ -284,136 +284,151 @@
 <context>
     <name>ChatWindow</name>
     <message>
-        <location filename="../chat.py" line="142"/>
+        <location filename="../chat.py" line="148"/>
         <source>Ask IT — Helpdesk Assistant</source>
         <translation>Demander à l&apos;informatique — Assistant support</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="143"/>
+        <location filename="../chat.py" line="149"/>
         <source>Describe your problem in your own words…</source>
         <translation>Décrivez votre problème avec vos mots…</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="144"/>
+        <location filename="../chat.py" line="150"/>
         <source>Your question</source>
         <translation>Votre question</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="145"/>
+        <location filename="../chat.py" line="151"/>
         <source>&amp;Ask</source>
         <translation>&amp;Demander</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="146"/>
+        <location filename="../chat.py" line="152"/>
         <source>Answer</source>
         <translation>Réponse</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="147"/>
+        <location filename="../chat.py" line="153"/>
         <source>Did you mean:</source>
         <translation>Vouliez-vous dire :</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="148"/>
-        <location filename="../chat.py" line="257"/>
+        <location filename="../chat.py" line="154"/>
+        <location filename="../chat.py" line="268"/>
         <source>&amp;Start the guided steps</source>
         <translation>&amp;Commencer le pas-à-pas</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="294"/>
+        <location filename="../chat.py" line="335"/>
         <source>Was this helpful?</source>
         <translation>Est-ce que cela vous a aidé ?</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="150"/>
+        <location filename="../chat.py" line="156"/>
         <source>&amp;Yes</source>
         <translation>&amp;Oui</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="151"/>
+        <location filename="../chat.py" line="157"/>
         <source>&amp;No</source>
         <translation>&amp;Non</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="152"/>
+        <location filename="../chat.py" line="158"/>
         <source>Yes, this was helpful</source>
         <translation>Oui, cela m&apos;a aidé</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="153"/>
+        <location filename="../chat.py" line="159"/>
         <source>No, this did not help</source>
         <translation>Non, cela ne m&apos;a pas aidé</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="154"/>
+        <location filename="../chat.py" line="160"/>
         <source>Open a &amp;ticket</source>
         <translation>Ouvrir un &amp;ticket</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="158"/>
-        <location filename="../chat.py" line="391"/>
+        <location filename="../chat.py" line="165"/>
+        <location filename="../chat.py" line="435"/>
         <source>I&apos;m a&amp;ffected too</source>
         <translation>Je suis aussi &amp;concerné</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="159"/>
+        <location filename="../chat.py" line="166"/>
         <source>You are offline. Answers and guided steps still work; tickets wait on this computer and are sent when you are back online.</source>
         <translation>Vous êtes hors ligne. Les réponses et le pas-à-pas fonctionnent ; les tickets attendent sur cet ordinateur et partiront au retour de la connexion.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="188"/>
+        <location filename="../chat.py" line="195"/>
         <source>Getting ready…</source>
         <translation>Préparation…</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="190"/>
+        <location filename="../chat.py" line="197"/>
         <source>Type your IT question: answers appear as you type.</source>
         <translation>Posez votre question informatique : les réponses s&apos;affichent pendant la saisie.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="194"/>
+        <location filename="../chat.py" line="201"/>
         <source>The knowledge base cannot be opened: %s</source>
         <translation>La base de connaissances ne peut pas être ouverte : %s</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="239"/>
+        <location filename="../chat.py" line="250"/>
         <source>Sorry, something went wrong: %s</source>
         <translation>Désolé, une erreur s&apos;est produite : %s</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="261"/>
+        <location filename="../chat.py" line="272"/>
         <source>I can fill in this request with you and send it to the helpdesk.</source>
-        <translation>Je peux remplir cette demande avec vous et l'envoyer au support.</translation>
+        <translation>Je peux remplir cette demande avec vous et l&apos;envoyer au support.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="262"/>
+        <location filename="../chat.py" line="273"/>
         <source>I can walk you through this step by step.</source>
         <translation>Je peux vous guider pas à pas.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="264"/>
-        <location filename="../chat.py" line="269"/>
-        <location filename="../chat.py" line="348"/>
+        <location filename="../chat.py" line="275"/>
+        <location filename="../chat.py" line="280"/>
+        <location filename="../chat.py" line="391"/>
         <source>&amp;Fill in the request</source>
         <translation>&amp;Remplir la demande</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="277"/>
+        <location filename="../chat.py" line="283"/>
+        <source>I can put you through to someone at the helpdesk: they will see what you asked and what I suggested.</source>
+        <translation>Je peux vous mettre en relation avec quelqu&apos;un du support : il verra ce que vous avez demandé et ce que je vous ai proposé.</translation>
+    </message>
+    <message>
+        <location filename="../chat.py" line="291"/>
         <source>None of these — open a ticket</source>
         <translation>Aucun de ceux-ci — ouvrir un ticket</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="296"/>
+        <location filename="../chat.py" line="318"/>
+        <source>Back to the &amp;chat with the helpdesk</source>
+        <translation>Revenir à la &amp;discussion avec le support</translation>
+    </message>
+    <message>
+        <location filename="../chat.py" line="319"/>
+        <source>&amp;Chat with the helpdesk</source>
+        <translation>&amp;Discuter avec le support</translation>
+    </message>
+    <message>
+        <location filename="../chat.py" line="337"/>
         <source>Glad it helped!</source>
         <translation>Ravi d&apos;avoir pu aider !</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="298"/>
+        <location filename="../chat.py" line="339"/>
         <source>Sorry. Try other words, or open a ticket: the helpdesk will see what you already tried.</source>
         <translation>Désolé. Essayez d&apos;autres mots, ou ouvrez un ticket : le support verra ce que vous avez déjà essayé.</translation>
     </message>
     <message>
-        <location filename="../chat.py" line="391"/>
+        <location filename="../chat.py" line="435"/>
         <source>Thanks, we counted you</source>
         <translation>Merci, c&apos;est noté</translation>
     </message>
@@ -710,6 +725,314 @@
     </message>
 </context>
 <context>
+    <name>LiveChatPage</name>
+    <message>
+        <location filename="../live_chat_view.py" line="101"/>
+        <source>Share my computer&apos;s details with the agent (name, system, network, free disk)</source>
+        <translation>Partager les informations de mon ordinateur avec le technicien (nom, système, réseau, espace disque)</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="102"/>
+        <location filename="../live_chat_view.py" line="192"/>
+        <source>&amp;Start the chat</source>
+        <translation>&amp;Démarrer la discussion</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="103"/>
+        <source>&amp;Book a call back</source>
+        <translation>Être &amp;rappelé</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="104"/>
+        <source>Open a &amp;ticket instead</source>
+        <translation>Ouvrir un &amp;ticket à la place</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="105"/>
+        <source>Write to the helpdesk…</source>
+        <translation>Écrivez au support…</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="106"/>
+        <source>Your message to the helpdesk</source>
+        <translation>Votre message au support</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="107"/>
+        <source>S&amp;end</source>
+        <translation>&amp;Envoyer</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="108"/>
+        <source>E&amp;nd the chat</source>
+        <translation>&amp;Terminer la discussion</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="109"/>
+        <source>Back to the &amp;answers</source>
+        <translation>Revenir aux &amp;réponses</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="110"/>
+        <source>&amp;New question</source>
+        <translation>&amp;Nouvelle question</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="111"/>
+        <source>Conversation with the helpdesk</source>
+        <translation>Discussion avec le support</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="151"/>
+        <source>Live chat is not set up on this computer.</source>
+        <translation>La discussion en direct n&apos;est pas configurée sur cet ordinateur.</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="152"/>
+        <source>You can open a ticket, or call the helpdesk: %s</source>
+        <translation>Vous pouvez ouvrir un ticket, ou appeler le support : %s</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="153"/>
+        <source>You can open a ticket instead.</source>
+        <translation>Vous pouvez ouvrir un ticket à la place.</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="160"/>
+        <source>The helpdesk chat is closed now.</source>
+        <translation>La discussion avec le support est fermée en ce moment.</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="161"/>
+        <source>It opens again %s. Until then you can book a call back or open a ticket: nothing you wrote is lost.</source>
+        <translation>Elle rouvre %s. D&apos;ici là, vous pouvez demander à être rappelé ou ouvrir un ticket : rien de ce que vous avez écrit n&apos;est perdu.</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="163"/>
+        <source>You can book a call back or open a ticket instead.</source>
+        <translation>Vous pouvez demander à être rappelé ou ouvrir un ticket à la place.</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="166"/>
+        <source>Chat with someone at the helpdesk</source>
+        <translation>Discuter avec quelqu&apos;un du support</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="167"/>
+        <source>An agent will see your question, what I suggested and the steps you tried. Checking who is available…</source>
+        <translation>Le technicien verra votre question, ce que je vous ai proposé et les étapes déjà essayées. Recherche d&apos;un technicien disponible…</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="179"/>
+        <source>today at %s</source>
+        <translation>aujourd&apos;hui à %s</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="189"/>
+        <source>An agent will see your question, what I suggested and the steps you tried.</source>
+        <translation>Le technicien verra votre question, ce que je vous ai proposé et les étapes déjà essayées.</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="195"/>
+        <source>No agent is free right now. You can book a call back, open a ticket, or wait in the queue for the next agent.</source>
+        <translation>Aucun technicien n&apos;est libre en ce moment. Vous pouvez demander à être rappelé, ouvrir un ticket, ou attendre le prochain technicien.</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="197"/>
+        <source>&amp;Wait in the queue</source>
+        <translation>&amp;Attendre mon tour</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="203"/>
+        <source>The helpdesk chat cannot be reached right now.</source>
+        <translation>La discussion avec le support est injoignable pour le moment.</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="204"/>
+        <source>You can book a call back or open a ticket: it is sent as soon as you are back online.</source>
+        <translation>Vous pouvez demander à être rappelé ou ouvrir un ticket : il sera envoyé dès que vous serez de nouveau en ligne.</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="210"/>
+        <source>Nobody can say yet how long the wait is.</source>
+        <translation>Impossible de dire pour l&apos;instant combien de temps durera l&apos;attente.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../live_chat_view.py" line="212"/>
+        <source>%n person(s) waiting before you.</source>
+        <translation>
+            <numerusform>%n personne attend avant vous.</numerusform>
+            <numerusform>%n personnes attendent avant vous.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../live_chat_view.py" line="213"/>
+        <source>An agent should answer in about %n minute(s).</source>
+        <translation>
+            <numerusform>Un technicien devrait répondre d&apos;ici %n minute environ.</numerusform>
+            <numerusform>Un technicien devrait répondre d&apos;ici %n minutes environ.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="219"/>
+        <source>Connecting you to the helpdesk…</source>
+        <translation>Mise en relation avec le support…</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="246"/>
+        <source>%s is typing…</source>
+        <translation>%s écrit…</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="246"/>
+        <source>The agent</source>
+        <translation>Le technicien</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="263"/>
+        <source>Connection lost: reconnecting… Your messages wait and are sent then.</source>
+        <translation>Connexion perdue : reconnexion… Vos messages attendent et partiront à ce moment-là.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../live_chat_view.py" line="267"/>
+        <source>Waiting for an agent: you are number %n in the queue.</source>
+        <translation>
+            <numerusform>En attente d&apos;un technicien : vous êtes n° %n dans la file.</numerusform>
+            <numerusform>En attente d&apos;un technicien : vous êtes n° %n dans la file.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="270"/>
+        <source>You are chatting with %s from the helpdesk.</source>
+        <translation>Vous discutez avec %s du support.</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="271"/>
+        <source>an agent</source>
+        <translation>un technicien</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="275"/>
+        <location filename="../live_chat_view.py" line="328"/>
+        <source>The conversation has ended.</source>
+        <translation>La discussion est terminée.</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="277"/>
+        <source>You left the queue.</source>
+        <translation>Vous avez quitté la file d&apos;attente.</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="284"/>
+        <source>Nobody is free yet. You can keep waiting, or book a call back or open a ticket instead (the conversation so far goes with it).</source>
+        <translation>Personne n&apos;est encore libre. Vous pouvez continuer d&apos;attendre, ou demander à être rappelé ou ouvrir un ticket à la place (la discussion jusqu&apos;ici l&apos;accompagne).</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="314"/>
+        <source>sending…</source>
+        <translation>envoi…</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="325"/>
+        <source>%s joined the conversation</source>
+        <translation>%s a rejoint la discussion</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="326"/>
+        <source>Your conversation was passed to another team; please wait.</source>
+        <translation>Votre discussion a été transmise à une autre équipe ; merci de patienter.</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="327"/>
+        <source>%s now has your conversation</source>
+        <translation>%s a maintenant votre discussion</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="314"/>
+        <location filename="../live_chat_view.py" line="334"/>
+        <source>You</source>
+        <translation>Vous</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="331"/>
+        <source>The helpdesk keeps this conversation in ticket #%s.</source>
+        <translation>Le support garde cette discussion dans le ticket n° %s.</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="334"/>
+        <source>Helpdesk</source>
+        <translation>Support</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="340"/>
+        <source>an article</source>
+        <translation>un article</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="340"/>
+        <source>guided steps</source>
+        <translation>un pas-à-pas</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="340"/>
+        <source>a form</source>
+        <translation>un formulaire</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="341"/>
+        <source>a call back booking</source>
+        <translation>une demande de rappel</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="342"/>
+        <source>sent you %s:</source>
+        <translation>vous a envoyé %s :</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="347"/>
+        <source>Open the article: %s</source>
+        <translation>Ouvrir l&apos;article : %s</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="347"/>
+        <source>Start the guided steps: %s</source>
+        <translation>Démarrer le pas-à-pas : %s</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="348"/>
+        <source>Fill in: %s</source>
+        <translation>Remplir : %s</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="348"/>
+        <source>Book a call back</source>
+        <translation>Être rappelé</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="349"/>
+        <source>the ticket form</source>
+        <translation>le formulaire de ticket</translation>
+    </message>
+</context>
+<context>
+    <name>LiveLink</name>
+    <message>
+        <location filename="../live_link.py" line="84"/>
+        <source>The helpdesk</source>
+        <translation>Le support</translation>
+    </message>
+    <message>
+        <location filename="../live_link.py" line="85"/>
+        <source>sent you something to open</source>
+        <translation>vous a envoyé quelque chose à ouvrir</translation>
+    </message>
+    <message>
+        <location filename="../live_link.py" line="86"/>
+        <source>%s answered in the chat</source>
+        <translation>%s vous a répondu</translation>
+    </message>
+</context>
+<context>
     <name>OutageNotice</name>
     <message>
         <location filename="../announcements.py" line="111"/>
@@ -954,12 +1277,12 @@
     <message>
         <location filename="../tickets_view.py" line="167"/>
         <source>waiting for your manager&apos;s approval</source>
-        <translation>en attente de l'accord de votre responsable</translation>
+        <translation>en attente de l&apos;accord de votre responsable</translation>
     </message>
     <message>
         <location filename="../tickets_view.py" line="168"/>
         <source>waiting for approval by %s</source>
-        <translation>en attente de l'accord de %s</translation>
+        <translation>en attente de l&apos;accord de %s</translation>
     </message>
     <message>
         <location filename="../tickets_view.py" line="179"/>
