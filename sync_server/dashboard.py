@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sync_server.auth import SESSION_COOKIE, SESSION_HOURS, check_same_origin, own_scheme
 from sync_server.charts import bar_chart, line_chart
+from sync_server.handoff.figures import duration
 from sync_server.report import report
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_same_origin)])   # every POST
@@ -138,7 +139,7 @@ def _gaps(gaps: list[dict]) -> str:
     return f"<table><tr><th>Question (scrubbed)</th><th>Installs</th><th>Asked</th><th></th></tr>{rows}</table>"
 
 
-def _tiles(t: dict) -> str:
+def _tiles(t: dict, live_chat: dict | None = None) -> str:
     tiles = [("Dialogues", t["dialogues"], f"{t['interactions_per_dialogue'] or 0:g} questions each"),
              ("Questions", t["interactions"], ""),
              ("Comprehension", _pct(t["comprehension_rate"]), "answered and not marked unhelpful"),
@@ -150,6 +151,10 @@ def _tiles(t: dict) -> str:
              ("Tickets (incidents)", t["tickets_created"], f"escalation {_pct(t['escalation_rate'])} of dialogues"),
              ("Service requests", t["requests_created"], "catalog forms sent, apart from incidents"),
              ("Bookings", t["bookings"], "callback appointments")]
+    chat = live_chat or {}
+    if chat.get("conversations"):
+        tiles += [("Live chats", chat["conversations"], f"median wait {duration(chat['median_wait'])}"),
+                  ("Left before an answer", _pct(chat["abandonment"]), f"{chat['abandoned']} of the live chats")]
     return "".join(f"<div class=tile><b>{escape(str(v))}</b><span>{escape(k)}</span>"
                    + (f"<small>{escape(note)}</small>" if note else "") + "</div>" for k, v, note in tiles)
 
@@ -183,7 +188,7 @@ def _render(data: dict) -> str:
 <a class=button href="/v1/admin/stats.csv?days={data['days']}">Export CSV</a>
 <a class=button href="/v1/admin/report.pdf">Monthly report (PDF)</a>
 <button type=submit>Sign out</button></form></header><main>
-<div class=tiles>{_tiles(t)}</div><div class=grid>{cards}
+<div class=tiles>{_tiles(t, data.get('live_chat'))}</div><div class=grid>{cards}
 <div class=card><h3>Top articles</h3>{_table(data['top_articles'], entry_columns, 'No data yet.')}
 <p class=note>{escape(coverage_note)} A translated article counts once, under its original's title.</p></div>
 <div class=card><h3>Top decision trees</h3>{_table(data['top_trees'], [('title', 'Title'), ('count', 'Started')],
@@ -193,4 +198,17 @@ def _render(data: dict) -> str:
 {_gaps(data['gaps'])}<p class=note>{escape(gaps_note)}
 <a href="/v1/admin/stats.csv?table=gaps&amp;days={data['days']}">Gap report as CSV</a>.
 Comprehension counts answers only: a "did you mean" list, an answer marked "did not help" and a question
-not understood are shown apart.</p></div>{_itsm(data.get('itsm'))}</div></main>"""
+not understood are shown apart.</p></div>{_itsm(data.get('itsm'))}{_live_chat(data.get('live_chat'))}</div></main>"""
+
+
+def _live_chat(chat: dict | None) -> str:
+    """Live chat with the helpdesk: waits, abandonment, conversations per agent (/agent/figures)."""
+    if not chat or not chat.get("conversations"):
+        return ""
+    agents = _table([{"agent": a["agent"], "count": a["conversations"], "length": duration(a["median_handle"])}
+                     for a in chat["agents"]], [("agent", "Agent"), ("count", "Conversations"),
+                                                ("length", "Median length")], "None taken yet.")
+    return (f"<div class=card><h3>Live chat with the helpdesk</h3><p>{chat['conversations']} conversations, "
+            f"{chat['taken']} answered by an agent; median wait {escape(duration(chat['median_wait']))}, 9 in 10 "
+            f"waited less than {escape(duration(chat['p90_wait']))}; {escape(_pct(chat['abandonment']))} left before "
+            f"an answer.</p>{agents}</div>")

@@ -21,6 +21,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 from sync_server.db import Database
+from sync_server.handoff.figures import figures as live_chat_figures
 
 DAILY_COLUMNS = ("day", "dialogues", "interactions", "understood", "not_understood", "helpful", "unhelpful",
                  "tickets_created", "trees_completed", "choose", "choose_picked", "requests_created")   # new ones last: CSVs stay readable
@@ -184,4 +185,5 @@ def report(db: Database, days: int = 30, min_installs: int = 5, today: date | No
         "coverage": coverage(used),
         "gaps": [{"question": text, "installs": int(n), "asked": int(a)} for text, n, a in gaps],
         "gaps_hidden": int(hidden[0]) if hidden else 0,
+        "live_chat": live_chat_figures(db, days),
     }

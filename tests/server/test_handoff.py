@@ -402,3 +402,19 @@ def test_the_agent_command_creates_accounts(tmp_path):
     none = subprocess.run([sys.executable, "-m", "sync_server", "agent", "carol", "--database-url", url],
                           input=PASSWORD + "\n", capture_output=True, text=True, cwd=REPO)
     assert none.returncode == 2 and "--team" in none.stderr
+
+
+def test_the_dashboard_shows_live_chat_waits_and_abandonment(desk):
+    chats = desk.app.app.state.handoff.chats
+    answered = chats.start("install-1", "network", "en", "vpn drops", {})["id"]
+    chats.take(answered, 1, "alice", ["network"])
+    chats.end(answered, "alice", agent_id=1)
+    left = chats.start("install-2", "network", "fr", "wifi", {})["id"]
+    chats.end(left, "employee")
+    assert chats.get(left)["state"] == "abandoned" and chats.get(answered)["transcript_state"] == "pending"
+    reply = desk.client.post("/admin/login", content=f"token={desk.admin_token}", follow_redirects=False,
+                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+    page = desk.client.get("/admin", cookies=reply.cookies).text
+    assert "Live chat with the helpdesk" in page and "2 conversations, 1 answered by an agent" in page
+    assert "left before an answer" in page and "<td class=t>alice</td><td class=n>1</td>" in page
+    assert "50% left before an answer" in page
