@@ -24,6 +24,7 @@ from desktop.ui.safe_view import SafeTextBrowser
 from desktop.ui.workers import focus_later
 
 TYPING_MS = 4000
+PUSHED = ("article", "tree", "form", "booking")
 CHECK_WAIT_MS = 15_000
 
 
@@ -81,6 +82,8 @@ class LiveChatPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.status)
         layout.addWidget(self.transcript, 1)
+        self.filler = QWidget(self)                    # keeps the words at the top when there is no conversation
+        layout.addWidget(self.filler, 1)
         layout.addWidget(self.typing)
         layout.addLayout(self.pushed)
         layout.addWidget(self.offer)
@@ -127,6 +130,7 @@ class LiveChatPage(QWidget):
             widget.setVisible(live)
         self.new_button.setVisible(mode == "ended")
         self.transcript.setVisible(mode in ("live", "ended"))
+        self.filler.setVisible(mode not in ("live", "ended"))
         self.typing.setVisible(live)
         self.offer.setVisible(mode in ("offer", "closed") or bool(self.offer.text()) and live)
         self._alternatives(mode in ("offer", "closed") or self.offer.isVisible())
@@ -209,8 +213,12 @@ class LiveChatPage(QWidget):
         if seconds is None:
             return self.tr("Nobody can say yet how long the wait is.")
         minutes = max(1, round(seconds / 60))
-        ahead = self.tr("%n person(s) waiting before you.", "", waiting) + " " if waiting else ""
-        return ahead + self.tr("An agent should answer in about %n minute(s).", "", minutes)
+        ahead = ""
+        if waiting:
+            ahead = (self.tr("One person is waiting before you.") if waiting == 1 else
+                     self.tr("%n people are waiting before you.", "", waiting)) + " "
+        return ahead + (self.tr("An agent should answer within a minute.") if minutes == 1 else
+                        self.tr("An agent should answer in about %n minutes.", "", minutes))
 
     def start(self) -> None:
         assistant, question, walk, share = self.app.assistant, self.question, self.walk, self.share.isChecked()
@@ -232,6 +240,10 @@ class LiveChatPage(QWidget):
         self.question = self.question or chat.data.get("question", "")
         self._show("live" if chat.active else "ended")
         self._state(chat.state)
+        clear_pushed(self.pushed)
+        for message in chat.messages:                  # what the agent pushed before a restart
+            if message["kind"] in PUSHED:
+                self._add_push(message)
         self.render()
         if chat.active:
             focus_later(self.input)
@@ -247,7 +259,7 @@ class LiveChatPage(QWidget):
             self.typing_timer.start()
         elif kind == "message":
             self.typing.setText("")
-            if event.get("kind") in ("article", "tree", "form", "booking"):
+            if event.get("kind") in PUSHED:
                 self._add_push(event)
         elif kind == "link":
             self._state(self.link.chat.state, online=event.get("online"))
@@ -264,7 +276,8 @@ class LiveChatPage(QWidget):
             return
         if what == "waiting":
             position = state.get("position") or 1
-            text = self.tr("Waiting for an agent: you are number %n in the queue.", "", position)
+            text = (self.tr("Waiting for an agent: you are next.") if position == 1 else
+                    self.tr("Waiting for an agent: you are number %n in the queue.", "", position))
             self.status.setText(text + " " + self._estimate(state.get("estimate_seconds"), 0))
         elif what == "active":
             self.status.setText(self.tr("You are chatting with %s from the helpdesk.") % (state.get("agent") or

@@ -65,7 +65,7 @@ def test_an_employee_chats_with_an_agent_through_restarts(qtbot, start_app, desk
         page = chat.live_page
         assert chat.stack.currentWidget() is page
         qtbot.waitUntil(lambda: page.start_button.isEnabled(), timeout=15_000)
-        assert "about 1 minute" in page.offer.text()
+        assert "within a minute" in page.offer.text()
         assert page.share.isChecked()
         qtbot.mouseClick(page.start_button, Qt.LeftButton)
         qtbot.waitUntil(lambda: page.mode != "offer", timeout=15_000)
@@ -75,7 +75,7 @@ def test_an_employee_chats_with_an_agent_through_restarts(qtbot, start_app, desk
         conv = queued["id"]
         assert queued["question"] == "je veux parler à quelqu'un" and queued["lang"] == "fr"
         assert queued["computer"]["hostname"]                      # shared, as the box said
-        qtbot.waitUntil(lambda: "number 1 in the queue" in page.status.text(), timeout=10_000)
+        qtbot.waitUntil(lambda: "you are next" in page.status.text(), timeout=10_000)
         alice.send(type="take", conversation=conv)
         qtbot.waitUntil(lambda: "chatting with alice" in page.status.text(), timeout=10_000)
 

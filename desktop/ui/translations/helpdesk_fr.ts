@@ -727,174 +727,158 @@
 <context>
     <name>LiveChatPage</name>
     <message>
-        <location filename="../live_chat_view.py" line="101"/>
+        <location filename="../live_chat_view.py" line="104"/>
         <source>Share my computer&apos;s details with the agent (name, system, network, free disk)</source>
         <translation>Partager les informations de mon ordinateur avec le technicien (nom, système, réseau, espace disque)</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="102"/>
-        <location filename="../live_chat_view.py" line="192"/>
+        <location filename="../live_chat_view.py" line="105"/>
+        <location filename="../live_chat_view.py" line="196"/>
         <source>&amp;Start the chat</source>
         <translation>&amp;Démarrer la discussion</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="103"/>
+        <location filename="../live_chat_view.py" line="106"/>
         <source>&amp;Book a call back</source>
         <translation>Être &amp;rappelé</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="104"/>
+        <location filename="../live_chat_view.py" line="107"/>
         <source>Open a &amp;ticket instead</source>
         <translation>Ouvrir un &amp;ticket à la place</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="105"/>
+        <location filename="../live_chat_view.py" line="108"/>
         <source>Write to the helpdesk…</source>
         <translation>Écrivez au support…</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="106"/>
+        <location filename="../live_chat_view.py" line="109"/>
         <source>Your message to the helpdesk</source>
         <translation>Votre message au support</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="107"/>
+        <location filename="../live_chat_view.py" line="110"/>
         <source>S&amp;end</source>
         <translation>&amp;Envoyer</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="108"/>
+        <location filename="../live_chat_view.py" line="111"/>
         <source>E&amp;nd the chat</source>
         <translation>&amp;Terminer la discussion</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="109"/>
+        <location filename="../live_chat_view.py" line="112"/>
         <source>Back to the &amp;answers</source>
         <translation>Revenir aux &amp;réponses</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="110"/>
+        <location filename="../live_chat_view.py" line="113"/>
         <source>&amp;New question</source>
         <translation>&amp;Nouvelle question</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="111"/>
+        <location filename="../live_chat_view.py" line="114"/>
         <source>Conversation with the helpdesk</source>
         <translation>Discussion avec le support</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="151"/>
+        <location filename="../live_chat_view.py" line="155"/>
         <source>Live chat is not set up on this computer.</source>
         <translation>La discussion en direct n&apos;est pas configurée sur cet ordinateur.</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="152"/>
+        <location filename="../live_chat_view.py" line="156"/>
         <source>You can open a ticket, or call the helpdesk: %s</source>
         <translation>Vous pouvez ouvrir un ticket, ou appeler le support : %s</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="153"/>
+        <location filename="../live_chat_view.py" line="157"/>
         <source>You can open a ticket instead.</source>
         <translation>Vous pouvez ouvrir un ticket à la place.</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="160"/>
+        <location filename="../live_chat_view.py" line="164"/>
         <source>The helpdesk chat is closed now.</source>
         <translation>La discussion avec le support est fermée en ce moment.</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="161"/>
+        <location filename="../live_chat_view.py" line="165"/>
         <source>It opens again %s. Until then you can book a call back or open a ticket: nothing you wrote is lost.</source>
         <translation>Elle rouvre %s. D&apos;ici là, vous pouvez demander à être rappelé ou ouvrir un ticket : rien de ce que vous avez écrit n&apos;est perdu.</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="163"/>
+        <location filename="../live_chat_view.py" line="167"/>
         <source>You can book a call back or open a ticket instead.</source>
         <translation>Vous pouvez demander à être rappelé ou ouvrir un ticket à la place.</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="166"/>
+        <location filename="../live_chat_view.py" line="170"/>
         <source>Chat with someone at the helpdesk</source>
         <translation>Discuter avec quelqu&apos;un du support</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="167"/>
+        <location filename="../live_chat_view.py" line="171"/>
         <source>An agent will see your question, what I suggested and the steps you tried. Checking who is available…</source>
         <translation>Le technicien verra votre question, ce que je vous ai proposé et les étapes déjà essayées. Recherche d&apos;un technicien disponible…</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="179"/>
+        <location filename="../live_chat_view.py" line="183"/>
         <source>today at %s</source>
         <translation>aujourd&apos;hui à %s</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="189"/>
+        <location filename="../live_chat_view.py" line="193"/>
         <source>An agent will see your question, what I suggested and the steps you tried.</source>
         <translation>Le technicien verra votre question, ce que je vous ai proposé et les étapes déjà essayées.</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="195"/>
+        <location filename="../live_chat_view.py" line="199"/>
         <source>No agent is free right now. You can book a call back, open a ticket, or wait in the queue for the next agent.</source>
         <translation>Aucun technicien n&apos;est libre en ce moment. Vous pouvez demander à être rappelé, ouvrir un ticket, ou attendre le prochain technicien.</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="197"/>
+        <location filename="../live_chat_view.py" line="201"/>
         <source>&amp;Wait in the queue</source>
         <translation>&amp;Attendre mon tour</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="203"/>
+        <location filename="../live_chat_view.py" line="207"/>
         <source>The helpdesk chat cannot be reached right now.</source>
         <translation>La discussion avec le support est injoignable pour le moment.</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="204"/>
+        <location filename="../live_chat_view.py" line="208"/>
         <source>You can book a call back or open a ticket: it is sent as soon as you are back online.</source>
         <translation>Vous pouvez demander à être rappelé ou ouvrir un ticket : il sera envoyé dès que vous serez de nouveau en ligne.</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="210"/>
+        <location filename="../live_chat_view.py" line="214"/>
         <source>Nobody can say yet how long the wait is.</source>
         <translation>Impossible de dire pour l&apos;instant combien de temps durera l&apos;attente.</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../live_chat_view.py" line="212"/>
-        <source>%n person(s) waiting before you.</source>
-        <translation>
-            <numerusform>%n personne attend avant vous.</numerusform>
-            <numerusform>%n personnes attendent avant vous.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../live_chat_view.py" line="213"/>
-        <source>An agent should answer in about %n minute(s).</source>
-        <translation>
-            <numerusform>Un technicien devrait répondre d&apos;ici %n minute environ.</numerusform>
-            <numerusform>Un technicien devrait répondre d&apos;ici %n minutes environ.</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../live_chat_view.py" line="219"/>
+        <location filename="../live_chat_view.py" line="227"/>
         <source>Connecting you to the helpdesk…</source>
         <translation>Mise en relation avec le support…</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="246"/>
+        <location filename="../live_chat_view.py" line="258"/>
         <source>%s is typing…</source>
         <translation>%s écrit…</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="246"/>
+        <location filename="../live_chat_view.py" line="258"/>
         <source>The agent</source>
         <translation>Le technicien</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="263"/>
+        <location filename="../live_chat_view.py" line="275"/>
         <source>Connection lost: reconnecting… Your messages wait and are sent then.</source>
         <translation>Connexion perdue : reconnexion… Vos messages attendent et partiront à ce moment-là.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../live_chat_view.py" line="267"/>
+        <location filename="../live_chat_view.py" line="280"/>
         <source>Waiting for an agent: you are number %n in the queue.</source>
         <translation>
             <numerusform>En attente d&apos;un technicien : vous êtes n° %n dans la file.</numerusform>
@@ -902,114 +886,145 @@
         </translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="270"/>
+        <location filename="../live_chat_view.py" line="283"/>
         <source>You are chatting with %s from the helpdesk.</source>
         <translation>Vous discutez avec %s du support.</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="271"/>
+        <location filename="../live_chat_view.py" line="284"/>
         <source>an agent</source>
         <translation>un technicien</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="275"/>
-        <location filename="../live_chat_view.py" line="328"/>
+        <location filename="../live_chat_view.py" line="288"/>
+        <location filename="../live_chat_view.py" line="341"/>
         <source>The conversation has ended.</source>
         <translation>La discussion est terminée.</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="277"/>
+        <location filename="../live_chat_view.py" line="290"/>
         <source>You left the queue.</source>
         <translation>Vous avez quitté la file d&apos;attente.</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="284"/>
+        <location filename="../live_chat_view.py" line="297"/>
         <source>Nobody is free yet. You can keep waiting, or book a call back or open a ticket instead (the conversation so far goes with it).</source>
         <translation>Personne n&apos;est encore libre. Vous pouvez continuer d&apos;attendre, ou demander à être rappelé ou ouvrir un ticket à la place (la discussion jusqu&apos;ici l&apos;accompagne).</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="314"/>
+        <location filename="../live_chat_view.py" line="327"/>
         <source>sending…</source>
         <translation>envoi…</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="325"/>
+        <location filename="../live_chat_view.py" line="338"/>
         <source>%s joined the conversation</source>
         <translation>%s a rejoint la discussion</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="326"/>
+        <location filename="../live_chat_view.py" line="339"/>
         <source>Your conversation was passed to another team; please wait.</source>
         <translation>Votre discussion a été transmise à une autre équipe ; merci de patienter.</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="327"/>
+        <location filename="../live_chat_view.py" line="340"/>
         <source>%s now has your conversation</source>
         <translation>%s a maintenant votre discussion</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="314"/>
-        <location filename="../live_chat_view.py" line="334"/>
+        <location filename="../live_chat_view.py" line="327"/>
+        <location filename="../live_chat_view.py" line="347"/>
         <source>You</source>
         <translation>Vous</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="331"/>
+        <location filename="../live_chat_view.py" line="218"/>
+        <source>One person is waiting before you.</source>
+        <translation>Une personne attend avant vous.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../live_chat_view.py" line="219"/>
+        <source>%n people are waiting before you.</source>
+        <translation>
+            <numerusform>%n personne attend avant vous.</numerusform>
+            <numerusform>%n personnes attendent avant vous.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="220"/>
+        <source>An agent should answer within a minute.</source>
+        <translation>Un technicien devrait répondre d&apos;ici une minute.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../live_chat_view.py" line="221"/>
+        <source>An agent should answer in about %n minutes.</source>
+        <translation>
+            <numerusform>Un technicien devrait répondre d&apos;ici %n minute environ.</numerusform>
+            <numerusform>Un technicien devrait répondre d&apos;ici %n minutes environ.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="279"/>
+        <source>Waiting for an agent: you are next.</source>
+        <translation>En attente d&apos;un technicien : vous êtes le prochain.</translation>
+    </message>
+    <message>
+        <location filename="../live_chat_view.py" line="344"/>
         <source>The helpdesk keeps this conversation in ticket #%s.</source>
         <translation>Le support garde cette discussion dans le ticket n° %s.</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="334"/>
+        <location filename="../live_chat_view.py" line="347"/>
         <source>Helpdesk</source>
         <translation>Support</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="340"/>
+        <location filename="../live_chat_view.py" line="353"/>
         <source>an article</source>
         <translation>un article</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="340"/>
+        <location filename="../live_chat_view.py" line="353"/>
         <source>guided steps</source>
         <translation>un pas-à-pas</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="340"/>
+        <location filename="../live_chat_view.py" line="353"/>
         <source>a form</source>
         <translation>un formulaire</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="341"/>
+        <location filename="../live_chat_view.py" line="354"/>
         <source>a call back booking</source>
         <translation>une demande de rappel</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="342"/>
+        <location filename="../live_chat_view.py" line="355"/>
         <source>sent you %s:</source>
         <translation>vous a envoyé %s :</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="347"/>
+        <location filename="../live_chat_view.py" line="360"/>
         <source>Open the article: %s</source>
         <translation>Ouvrir l&apos;article : %s</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="347"/>
+        <location filename="../live_chat_view.py" line="360"/>
         <source>Start the guided steps: %s</source>
         <translation>Démarrer le pas-à-pas : %s</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="348"/>
+        <location filename="../live_chat_view.py" line="361"/>
         <source>Fill in: %s</source>
         <translation>Remplir : %s</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="348"/>
+        <location filename="../live_chat_view.py" line="361"/>
         <source>Book a call back</source>
         <translation>Être rappelé</translation>
     </message>
     <message>
-        <location filename="../live_chat_view.py" line="349"/>
+        <location filename="../live_chat_view.py" line="362"/>
         <source>the ticket form</source>
         <translation>le formulaire de ticket</translation>
     </message>
