@@ -13,7 +13,9 @@ MAX_ANSWERS = 10
 
 
 def conversation_start(assistant, question: str, walk=None, share_computer: bool = False,
-                       lang: str = "") -> dict:
+                       lang: str = "", ticket: str = "") -> dict:
+    """LiveChat.start's arguments; `ticket`: the ticket the conversation is about (its
+    transcript then joins that ticket)."""
     dialogue = assistant.problem_dialogue(walk.state.tree_id if walk is not None else None)
     answers = []
     for turn in dialogue.turns[-MAX_ANSWERS:]:
@@ -48,4 +50,4 @@ def conversation_start(assistant, question: str, walk=None, share_computer: bool
     return {"question": question or "I would like to talk to someone at the helpdesk",
             "team": team, "lang": lang or dialogue.language or assistant.settings.language or "en",
             "employee": values.get("user.full_name", "") or values.get("user.login", ""),
-            "answers": answers, "steps": steps, "computer": computer}
+            "answers": answers, "steps": steps, "computer": computer, "ticket": ticket}

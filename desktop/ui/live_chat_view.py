@@ -32,7 +32,7 @@ class LiveChatPage(QWidget):
     def __init__(self, chat) -> None:
         super().__init__(chat)
         self.chat, self.app = chat, chat.app
-        self.question, self.walk, self.lang = "", None, ""
+        self.question, self.walk, self.lang, self.about_ticket = "", None, "", ""
         self.waiting_since = 0.0
         self.typing_sent = 0.0
         self.status = QLabel(self, wordWrap=True, textFormat=Qt.PlainText)
@@ -141,14 +141,14 @@ class LiveChatPage(QWidget):
         self.ticket.setVisible(shown)
 
     # -- before the chat ----------------------------------------------------------------
-    def open(self, question: str, walk=None, lang: str = "") -> None:
+    def open(self, question: str, walk=None, lang: str = "", ticket: str = "") -> None:
         """The employee asked for a person: the live conversation when one is open, else
         the way into one (or the alternatives when nobody can answer)."""
         self.chat.stack.setCurrentWidget(self)
         if self.link is not None and self.link.chat.active:
             self.show_conversation()
             return
-        self.question, self.walk, self.lang = question.strip(), walk, lang
+        self.question, self.walk, self.lang, self.about_ticket = question.strip(), walk, lang, ticket
         self.offer.setText("")
         policy = self.app.assistant.policy
         if self.link is None or not self.link.available:
@@ -222,10 +222,10 @@ class LiveChatPage(QWidget):
 
     def start(self) -> None:
         assistant, question, walk, share = self.app.assistant, self.question, self.walk, self.share.isChecked()
-        lang = self.lang
+        lang, ticket = self.lang, self.about_ticket
         self.start_button.setEnabled(False)
         self.offer.setText(self.tr("Connecting you to the helpdesk…"))
-        self.link.begin(lambda: conversation_start(assistant, question, walk, share, lang), self._started,
+        self.link.begin(lambda: conversation_start(assistant, question, walk, share, lang, ticket), self._started,
                         self._unreachable)
 
     def _started(self, _found: dict) -> None:

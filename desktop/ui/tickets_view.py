@@ -70,9 +70,12 @@ class TicketsWindow(QWidget):
         self.send.clicked.connect(self.send_reply)
         self.refresh = QPushButton(self)
         self.refresh.clicked.connect(app.poll)
+        self.chat_button = QPushButton(self, visible=False)       # live chat with an agent about this ticket
+        self.chat_button.clicked.connect(self.chat_about_ticket)
         self.status = QLabel(self, wordWrap=True, textFormat=Qt.PlainText)
         buttons = QHBoxLayout()
         buttons.addWidget(self.refresh)
+        buttons.addWidget(self.chat_button)
         buttons.addStretch(1)
         buttons.addWidget(self.send)
         layout = QVBoxLayout(self)
@@ -103,6 +106,7 @@ class TicketsWindow(QWidget):
         self.reply.setAccessibleName(self.tr("Reply"))
         self.send.setText(self.tr("Send &reply"))
         self.refresh.setText(self.tr("Re&fresh"))
+        self.chat_button.setText(self.tr("&Chat with the helpdesk about it"))
         self.sign_in_button.setText(self.tr("&Sign in…"))
         self.sign_in_button.setAccessibleName(self.tr("Sign in to the helpdesk"))
         self.empty.setText(self.tr("No tickets yet. Ask IT from the tray; if the answer does not "
@@ -167,6 +171,20 @@ class TicketsWindow(QWidget):
             return " — " + self.tr("waiting for your manager's approval")
         return " — " + self.tr("waiting for approval by %s") % approval.removeprefix("group:")
 
+    def selected_row(self):
+        row = self.table.currentRow()
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def _offer_chat(self) -> None:
+        row, live = self.selected_row(), getattr(self.app, "live", None)
+        self.chat_button.setVisible(bool(row is not None and row.ticket_id and live is not None and live.available))
+
+    def chat_about_ticket(self) -> None:
+        """A live chat with an agent about the selected ticket: its transcript joins that ticket."""
+        row = self.selected_row()
+        if row is not None and row.ticket_id:
+            self.app.show_chat().live_page.open(row.subject, ticket=str(row.ticket_id))
+
     def selected_key(self) -> str:
         row = self.table.currentRow()
         return self.rows[row].key if 0 <= row < len(self.rows) else ""
@@ -190,6 +208,7 @@ class TicketsWindow(QWidget):
         """Fetch the selected ticket's conversation off the GUI thread, then show it."""
         key, assistant = self.selected_key(), self.app.assistant
         row = next((r for r in self.rows if r.key == key), None)
+        self._offer_chat()
         if assistant is None or row is None:
             self.conversation.setPlainText("")
             return

@@ -8,9 +8,10 @@ A conversation the employee started about a ticket gets the transcript as a comm
 that ticket; any other becomes a new ticket in the queue of the team that had it last
 (`serve --rt-team TEAM=QUEUE`, else the default queue), resolved when the agent ended it
 as solved. Exactly once, whatever crashes or how many replicas run: a replica first claims
-the conversation in the database (a lease other replicas respect for `LEASE` seconds), and a
-new ticket's subject carries the conversation's id, which is looked up before creating one,
-so a send interrupted after RT made the ticket finds it instead of making another.
+the conversation in the database (a lease other replicas respect for `LEASE` seconds), and
+what it sends carries the conversation's id — a new ticket's subject, a comment's subject —
+which is looked up before sending, so a send interrupted after RT took it finds it instead
+of making another.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ log = logging.getLogger("sync_server.handoff")
 TIMEOUT = 15
 LEASE = 120
 RETRY = 30.0
+MAX_HISTORY_PAGES = 20
 WHO = {"employee": "Employee", "system": "Helpdesk Assistant"}
 EVENTS = {"taken": "{author} took the conversation", "transferred_team": "transferred to the {ref} team",
           "transferred_agent": "transferred to {author}", "ended": "{author} ended the conversation"}
@@ -120,8 +122,9 @@ class TranscriptSender:
         try:
             if conv["ticket_ref"]:
                 ticket = conv["ticket_ref"]
-                self._call("POST", f"/ticket/{ticket}/comment", {"Subject": f"Live chat {conv_id}",
-                                                                 "Content": text, "ContentType": "text/plain"})
+                if not self._commented(ticket, conv_id):
+                    self._call("POST", f"/ticket/{ticket}/comment", {"Subject": f"Live chat {conv_id}",
+                                                                     "Content": text, "ContentType": "text/plain"})
             else:
                 ticket = self._find(conv_id) or self._create(conv, text)
         except (requests.RequestException, ValueError, KeyError) as exc:
@@ -146,6 +149,23 @@ class TranscriptSender:
         found = self._call("GET", "/tickets", params={"query": f"Subject LIKE '[chat {conv_id}]'", "per_page": 2})
         items = found.get("items") if isinstance(found, dict) else None
         return str(items[0]["id"]) if items else ""
+
+    def _commented(self, ticket: str, conv_id: str) -> bool:
+        """Whether the ticket's history already holds this conversation's comment (its
+        subject, which RT keeps as the transaction's Data)."""
+        marker = f"Live chat {conv_id}"
+        for page in range(1, MAX_HISTORY_PAGES + 1):
+            found = self._call("GET", f"/ticket/{ticket}/history",
+                               params={"fields": "Type,Data", "per_page": 100, "page": page})
+            items = found.get("items") if isinstance(found, dict) else None
+            if not isinstance(items, list):
+                return False
+            if any(isinstance(i, dict) and i.get("Type") == "Comment" and str(i.get("Data", "")).strip() == marker
+                   for i in items):
+                return True
+            if page >= int(found.get("pages") or 1):
+                return False
+        return False
 
     def _create(self, conv: dict, text: str) -> str:
         queue = self.queues.get(conv["team"], self.default_queue)

@@ -418,3 +418,31 @@ def test_the_dashboard_shows_live_chat_waits_and_abandonment(desk):
     assert "Live chat with the helpdesk" in page and "2 conversations, 1 answered by an agent" in page
     assert "left before an answer" in page and "<td class=t>alice</td><td class=n>1</td>" in page
     assert "50% left before an answer" in page
+
+
+def test_a_conversation_about_a_ticket_becomes_one_comment_on_it(pg_url, tmp_path, monkeypatch):
+    rt = require_service("HELPDESK_TEST_RT_URL", "Request Tracker")
+    token = require_service("HELPDESK_TEST_RT_TOKEN", "Request Tracker")
+    monkeypatch.setenv("HELPDESK_RT_TOKEN", token)
+    headers = {"Authorization": f"token {token}"}
+    ticket = str(requests.post(f"{rt}/REST/2.0/ticket", headers=headers, json={
+        "Queue": "General", "Subject": "Laptop will not charge", "Content": "since Monday"}).json()["id"])
+    harness = make_harness(pg_url, tmp_path / "storage", rate=0, rt_url=rt)
+    chats, sender = harness.app.app.state.handoff.chats, harness.app.app.state.handoff.transcripts
+    sender.stop()
+    add_agent(harness.db, "alice", ["service-desk"], PASSWORD)
+    conv = chats.start("install-3", "service-desk", "en", "Laptop will not charge", {}, ticket_ref=ticket)["id"]
+    chats.take(conv, 1, "alice", ["service-desk"])
+    chats.add(conv, "agent", "alice", "text", "Bring it to desk 2, we have a spare charger.")
+    chats.end(conv, "alice", agent_id=1)
+    assert sender.flush() == 1
+    with harness.db.transaction() as tx:          # as if the replica died before recording it
+        tx.execute("UPDATE conversations SET transcript_state = 'pending' WHERE id = ?", (conv,))
+    assert sender.flush() == 1
+    history = requests.get(f"{rt}/REST/2.0/ticket/{ticket}/history", headers=headers,
+                           params={"fields": "Type,Data", "per_page": 100}).json()["items"]
+    comments = [h for h in history if h["Type"] == "Comment"]
+    assert [c["Data"].strip() for c in comments] == [f"Live chat {conv}"]
+    assert chats.get(conv)["transcript_ticket"] == ticket
+    harness.app.app.state.handoff.close()
+    harness.db.close()

@@ -176,3 +176,26 @@ def test_with_nobody_available_the_page_offers_the_alternatives_and_the_queue(qt
         qtbot.waitUntil(lambda: page.start_button.isEnabled(), timeout=15_000)
         assert "No agent is free right now" in page.offer.text()
         assert page.ticket.isVisible() and page.start_button.text().replace("&", "") == "Wait in the queue"
+
+
+def test_my_tickets_offers_a_chat_about_the_selected_ticket(qtbot, start_app, desk):
+    with LiveServer(desk) as live:
+        alice = Console(live, "alice")
+        alice.send(type="available", on=True)
+        app = start_app(sync_url=live.url)
+        sent = app.assistant.send(app.assistant.draft_ticket(description="It does not charge.",
+                                                             subject="Laptop will not charge"))
+        app.tickets_changed()
+        window = app.show_tickets()
+        qtbot.waitUntil(lambda: window.table.rowCount() == 1, timeout=10_000)
+        window.table.selectRow(0)
+        qtbot.waitUntil(window.chat_button.isVisible, timeout=10_000)
+        qtbot.mouseClick(window.chat_button, Qt.LeftButton)
+        page = app.windows["chat"].live_page
+        qtbot.waitUntil(lambda: page.start_button.isEnabled(), timeout=15_000)
+        qtbot.mouseClick(page.start_button, Qt.LeftButton)
+        qtbot.waitUntil(lambda: page.mode == "live", timeout=15_000)      # the GUI thread runs while it starts
+        queued = alice.until(lambda e: e["type"] == "queue" and e["waiting"], timeout=15)["waiting"][0]
+        assert queued["question"] == "Laptop will not charge" and queued["ticket"] == str(sent.ticket_id)
+        alice.close()
+        app.live.stop()

@@ -1205,137 +1205,142 @@
 <context>
     <name>TicketsWindow</name>
     <message>
-        <location filename="../tickets_view.py" line="95"/>
+        <location filename="../tickets_view.py" line="98"/>
         <source>My tickets — Helpdesk Assistant</source>
         <translation>Mes tickets — Assistant support</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="96"/>
+        <location filename="../tickets_view.py" line="99"/>
         <source>Number</source>
         <translation>Numéro</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="96"/>
+        <location filename="../tickets_view.py" line="99"/>
         <source>Subject</source>
         <translation>Objet</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="96"/>
+        <location filename="../tickets_view.py" line="99"/>
         <source>Status</source>
         <translation>État</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="97"/>
+        <location filename="../tickets_view.py" line="100"/>
         <source>Last update</source>
         <translation>Dernière mise à jour</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="98"/>
+        <location filename="../tickets_view.py" line="101"/>
         <source>Your tickets</source>
         <translation>Vos tickets</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="99"/>
+        <location filename="../tickets_view.py" line="102"/>
         <source>&amp;Conversation with the helpdesk:</source>
         <translation>&amp;Conversation avec le support :</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="100"/>
+        <location filename="../tickets_view.py" line="103"/>
         <source>Conversation with the helpdesk</source>
         <translation>Conversation avec le support</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="101"/>
+        <location filename="../tickets_view.py" line="104"/>
         <source>Select a ticket to see its conversation.</source>
         <translation>Sélectionnez un ticket pour voir sa conversation.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="102"/>
+        <location filename="../tickets_view.py" line="105"/>
         <source>Reply to the selected ticket…</source>
         <translation>Répondre au ticket sélectionné…</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="103"/>
+        <location filename="../tickets_view.py" line="106"/>
         <source>Reply</source>
         <translation>Réponse</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="104"/>
+        <location filename="../tickets_view.py" line="107"/>
         <source>Send &amp;reply</source>
         <translation>Envoyer la &amp;réponse</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="105"/>
+        <location filename="../tickets_view.py" line="108"/>
         <source>Re&amp;fresh</source>
         <translation>Actua&amp;liser</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="106"/>
+        <location filename="../tickets_view.py" line="109"/>
+        <source>&amp;Chat with the helpdesk about it</source>
+        <translation>&amp;Discuter de ce ticket avec le support</translation>
+    </message>
+    <message>
+        <location filename="../tickets_view.py" line="110"/>
         <source>&amp;Sign in…</source>
         <translation>Se &amp;connecter…</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="107"/>
+        <location filename="../tickets_view.py" line="111"/>
         <source>Sign in to the helpdesk</source>
         <translation>Se connecter au support</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="108"/>
+        <location filename="../tickets_view.py" line="112"/>
         <source>No tickets yet. Ask IT from the tray; if the answer does not help, you can open a ticket from there.</source>
         <translation>Aucun ticket pour l&apos;instant. Posez votre question depuis la barre des tâches ; si la réponse ne suffit pas, vous pourrez ouvrir un ticket.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="155"/>
+        <location filename="../tickets_view.py" line="159"/>
         <source>Tickets as of %s (helpdesk unreachable)</source>
         <translation>État des tickets à %s (support injoignable)</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="167"/>
+        <location filename="../tickets_view.py" line="171"/>
         <source>waiting for your manager&apos;s approval</source>
         <translation>en attente de l&apos;accord de votre responsable</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="168"/>
+        <location filename="../tickets_view.py" line="172"/>
         <source>waiting for approval by %s</source>
         <translation>en attente de l&apos;accord de %s</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="179"/>
+        <location filename="../tickets_view.py" line="197"/>
         <source>Sign in to the helpdesk (Settings → Helpdesk account) to send your tickets and follow the helpdesk&apos;s answers.</source>
         <translation>Connectez-vous au support (Paramètres → Compte du support) pour envoyer vos tickets et suivre les réponses du support.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="186"/>
+        <location filename="../tickets_view.py" line="204"/>
         <source>Queued tickets will be sent as soon as it answers.</source>
         <translation>Les tickets en attente seront envoyés dès qu&apos;il répondra.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="198"/>
+        <location filename="../tickets_view.py" line="217"/>
         <source>This ticket has not reached the helpdesk yet.</source>
         <translation>Ce ticket n&apos;est pas encore parvenu au support.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="215"/>
+        <location filename="../tickets_view.py" line="234"/>
         <source>Helpdesk — %s</source>
         <translation>Support — %s</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="215"/>
+        <location filename="../tickets_view.py" line="234"/>
         <source>Helpdesk</source>
         <translation>Support</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="216"/>
+        <location filename="../tickets_view.py" line="235"/>
         <source>You</source>
         <translation>Vous</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="218"/>
+        <location filename="../tickets_view.py" line="237"/>
         <source>No messages yet.</source>
         <translation>Aucun message pour l&apos;instant.</translation>
     </message>
     <message>
-        <location filename="../tickets_view.py" line="234"/>
+        <location filename="../tickets_view.py" line="253"/>
         <source>Reply sent.</source>
         <translation>Réponse envoyée.</translation>
     </message>
