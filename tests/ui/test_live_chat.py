@@ -199,3 +199,33 @@ def test_my_tickets_offers_a_chat_about_the_selected_ticket(qtbot, start_app, de
         assert queued["question"] == "Laptop will not charge" and queued["ticket"] == str(sent.ticket_id)
         alice.close()
         app.live.stop()
+
+
+def test_the_tray_says_so_when_the_agent_answers_while_the_window_is_hidden(qtbot, start_app, desk, monkeypatch):
+    from tests.ui.test_my_tickets import _tray
+
+    with LiveServer(desk) as live:
+        alice = Console(live, "alice")
+        alice.send(type="available", on=True)
+        app = start_app(sync_url=live.url)
+        app.tray, shown = _tray(app, monkeypatch)
+        chat = app.show_chat()
+        with qtbot.waitSignal(chat.answerShown, timeout=10_000):
+            qtbot.keyClicks(chat.question, "talk to an agent")
+        qtbot.keyClick(chat.question, Qt.Key_Return)
+        page = chat.live_page
+        qtbot.waitUntil(lambda: page.start_button.isEnabled(), timeout=15_000)
+        qtbot.mouseClick(page.start_button, Qt.LeftButton)
+        qtbot.waitUntil(lambda: page.mode == "live", timeout=15_000)
+        conv = alice.until(lambda e: e["type"] == "queue" and e["waiting"])["waiting"][0]["id"]
+        alice.send(type="take", conversation=conv)
+        qtbot.waitUntil(lambda: "chatting with alice" in page.status.text(), timeout=10_000)
+        alice.send(type="message", conversation=conv, n=1, text="Seen while you look")
+        qtbot.waitUntil(lambda: "Seen while you look" in transcript_text(chat), timeout=10_000)
+        assert shown == []                                   # the window was in front: no notification
+        chat.hide()
+        alice.send(type="message", conversation=conv, n=2, text="Your new laptop is ready at desk 2.")
+        qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+        assert shown == [("alice answered in the chat", "Your new laptop is ready at desk 2.")]
+        alice.close()
+        app.live.stop()
