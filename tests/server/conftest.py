@@ -64,3 +64,15 @@ def studio(database_url, tmp_path: Path):
     yield harness
     harness.client.close()
     harness.db.close()
+
+
+@pytest.fixture
+def chromium():
+    """Debian's headless Chromium driven by Playwright (which never downloads a browser)."""
+    executable = require_service("HELPDESK_TEST_CHROMIUM", "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()

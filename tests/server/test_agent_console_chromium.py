@@ -27,6 +27,7 @@ from sync_server.handoff.agents import add_agent, close_session
 from sync_server.handoff.store import now, stamp
 from tests.server.conftest import fresh_pg_url
 from tests.server.harness import LiveServer, make_harness
+from tests.server.test_handoff import wait_for
 from tests.services import require_service
 
 REPO = Path(__file__).resolve().parents[2]
@@ -37,17 +38,6 @@ ENTRIES = [("printer-blank-pages", "article", "en", "The printer prints blank pa
            ("printer-steps", "tree", "en", "My printer does not print"),
            ("imprimante-toner", "article", "fr", "Remplacer une cartouche de toner")]
 QUESTION = "My printer on the 3rd floor prints blank pages"
-
-
-@pytest.fixture
-def chromium():
-    executable = require_service("HELPDESK_TEST_CHROMIUM", "Chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -70,16 +60,6 @@ def desk(tmp_path, monkeypatch):
     harness.client.close()
     harness.db.close()
     drop()
-
-
-def until(condition, timeout: float = 15.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def signed_in(browser, live, name: str, block_websockets: bool = False):
@@ -127,7 +107,7 @@ def test_an_agent_helps_an_employee_through_a_restart_a_transfer_and_the_transcr
         alice.check("#available")
         events: list[dict] = []
         chat = LiveChat(SyncClient(live.url, harness.install_token), tmp_path / "live.json", on_event=events.append)
-        until(lambda: chat.availability("printing")["agents_available"] == 1, what="alice available")
+        wait_for(lambda: chat.availability("printing")["agents_available"] == 1, what="alice available")
 
         # 1. the employee asks for a person, with what the assistant already tried
         chat.start(QUESTION, team="printing", lang="en", employee="Marie Curie",
@@ -145,16 +125,16 @@ def test_an_agent_helps_an_employee_through_a_restart_a_transfer_and_the_transcr
                       "HP LaserJet M507"):
             assert shown in context
         alice.click("#take")
-        until(lambda: chat.state.get("state") == "active", what="the conversation taken")
+        wait_for(lambda: chat.state.get("state") == "active", what="the conversation taken")
         assert chat.state["agent"] == "alice"
         alice.wait_for_selector(f"#mine li[data-id='{conv}']")
         assert alice.inner_text("#waiting-count") == "0"
 
         # 2. messages both ways, and the employee typing
         alice.locator("#reply").press_sequentially("Hello Marie, I am looking at it. Which tray did you use?")
-        until(lambda: any(e["type"] == "typing" for e in events), what="the employee told the agent is typing")
+        wait_for(lambda: any(e["type"] == "typing" for e in events), what="the employee told the agent is typing")
         alice.press("#reply", "Enter")
-        until(lambda: said(events, "Hello Marie, I am looking at it. Which tray did you use?"), what="alice's reply")
+        wait_for(lambda: said(events, "Hello Marie, I am looking at it. Which tray did you use?"), what="alice's reply")
         chat.send("Tray 2, with the recycled paper")
         alice.wait_for_selector("#transcript .msg.employee:has-text('Tray 2, with the recycled paper')")
         chat.typing()
@@ -166,7 +146,7 @@ def test_an_agent_helps_an_employee_through_a_restart_a_transfer_and_the_transcr
         alice.select_option("#push-kind", "article")
         alice.select_option("#push-entry", "toner-replace")
         alice.click("#push")
-        article = until(lambda: next((e for e in events if e["type"] == "message" and e["kind"] == "article"), None),
+        article = wait_for(lambda: next((e for e in events if e["type"] == "message" and e["kind"] == "article"), None),
                         what="the pushed article")
         assert (article["ref"], article["text"], article["author"]) == ("toner-replace", "Replace a toner cartridge",
                                                                         "alice")
@@ -189,12 +169,12 @@ def test_an_agent_helps_an_employee_through_a_restart_a_transfer_and_the_transcr
         alice.wait_for_selector("#link.on:has-text('Connected (live)')", timeout=30_000)
         alice.wait_for_selector("#transcript .msg.employee:has-text('Written by Marie during the restart')",
                                 timeout=30_000)
-        until(lambda: said(events, "Sent while the server restarts"), timeout=40, what="the reply kept through the restart")
+        wait_for(lambda: said(events, "Sent while the server restarts"), timeout=40, what="the reply kept through the restart")
         reply(alice, "And this one after it")
         chat.send("Got it after the restart too")
-        until(lambda: said(events, "And this one after it"), what="a reply after the restart")
+        wait_for(lambda: said(events, "And this one after it"), what="a reply after the restart")
         alice.wait_for_selector("#transcript .msg.employee:has-text('Got it after the restart too')")
-        until(lambda: not chat.outbox, what="the employee's messages acknowledged")
+        wait_for(lambda: not chat.outbox, what="the employee's messages acknowledged")
         assert not alice.locator("#transcript .msg.pending").count()
         for text in ("Hello Marie, I am looking at it. Which tray did you use?", "Sent while the server restarts",
                      "And this one after it"):
@@ -208,43 +188,42 @@ def test_an_agent_helps_an_employee_through_a_restart_a_transfer_and_the_transcr
         bob = signed_in(chromium, restarted, "bob", block_websockets=True)
         assert bob.inner_text("#link") == "Connected (compatibility mode)"
         bob.check("#available")
-        until(lambda: chat.availability("network")["agents_available"] == 1, what="bob available by long polling")
+        wait_for(lambda: chat.availability("network")["agents_available"] == 1, what="bob available by long polling")
         alice.select_option("#transfer-to", "team:network")
         alice.click("#transfer")
-        until(lambda: chat.state.get("state") == "waiting" and chat.state.get("team") == "network",
-              what="the conversation in the network queue")
+        wait_for(lambda: chat.state.get("state") == "waiting" and chat.state.get("team") == "network",
+                 what="the conversation in the network queue")
         alice.wait_for_selector("#pane .notice:has-text('no longer in your hands')")
         bob.click(f"#queue li[data-id='{conv}']")
         assert "PC-0042" in bob.inner_text("#context")
         bob.click("#take")
-        until(lambda: chat.state.get("state") == "active" and chat.state.get("agent") == "bob", what="bob took it")
+        wait_for(lambda: chat.state.get("state") == "active" and chat.state.get("agent") == "bob", what="bob took it")
         bob.wait_for_selector("#transcript .msg.agent:has-text('And this one after it')")     # the whole story
         reply(bob, "Bob here, from the network team: the printer lost its network share.")
-        until(lambda: said(events, "Bob here, from the network team: the printer lost its network share."),
-              what="bob's reply by long polling")
+        wait_for(lambda: said(events, "Bob here, from the network team: the printer lost its network share."),
+                 what="bob's reply by long polling")
         chat.send("Thanks Bob")
         bob.wait_for_selector("#transcript .msg.employee:has-text('Thanks Bob')")
         bob.select_option("#transfer-to", "agent:alice")
         bob.click("#transfer")
-        until(lambda: chat.state.get("agent") == "alice", what="handed back to alice")
+        wait_for(lambda: chat.state.get("agent") == "alice", what="handed back to alice")
         alice.wait_for_selector("#transcript .msg.employee:has-text('Thanks Bob')")
         assert sum("Bob here" in line for line in lines(alice)) == 1
         assert "Transferred to alice" in lines(alice)[-1]
 
         # 6. the end: the transcript lands in RT once, and the employee is told where
         reply(alice, "Fixed: the share is back. Have a good day!")
-        until(lambda: said(events, "Fixed: the share is back. Have a good day!"), what="the last reply")
+        wait_for(lambda: said(events, "Fixed: the share is back. Have a good day!"), what="the last reply")
         alice.click("#end-solved")
-        until(lambda: chat.state.get("state") == "ended", what="the conversation ended")
+        wait_for(lambda: chat.state.get("state") == "ended", what="the conversation ended")
         alice.wait_for_selector("#pane .notice:has-text('no longer in your hands')")
         transcripts = app.app.state.handoff.transcripts
-        until(lambda: app.app.state.handoff.chats.get(conv)["transcript_state"] == "sent", timeout=30,
-              what="the transcript sent to RT")
+        wait_for(lambda: app.app.state.handoff.chats.get(conv)["transcript_state"] == "sent", timeout=30,
+                 what="the transcript sent to RT")
         ticket = app.app.state.handoff.chats.get(conv)["transcript_ticket"]
-        # where the transcript went, as the tray app's endpoint serves it after what the app has
-        notes = requests.get(f"{restarted.url}/v1/handoff/conversations/{conv}/events", headers=harness.install,
-                             params={"after": chat.data["after"], "wait": 5}, timeout=15).json()["events"]
-        assert [(e["kind"], e["text"]) for e in notes if e["type"] == "message"] == [("transcript", ticket)]
+        # the employee's app is told where the transcript went (it follows the ended chat until then)
+        wait_for(lambda: chat.ticket == ticket, what="the ticket named to the employee")
+        assert [m["text"] for m in chat.messages if m["kind"] == "transcript"] == [ticket]
         assert transcripts.flush() == 0
         auth = {"Authorization": f"token {desk.token}"}
         found = requests.get(f"{desk.rt}/REST/2.0/tickets", headers=auth, timeout=30, params={

@@ -28,7 +28,7 @@ PASSWORD = "correct horse battery"
 REPO = Path(__file__).resolve().parents[2]
 
 
-def wait_for(condition, timeout: float = 10.0, what: str = "condition"):
+def wait_for(condition, timeout: float = 15.0, what: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = condition()

@@ -18,7 +18,6 @@ from kb_snapshots.browser_key import seal
 from tests.server.conftest import fresh_pg_url
 from tests.server.harness import LiveServer
 from tests.server.studio_kit import PASSWORD, make_studio
-from tests.services import require_service
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "build" / "screenshots"
@@ -43,17 +42,6 @@ nodes:
 TESTS = [{"q": "my printer is jammed", "expected": "printer-jam"},
          {"q": "the vpn disconnects all the time", "expected": "vpn-drops"}]
 PASSPHRASE = "publishing passphrase"
-
-
-@pytest.fixture
-def chromium():
-    executable = require_service("HELPDESK_TEST_CHROMIUM", "Chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
