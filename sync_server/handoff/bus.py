@@ -42,8 +42,9 @@ class Subscription:
     async def wait(self, timeout: float) -> list[str]:
         if not self.event.is_set():
             try:
-                await asyncio.wait_for(self.event.wait(), timeout)
-            except asyncio.TimeoutError:
+                async with asyncio.timeout(timeout):
+                    await self.event.wait()
+            except TimeoutError:
                 pass
         self.event.clear()
         keys, self.received = self.received, []
@@ -88,6 +89,11 @@ class Bus:
             tx.one("SELECT pg_notify(?, ?)", (self.channel, payload))
         else:
             tx.on_commit(lambda: self._dispatch(payload))
+
+    def wake_sql(self, *keys: str) -> tuple[str, tuple] | None:
+        """An SQL expression that publishes `keys` when the statement's transaction commits,
+        for a statement that writes and publishes at once (PostgreSQL); None elsewhere."""
+        return ("pg_notify(?, ?)", (self.channel, " ".join(keys))) if self.channel else None
 
     # -- following ----------------------------------------------------------------------
     def subscribe(self, keys) -> Subscription:

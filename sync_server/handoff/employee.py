@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
+from starlette.requests import ClientDisconnect
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from sync_server.auth import INSTALL_SCOPE, require
 from sync_server.errors import ApiError
-from sync_server.handoff.sessions import EmployeeFollower, employee_action
+from sync_server.handoff.sessions import EmployeeFollower, employee_action, in_worker
 
 router = APIRouter()
 MAX_FRAME = 8 * 1024
 MAX_WAIT = 30.0
+POLL_STATE_SECONDS = 120.0     # a long poll shows the state again after this long (an app that restarted)
+_POLLED: dict[str, tuple[float, dict | None]] = {}
 DEFAULT_TEAM = "service-desk"
 
 
@@ -77,27 +80,43 @@ def start(body: Start, request: Request) -> dict:
 async def events(conv_id: str, request: Request, after: int = 0, wait: float = 25.0) -> dict:
     principal = require(request, INSTALL_SCOPE)
     chats = _state(request).chats
-    await run_in_threadpool(_own, chats, conv_id, principal.install_ref)
+    await in_worker(_own, chats, conv_id, principal.install_ref)
     follower = EmployeeFollower(chats, _state(request).bus, conv_id, after)
+    follower.shown_state = _polled_state(conv_id)      # a poll waits for news, not for the state it had
     try:
         found = await follower.next(max(0.0, min(float(wait), MAX_WAIT)))
     finally:
         follower.close()
+    _POLLED[conv_id] = (time.monotonic(), follower.shown_state)
     return {"events": found}
+
+
+def _polled_state(conv_id: str) -> dict | None:
+    """The state the last long poll of this conversation passed on (this process, the last
+    POLL_STATE_SECONDS): each poll is a new follower, and one that showed the state again
+    would answer at once, every time: the app would poll in a loop."""
+    now = time.monotonic()
+    if len(_POLLED) > 10_000:
+        for key in [k for k, (at, _) in _POLLED.items() if now - at > POLL_STATE_SECONDS]:
+            del _POLLED[key]
+    at, state = _POLLED.get(conv_id, (0.0, None))
+    return state if now - at <= POLL_STATE_SECONDS else None
 
 
 @router.post("/v1/handoff/conversations/{conv_id}/frames", tags=["handoff"])
 async def frames(conv_id: str, request: Request) -> dict:
     principal = require(request, INSTALL_SCOPE)
     chats = _state(request).chats
-    conv = await run_in_threadpool(_own, chats, conv_id, principal.install_ref)
+    conv = await in_worker(_own, chats, conv_id, principal.install_ref)
     try:
         frame = json.loads(await request.body())
     except ValueError:
         raise ApiError(422, "invalid", "the body is one JSON frame") from None
+    except ClientDisconnect:                 # the app gave up waiting; it sends the frame again
+        return {"events": []}
     if not isinstance(frame, dict):
         raise ApiError(422, "invalid", "the body is one JSON frame")
-    return {"events": await run_in_threadpool(employee_action, chats, conv, frame)}
+    return {"events": await in_worker(employee_action, chats, conv, frame)}
 
 
 @router.websocket("/v1/handoff/conversations/{conv_id}/live")
@@ -110,7 +129,7 @@ async def live(websocket: WebSocket, conv_id: str, after: int = 0) -> None:
         return
     chats = _state(websocket).chats
     try:
-        conv = await run_in_threadpool(_own, chats, conv_id, principal.install_ref)
+        conv = await in_worker(_own, chats, conv_id, principal.install_ref)
     except ApiError:
         await websocket.close(code=4404, reason="no such conversation")
         return
@@ -139,7 +158,7 @@ async def serve_socket(websocket: WebSocket, follower, act) -> None:
                 frame = json.loads(raw)
             except ValueError:
                 frame = None
-            replies = await run_in_threadpool(act, frame) if isinstance(frame, dict) else [
+            replies = await in_worker(act, frame) if isinstance(frame, dict) else [
                 {"type": "error", "message": "a frame is one JSON object"}]
             for reply in replies:
                 await websocket.send_text(json.dumps(reply))
@@ -153,4 +172,5 @@ async def serve_socket(websocket: WebSocket, follower, act) -> None:
     finally:
         for task in tasks:
             task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)   # the other side's end (a closed socket) is no error
         follower.close()

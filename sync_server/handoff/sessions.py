@@ -7,19 +7,38 @@ long polling where a proxy blocks WebSockets).
 
 Each follower keeps a cursor (the last message number it passed on, per conversation) and
 reads the database after it whenever the bus wakes it, and at least every `RECHECK`
-seconds. Replaying a cursor (after a reconnect) sends again what came after it, nothing else.
+seconds; one wake-up is one read (the conversation and its new messages in one statement).
+Replaying a cursor (after a reconnect) sends again what came after it, nothing else.
 """
 from __future__ import annotations
 
+import asyncio
 import json
-
-from starlette.concurrency import run_in_threadpool
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from sync_server.handoff import agents as agent_accounts
 from sync_server.handoff.agents import Agent
 from sync_server.handoff.store import MAX_TEXT, Conversations, Refused, now, _seconds, stamp
 
 RECHECK = 10.0
+WORKERS = 8                # threads that wait on the database for the followers and the frames
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+async def in_worker(fn, *args):
+    """`fn(*args)` in one of the hand-over's worker threads (it waits on the database). Its own
+    small pool: a thread hop costs less than through anyio's, and more threads than this only
+    take turns at the interpreter lock."""
+    global _pool
+    if _pool is None:
+        with _pool_lock:
+            if _pool is None:
+                _pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="handoff")
+    return await asyncio.get_running_loop().run_in_executor(_pool, fn, *args)
+
+
 PUSH_KINDS = ("article", "tree", "form", "booking")
 
 
@@ -33,18 +52,39 @@ def public(conv: dict) -> dict:
             "waited_seconds": int(_seconds(conv["queued_at"], stamp()) or 0)}
 
 
+async def _next(follower, wait: float) -> list[dict]:
+    """A follower's next events: at once on the first call (everything after its cursor),
+    then as soon as a wake-up brings something, re-reading at least every RECHECK seconds;
+    [] once `wait` has passed. The subscription lives as long as the follower, so what
+    woke it while its last events were being sent is read on the next call."""
+    events: list[dict] = []
+    if not follower.primed:
+        follower.primed = True
+        events = await in_worker(follower._read, [])
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while not events:
+        left = deadline - loop.time()
+        if left <= 0:
+            break
+        keys = await follower.sub.wait(min(left, RECHECK))
+        events = await in_worker(follower._read, keys)
+    return events
+
+
 class EmployeeFollower:
     def __init__(self, chats: Conversations, bus, conv_id: str, after: int) -> None:
         self.chats, self.conv_id, self.after = chats, conv_id, max(0, int(after))
         self.sub = bus.subscribe({f"c:{conv_id}", f"t:{conv_id}:agent"})
         self.shown_state: dict | None = None
+        self.primed = False
 
     def _read(self, keys: list[str]) -> list[dict]:
         events: list[dict] = []
-        conv = self.chats.get(self.conv_id)
+        conv, messages = self.chats.follow(self.conv_id, self.after)
         if conv is None:
             return [{"type": "error", "message": "this conversation does not exist any more"}]
-        for message in self.chats.messages_after(self.conv_id, self.after):
+        for message in messages:
             events.append({"type": "message", **message})
             self.after = message["seq"]
         state = self.chats.queue_state(conv)
@@ -56,14 +96,7 @@ class EmployeeFollower:
         return events
 
     async def next(self, wait: float) -> list[dict]:
-        events = await run_in_threadpool(self._read, [])
-        while not events and wait > 0:
-            keys = await self.sub.wait(min(wait, RECHECK))
-            wait -= RECHECK if not keys else 0
-            events = await run_in_threadpool(self._read, keys)
-            if keys:
-                break
-        return events
+        return await _next(self, wait)
 
     def close(self) -> None:
         self.sub.close()
@@ -93,14 +126,25 @@ def employee_action(chats: Conversations, conv: dict, frame: dict) -> list[dict]
     return [{"type": "error", "message": f"unknown frame type {str(kind)[:20]!r}"}]
 
 
+class Cursors(dict):
+    """The last message number passed on, per conversation. A cursor only moves forward: a
+    client's "hello" that arrives after the first read cannot make us send again what we sent."""
+
+    def update(self, other=(), **more) -> None:
+        for key, value in dict(other, **more).items():
+            if value > self.get(key, -1):
+                self[key] = value
+
+
 class AgentFollower:
     """An agent's console: their teams' queue, the conversations in their hands, new messages."""
 
     def __init__(self, chats: Conversations, bus, agent: Agent, cursors: dict | None = None) -> None:
         self.chats, self.agent = chats, agent
-        self.cursors: dict[str, int] = {str(k)[:64]: int(v) for k, v in (cursors or {}).items()
-                                        if isinstance(v, int)} if isinstance(cursors, dict) else {}
-        self.sub = bus.subscribe(set())
+        self.cursors = Cursors({str(k)[:64]: int(v) for k, v in (cursors or {}).items()
+                                if isinstance(v, int)} if isinstance(cursors, dict) else {})
+        self.sub = bus.subscribe({f"a:{agent.id}", *(f"q:{t}" for t in agent.teams)})   # before the first read
+        self.primed = False
         self.queue_shown: str | None = None
         self.mine_shown: str | None = None
         self.me_shown: str | None = None
@@ -143,24 +187,18 @@ class AgentFollower:
             self._follow(self.mine)
             full = True
         touched = {k[2:] for k in keys if k.startswith("c:")}
+        found = self.chats.messages_of({c["id"]: self.cursors.get(c["id"], 0) for c in self.mine
+                                        if full or c["id"] in touched})
         for conv in self.mine:
-            if full or conv["id"] in touched:
-                for message in self.chats.messages_after(conv["id"], self.cursors.get(conv["id"], 0)):
-                    events.append({"type": "message", "conversation": conv["id"], **message})
-                    self.cursors[conv["id"]] = message["seq"]
+            for message in found.get(conv["id"], ()):
+                events.append({"type": "message", "conversation": conv["id"], **message})
+                self.cursors[conv["id"]] = message["seq"]
             if f"t:{conv['id']}:employee" in keys:
                 events.append({"type": "typing", "conversation": conv["id"]})
         return events
 
     async def next(self, wait: float) -> list[dict]:
-        events = await run_in_threadpool(self._read, [])
-        while not events and wait > 0:
-            keys = await self.sub.wait(min(wait, RECHECK))
-            wait -= RECHECK if not keys else 0
-            events = await run_in_threadpool(self._read, keys)
-            if keys:
-                break
-        return events
+        return await _next(self, wait)
 
     def cursor(self) -> dict:
         return dict(self.cursors)

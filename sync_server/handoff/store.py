@@ -50,13 +50,22 @@ COLUMNS = ("id, install_ref, team, lang, question, context, ticket_ref, state, a
            "queued_at, taken_at, ended_at, ended_by, transcript_state, transcript_ticket, outcome")
 
 
+_NAMES = [c.strip() for c in COLUMNS.split(",")]
+MESSAGE = "seq, sender, author, kind, body, ref, at, client_key"
+
+
 def _row(row: tuple) -> dict:
-    conv = dict(zip([c.strip() for c in COLUMNS.split(",")], row))
+    conv = dict(zip(_NAMES, row))
     try:
         conv["context"] = json.loads(conv["context"])
     except ValueError:
         conv["context"] = {}
     return conv
+
+
+def _message(r: tuple) -> dict:
+    return {"seq": r[0], "sender": r[1], "author": r[2], "kind": r[3], "text": r[4], "ref": r[5], "at": r[6],
+            **({"n": int(r[7][1:])} if r[1] == "employee" and (r[7] or "").startswith("e") else {})}
 
 
 class Conversations:
@@ -72,11 +81,42 @@ class Conversations:
 
     def messages_after(self, conv_id: str, after: int, limit: int = 500) -> list[dict]:
         with self.db.transaction(write=False) as tx:
-            rows = tx.all("SELECT seq, sender, author, kind, body, ref, at, client_key FROM chat_messages "
-                          "WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?", (conv_id, int(after), limit))
-        return [{"seq": r[0], "sender": r[1], "author": r[2], "kind": r[3], "text": r[4], "ref": r[5], "at": r[6],
-                 **({"n": int(r[7][1:])} if r[1] == "employee" and (r[7] or "").startswith("e") else {})}
-                for r in rows]
+            rows = tx.all(f"SELECT {MESSAGE} FROM chat_messages WHERE conversation_id = ? AND seq > ? ORDER BY seq "
+                          "LIMIT ?", (conv_id, int(after), limit))
+        return [_message(r) for r in rows]
+
+    def follow(self, conv_id: str, after: int, limit: int = 500) -> tuple[dict | None, list[dict]]:
+        """The conversation (with its agent's name, `agent_name`) and its messages after
+        `after`, read in one statement: what a follower reads on every wake-up."""
+        with self.db.transaction(write=False) as tx:
+            rows = tx.all(f"SELECT {', '.join('c.' + c for c in _NAMES)}, a.name, "
+                          f"{', '.join('m.' + c.strip() for c in MESSAGE.split(','))} FROM conversations c "
+                          "LEFT JOIN agents a ON a.id = c.agent_id "
+                          "LEFT JOIN chat_messages m ON m.conversation_id = c.id AND m.seq > ? "
+                          "WHERE c.id = ? ORDER BY m.seq LIMIT ?", (int(after), conv_id[:64], limit))
+        if not rows:
+            return None, []
+        width = len(_NAMES)
+        conv = _row(rows[0][:width])
+        conv["agent_name"] = rows[0][width] or ""
+        return conv, [_message(r[width + 1:]) for r in rows if r[width + 1] is not None]
+
+    def messages_of(self, cursors: dict[str, int], limit: int = 500) -> dict[str, list[dict]]:
+        """Messages after each conversation's cursor, for several conversations in one
+        statement (at most `limit` each)."""
+        if not cursors:
+            return {}
+        one = f"SELECT * FROM (SELECT conversation_id, {MESSAGE} FROM chat_messages WHERE conversation_id = ? " \
+              "AND seq > ? ORDER BY seq LIMIT ?) AS m"
+        params = [p for conv_id, after in cursors.items() for p in (conv_id, int(after), limit)]
+        with self.db.transaction(write=False) as tx:
+            rows = tx.all(" UNION ALL ".join([one] * len(cursors)), params)
+        found: dict[str, list[dict]] = {conv_id: [] for conv_id in cursors}
+        for row in rows:
+            found[row[0]].append(_message(row[1:]))
+        for messages in found.values():
+            messages.sort(key=lambda m: m["seq"])
+        return found
 
     def waiting(self, teams: list[str] | None = None) -> list[dict]:
         """Conversations waiting for an agent, oldest first (of `teams`, or all)."""
@@ -104,7 +144,9 @@ class Conversations:
     def queue_state(self, conv: dict) -> dict:
         """What the employee is told: the state, the place in the queue and an honest wait."""
         state = {"state": conv["state"], "team": conv["team"], "agent": "", "position": 0, "estimate_seconds": None}
-        if conv["state"] == "active" and conv["agent_id"] is not None:
+        if conv["state"] == "active" and conv.get("agent_name"):
+            state["agent"] = conv["agent_name"]               # read with it (`follow`)
+        elif conv["state"] == "active" and conv["agent_id"] is not None:
             with self.db.transaction(write=False) as tx:
                 row = tx.one("SELECT name FROM agents WHERE id = ?", (conv["agent_id"],))
             state["agent"] = row[0] if row else ""
@@ -185,15 +227,16 @@ class Conversations:
         already stored returns that message's number and stores nothing."""
         if sender not in SENDERS or kind not in KINDS:
             raise ValueError(f"unknown sender or kind: {sender!r}, {kind!r}")
+        seq = self._add_at_once(conv_id, sender, author, kind, body, ref, client_key, agent_id)
+        if seq is not None:
+            return seq
         for attempt in (1, 2):
             try:
                 with self.db.transaction() as tx:
-                    if client_key is not None:
-                        found = tx.one("SELECT seq FROM chat_messages WHERE conversation_id = ? AND client_key = ?",
-                                       (conv_id, client_key))
-                        if found:
-                            return int(found[0])
-                    row = tx.one("SELECT state, agent_id FROM conversations WHERE id = ?", (conv_id,))
+                    row = tx.one("SELECT c.state, c.agent_id, m.seq FROM conversations c LEFT JOIN chat_messages m "
+                                 "ON m.conversation_id = c.id AND m.client_key = ? WHERE c.id = ?", (client_key, conv_id))
+                    if row is not None and row[2] is not None:      # this key is stored: its number
+                        return int(row[2])
                     if row is None or row[0] in ("ended", "abandoned"):
                         raise Refused("this conversation has ended")
                     if agent_id is not None and row[1] != agent_id:
@@ -205,6 +248,33 @@ class Conversations:
                 if attempt == 2:            # the same key stored meanwhile by another replica: found next time
                     raise
         raise AssertionError("unreachable")
+
+    def _add_at_once(self, conv_id: str, sender: str, author: str, kind: str, body: str, ref: str,
+                     client_key: str | None, agent_id: int | None) -> int | None:
+        """The common case in one statement where the bus can publish from SQL (PostgreSQL): a
+        new message on an open conversation is numbered, stored and announced at once. None
+        when it stored nothing (its key is known, the conversation ended or changed hands,
+        or no such statement here): `add` then checks step by step and says which."""
+        wake = getattr(self.bus, "wake_sql", lambda *keys: None)(f"c:{conv_id}")
+        if wake is None:
+            return None
+        conditions, params = ["id = ?", "state NOT IN ('ended', 'abandoned')"], [conv_id]
+        if agent_id is not None:
+            conditions.append("agent_id = ?")
+            params.append(agent_id)
+        if client_key is not None:
+            conditions.append("NOT EXISTS (SELECT 1 FROM chat_messages WHERE conversation_id = ? AND client_key = ?)")
+            params += [conv_id, client_key]
+        sql = (f"WITH bump AS (UPDATE conversations SET last_seq = last_seq + 1 WHERE {' AND '.join(conditions)} "
+               "RETURNING id, last_seq) INSERT INTO chat_messages (conversation_id, seq, sender, author, kind, body, "
+               f"ref, client_key, at) SELECT id, last_seq, ?, ?, ?, ?, ?, ?, ? FROM bump RETURNING seq, {wake[0]}")
+        try:
+            with self.db.transaction() as tx:
+                rows = tx.all(sql, (*params, sender, author, kind, body[:MAX_TEXT], ref[:200], client_key, stamp(),
+                                    *wake[1]))
+        except IntegrityError:              # the same key stored meanwhile (another replica): found next
+            return None
+        return int(rows[0][0]) if rows else None
 
     def take(self, conv_id: str, agent_id: int, agent_name: str, teams: list[str]) -> dict:
         with self.db.transaction() as tx:
