@@ -132,7 +132,7 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
     ("0013_handoff", [
         """CREATE TABLE agents (id {id}, name TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL,
            teams TEXT NOT NULL, supervisor INTEGER NOT NULL DEFAULT 0, disabled INTEGER NOT NULL DEFAULT 0,
-           available INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL)""",
+           available INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, seen_at TEXT NOT NULL DEFAULT '')""",
         """CREATE TABLE agent_sessions (id_hash TEXT PRIMARY KEY, agent_id BIGINT NOT NULL,
            expires_at TEXT NOT NULL)""",
         """CREATE TABLE conversations (id TEXT PRIMARY KEY, install_ref TEXT NOT NULL, team TEXT NOT NULL,

@@ -21,6 +21,7 @@ from sync_server.studio.accounts import _DUMMY_HASH, MIN_PASSWORD, _matches, has
 
 SESSION_COOKIE = "hd_agent"
 SESSION_HOURS = 10
+SEEN_EVERY = 30.0               # seconds between an open console's "still here"
 TEAM_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
@@ -104,8 +105,17 @@ def close_session(db: Database, session: str) -> None:
 
 def set_available(db: Database, bus, agent: Agent, available: bool) -> None:
     with db.transaction() as tx:
-        tx.execute("UPDATE agents SET available = ? WHERE id = ?", (int(available), agent.id))
+        tx.execute("UPDATE agents SET available = ?, seen_at = ? WHERE id = ?",
+                   (int(available), now().isoformat(), agent.id))
         bus.publish(tx, *(f"q:{team}" for team in agent.teams), f"a:{agent.id}")
+
+
+def seen(db: Database, agent_id: int) -> None:
+    """The agent's console is open (its follower calls this every SEEN_EVERY seconds): an
+    available agent whose console has been closed for store.PRESENT seconds counts as away."""
+    with db.transaction() as tx:
+        tx.execute("UPDATE agents SET seen_at = ? WHERE id = ?", (now().isoformat(), agent_id))
+
 
 
 def all_agents(db: Database) -> list[Agent]:

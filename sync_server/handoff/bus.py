@@ -80,7 +80,6 @@ class Bus:
             if self._listener is None:
                 self._listener = threading.Thread(target=self._listen, name="handoff-listen", daemon=True)
                 self._listener.start()
-        self._listening.wait(10)
 
     # -- publishing ---------------------------------------------------------------------
     def publish(self, tx, *keys: str) -> None:

@@ -13,8 +13,10 @@ Replaying a cursor (after a reconnect) sends again what came after it, nothing e
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from sync_server.handoff import agents as agent_accounts
@@ -136,6 +138,11 @@ class Cursors(dict):
                 self[key] = value
 
 
+def _digest(value) -> str:
+    """A short fingerprint of what was last shown (the long-polling cursor carries it back)."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:16]
+
+
 class AgentFollower:
     """An agent's console: their teams' queue, the conversations in their hands, new messages."""
 
@@ -149,6 +156,7 @@ class AgentFollower:
         self.mine_shown: str | None = None
         self.me_shown: str | None = None
         self.mine: list[dict] = []
+        self.seen_at = 0.0
 
     def _follow(self, mine: list[dict]) -> None:
         keys = {f"a:{self.agent.id}", *(f"q:{t}" for t in self.agent.teams)}
@@ -161,6 +169,9 @@ class AgentFollower:
         only what the keys that woke us name."""
         events: list[dict] = []
         full = not keys or "*" in keys
+        if time.monotonic() - self.seen_at > agent_accounts.SEEN_EVERY:     # the console is still open
+            agent_accounts.seen(self.chats.db, self.agent.id)
+            self.seen_at = time.monotonic()
         if full or any(k.startswith(("q:", "a:")) for k in keys):
             everyone = agent_accounts.all_agents(self.chats.db)
             me = next((a for a in everyone if a.id == self.agent.id), None)
@@ -171,19 +182,25 @@ class AgentFollower:
                         "supervisor": me.supervisor,
                         "agents": [{"name": a.name, "teams": list(a.teams), "available": a.available}
                                    for a in everyone if a.id != me.id]}
-            if json.dumps(me_event) != self.me_shown:
+            if _digest(me_event) != self.me_shown:
                 events.append(me_event)
-                self.me_shown = json.dumps(me_event)
+                self.me_shown = _digest(me_event)
             queue = [public(c) for c in self.chats.waiting(list(me.teams))]
-            signature = json.dumps([(c["id"], c["team"]) for c in queue])
+            signature = _digest([(c["id"], c["team"]) for c in queue])
             if signature != self.queue_shown:
                 events.append({"type": "queue", "waiting": queue})
                 self.queue_shown = signature
+            before = {c["id"] for c in self.mine}
             self.mine = self.chats.of_agent(me.id)
-            signature = json.dumps([c["id"] for c in self.mine])
+            signature = _digest([c["id"] for c in self.mine])
             if signature != self.mine_shown:
                 events.append({"type": "mine", "conversations": [public(c) for c in self.mine]})
                 self.mine_shown = signature
+            gone = before - {c["id"] for c in self.mine}        # ended or passed on: its last words, once
+            for conv_id, messages in self.chats.messages_of({c: self.cursors.get(c, 0) for c in gone}).items():
+                for message in messages:
+                    events.append({"type": "message", "conversation": conv_id, **message})
+                    self.cursors[conv_id] = message["seq"]
             self._follow(self.mine)
             full = True
         touched = {k[2:] for k in keys if k.startswith("c:")}

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta, timezone
 from sync_server.db import Database, IntegrityError
 
 MAX_TEXT = 4000
+PRESENT = 90                   # seconds after an agent's console was last seen open: away
 MAX_ACTIVE = 3                 # conversations one agent handles at once before the queue waits
 KINDS = ("text", "article", "tree", "form", "booking", "event", "transcript")
 SENDERS = ("employee", "agent", "system")
@@ -34,6 +35,11 @@ class Refused(Exception):
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def present_since() -> str:
+    """Agents seen after this time still have their console open."""
+    return (now() - timedelta(seconds=PRESENT)).isoformat()
 
 
 def stamp(when: datetime | None = None) -> str:
@@ -172,7 +178,8 @@ class Conversations:
         """(agent id, conversations in hand) of the available agents of `team`."""
         with self.db.transaction(write=False) as tx:
             rows = tx.all("SELECT a.id, a.teams, (SELECT COUNT(*) FROM conversations c WHERE c.agent_id = a.id "
-                          "AND c.state = 'active') FROM agents a WHERE a.available = 1 AND a.disabled = 0")
+                          "AND c.state = 'active') FROM agents a WHERE a.available = 1 AND a.disabled = 0 "
+                          "AND a.seen_at > ?", (present_since(),))
         return [(r[0], int(r[2])) for r in rows if team in r[1].split(",")]
 
     def estimate(self, team: str, ahead: int) -> int | None:

@@ -20,6 +20,7 @@ from desktop.handoff.live_chat import LiveChat
 from desktop.sync.client import SyncClient
 from sync_server.app import Settings, asgi
 from sync_server.handoff.agents import add_agent
+from sync_server.handoff.store import stamp
 from tests.server.conftest import fresh_pg_url
 from tests.server.harness import LiveServer, make_harness
 from tests.services import require_service
@@ -284,7 +285,7 @@ def test_an_agent_takes_only_conversations_of_their_teams_and_only_once(desk, tm
 def test_queue_position_and_wait_estimate(desk, tmp_path):
     chats = desk.app.app.state.handoff.chats
     with desk.db.transaction() as tx:
-        tx.execute("UPDATE agents SET available = 1 WHERE name = 'alice'")
+        tx.execute("UPDATE agents SET available = 1, seen_at = ? WHERE name = 'alice'", (stamp(),))
     first = chats.start("install-1", "network", "en", "vpn", {})
     second = chats.start("install-2", "network", "fr", "vpn", {})
     assert chats.queue_state(first)["position"] == 1 and chats.queue_state(second)["position"] == 2
