@@ -6,7 +6,6 @@ article, and the transcript lands in the real Request Tracker exactly once. Outs
 opening hours or with nobody available, the page offers a ticket instead."""
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -143,9 +142,6 @@ def test_an_employee_chats_with_an_agent_through_restarts(qtbot, start_app, desk
     assert f"#{found['items'][0]['id']}" in transcript_text(chat)
     replica.app.state.handoff.close()
     restarted.app.state.handoff.close()
-    docs = REPO / "docs" / "screenshots"
-    if docs.is_dir():
-        shutil.copy(SHOTS / "live-chat-tray.png", docs / "live-chat-tray.png")
 
 
 def test_outside_opening_hours_the_page_offers_a_ticket(qtbot, start_app, desk):
