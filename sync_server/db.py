@@ -164,6 +164,7 @@ class Database:
         except Exception as exc:
             raise DatabaseError(f"cannot open the database {self.redacted_url()}: {exc}") from None
         self._local.conn = conn
+        threading.current_thread()      # a thread started outside Python is listed from now on, so kept
         with self._all_lock:
             self._all = self._living(self._all)
             stale = self._all.pop(threading.get_ident(), None)      # a dead thread's, whose ident was reused

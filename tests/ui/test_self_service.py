@@ -38,7 +38,7 @@ def test_a_locked_employee_unlocks_their_account_from_the_guided_steps(qtbot, st
         panel = page.action_panel
         assert panel.login.text() == "jdoe"
         qtbot.mouseClick(panel.send, Qt.LeftButton)
-        qtbot.waitUntil(lambda: "A code was sent to j***@corp.contoso.example" in panel.status.text(), timeout=20_000)
+        qtbot.waitUntil(lambda: "A code was sent to j***@corp.contoso.example" in panel.status.text(), timeout=60_000)
         code = code_for(maildir, "jeanne.doe@corp.contoso.example", seen)
         qtbot.keyClicks(panel.code, "999999" if code != "999999" else "888888")
         qtbot.mouseClick(panel.confirm, Qt.LeftButton)
