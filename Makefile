@@ -6,7 +6,7 @@ SNAPSHOT := build/sample_kb.sqlite
 KB_SRC   := kb_snapshots/sample_kb
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-clock-ahead bench bench-sync bench-ui translations snapshot lint clean installer
+.PHONY: help setup run test test-clock-ahead bench bench-sync bench-chat bench-ui translations snapshot lint clean installer
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ bench: $(SNAPSHOT)  ## Measure comprehension and speed against peers, full vs on
 
 bench-sync: $(SNAPSHOT)  ## Measure the sync server (needs wrk; PostgreSQL from HELPDESK_TEST_PG_URL); writes bench/RESULTS.md
 	$(PY) -m bench.sync_bench --old $(SNAPSHOT) --edit-one-article-of $(KB_SRC)
+
+bench-chat: $(VENV)/.installed  ## Measure live chat: 500 conversations, 50 agents, one server core, a restart, WebSocket against long polling (PostgreSQL from HELPDESK_TEST_PG_URL); writes bench/RESULTS.md
+	$(PY) -m bench.handoff_bench
 
 bench-ui: $(SNAPSHOT)  ## Measure the tray app (start-up, chat, keystroke to answer, memory) on Xvfb; writes bench/RESULTS.md
 	bash .ci/services/xvfb.sh

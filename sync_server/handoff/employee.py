@@ -16,8 +16,8 @@ import json
 import time
 
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
-from starlette.requests import ClientDisconnect
 from pydantic import BaseModel, Field
+from starlette.requests import ClientDisconnect
 
 from sync_server.auth import INSTALL_SCOPE, require
 from sync_server.errors import ApiError
