@@ -222,7 +222,8 @@ def _serve(args: argparse.Namespace) -> int:
                         rt_url=args.rt_url, actions_file=args.actions, chat_queue=args.chat_queue, rt_teams=dict(t.split("=", 1) for t in args.rt_team if "=" in t))
     options = dict(host=args.host, port=args.port, log_level="warning", access_log=False, server_header=False,
                    ws_max_size=64 * 1024, ws_ping_interval=20.0, ws_ping_timeout=20.0,
-                   proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips)
+                   proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips,
+                   timeout_graceful_shutdown=5)      # long polls and chat sockets resume elsewhere
     if args.workers > 1:
         asgi(settings).app.state.db.close()           # migrate once, before the workers start
         os.environ["HELPDESK_SYNC_SETTINGS"] = settings_json(settings)

@@ -210,7 +210,7 @@ class Conversations:
         if existing is not None:
             return existing
         conv_id = "c-" + secrets.token_urlsafe(12)
-        at = stamp()
+        at = now().isoformat()          # microseconds: conversations started together keep their order
         with self.db.transaction() as tx:
             tx.execute(f"INSERT INTO conversations ({COLUMNS}) VALUES ({', '.join('?' * 18)})",
                        (conv_id, install_ref, team, lang, question[:MAX_TEXT], json.dumps(context), ticket_ref[:64],
