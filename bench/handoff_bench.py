@@ -38,13 +38,9 @@ import argparse
 import asyncio
 import json
 import os
-import random
-import resource
 import secrets
 import shutil
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,477 +48,26 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake
-
+from bench.handoff_clients import PASSWORD, ROOT, AgentClient, Chat, Http, Load, Server
+from bench.handoff_probes import cpu_between, cpu_samples, loop_lag, percentile
+from bench.handoff_report import DRAIN, END, START, TEAMS, TRANSPORTS, section, show
 from bench.results_file import write_section
 
-ROOT = Path(__file__).resolve().parent.parent
-START, END = "<!-- handoff:start -->", "<!-- handoff:end -->"
-TEAMS = ("printing", "network", "accounts", "hardware", "software")
-PASSWORD = "bench agent password"
-TICK = os.sysconf("SC_CLK_TCK")
-TRANSPORTS = ("websocket", "long polling")
-DRAIN = 45.0                 # seconds to wait, after the last message, for everything to arrive
 
 
 # -- measuring ------------------------------------------------------------------------------
-def cpu_of(pid: int, children: bool = False) -> float:
-    """utime+stime of a process in seconds (and of its reaped children)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    ticks = int(fields[11]) + int(fields[12]) + ((int(fields[13]) + int(fields[14])) if children else 0)
-    return ticks / TICK
-
-
-def postgres_cpu() -> float:
-    """CPU seconds of every PostgreSQL process, backends that exited included (the
-    postmaster's reaped children)."""
-    total = 0.0
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry.name}/stat").read_text()
-        except OSError:
-            continue
-        if "(postgres)" not in stat:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        parent = fields[1]
-        try:
-            is_postmaster = "(postgres)" not in Path(f"/proc/{parent}/stat").read_text()
-        except OSError:
-            is_postmaster = True
-        total += cpu_of(int(entry.name), children=is_postmaster)
-    return total
-
-
-def core_busy(core: int = 1) -> float:
-    """Seconds core `core` has spent not idle (anyone's work: the server, PostgreSQL, others)."""
-    for line in Path("/proc/stat").read_text().splitlines():
-        if line.startswith(f"cpu{core} "):
-            ticks = [int(x) for x in line.split()[1:]]
-            return (sum(ticks[:8]) - ticks[3] - ticks[4]) / TICK
-    return 0.0
-
-
-def own_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # -- a small HTTP/1.1 client (keep-alive; lighter than a full client for 1,000 sockets) -----
-class Http:
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.reader = self.writer = None
-
-    async def request(self, method: str, target: str, headers: dict | None = None, body: bytes = b"",
-                      timeout: float = 60.0) -> tuple[int, dict, bytes]:
-        try:
-            if self.writer is None:
-                self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
-            head = [f"{method} {target} HTTP/1.1", f"Host: 127.0.0.1:{self.port}", f"Content-Length: {len(body)}"]
-            head += [f"{k}: {v}" for k, v in (headers or {}).items()]
-            self.writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
-            return await asyncio.wait_for(self._response(), timeout)
-        except BaseException:
-            self.close()
-            raise
-
-    async def _response(self) -> tuple[int, dict, bytes]:
-        line = await self.reader.readline()
-        if not line:
-            raise ConnectionError("the server closed the connection")
-        status = int(line.split()[1])
-        headers: dict[str, list[str]] = {}
-        while True:
-            line = await self.reader.readline()
-            if line in (b"\r\n", b"\n", b""):
-                break
-            key, _, value = line.decode("latin-1").partition(":")
-            headers.setdefault(key.strip().lower(), []).append(value.strip())
-        if "content-length" in headers:
-            body = await self.reader.readexactly(int(headers["content-length"][0]))
-        elif "chunked" in ",".join(headers.get("transfer-encoding", [])):
-            body = b""
-            while True:
-                size = int((await self.reader.readline()).split(b";")[0], 16)
-                chunk = await self.reader.readexactly(size + 2)
-                if size == 0:
-                    break
-                body += chunk[:-2]
-        else:
-            body = await self.reader.read()
-        if "close" in ",".join(headers.get("connection", [])).lower():
-            self.close()
-        return status, headers, body
 
 
 # -- the server -----------------------------------------------------------------------------
-class Server:
-    """`python -m sync_server serve` pinned to core 1; started again on the same port."""
-
-    def __init__(self, database_url: str, work: Path, profile: Path | None = None) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.work, self.profile = work, profile
-        self.command = ["-m", "sync_server", "serve",
-                        "--database-url", database_url, "--storage", str(work / "storage"),
-                        "--port", str(self.port), "--rate-limit", "0",
-                        "--enrolments-per-address", "100000", "--enrolments-per-hour", "100000"]
-        self.process: subprocess.Popen | None = None
-        self.starts = 0
-
-    async def start(self) -> float:
-        """Start and wait for /healthz; seconds it took."""
-        self.starts += 1
-        began = time.time()
-        log = open(self.work / f"server-{self.starts}.log", "wb")
-        wrapper = ["-m", "bench.handoff_bench", "profile", f"{self.profile}-{self.starts}"] if self.profile else []
-        self.process = subprocess.Popen(["taskset", "-c", "1", sys.executable, *wrapper, *self.command], cwd=ROOT,
-                                        stdout=log, stderr=subprocess.STDOUT)
-        http = Http(self.port)
-        while time.time() - began < 180:
-            if self.process.poll() is not None:
-                break
-            try:
-                status, _, _ = await http.request("GET", "/healthz", timeout=30)
-                if status == 200:
-                    http.close()
-                    return time.time() - began
-            except (OSError, ConnectionError, asyncio.TimeoutError, asyncio.IncompleteReadError):
-                await asyncio.sleep(0.05)
-        raise RuntimeError("the server did not start:\n" + self.log_tail())
-
-    def log_tail(self) -> str:
-        return (self.work / f"server-{self.starts}.log").read_text(errors="replace")[-3000:]
-
-    def cpu(self) -> float:
-        return cpu_of(self.process.pid)
-
-    async def stop(self, timeout: float = 60.0) -> float:
-        """SIGTERM and wait for the process to end (SIGKILL after `timeout`); seconds it took."""
-        began = time.time()
-        self.process.send_signal(signal.SIGTERM)
-        while self.process.poll() is None:
-            if time.time() - began > timeout:
-                self.process.kill()
-            await asyncio.sleep(0.05)
-        return time.time() - began
 
 
 # -- the clients ----------------------------------------------------------------------------
-class Tally:
-    def __init__(self) -> None:
-        self.latencies: list[tuple[str, float, float, float]] = []   # (direction, sent, received, latency)
-        self.replayed = {"employee": 0, "agent": 0}          # a seq already seen, sent again by the server
-        self.errors: list[str] = []
-
-
-class Chat:
-    """One conversation, as its employee and its agent see it. Directions: "e" employee to
-    agent, "a" agent to employee; each message of a direction has its own number k."""
-
-    def __init__(self, index: int, team: str) -> None:
-        self.index, self.team = index, team
-        self.id = ""
-        self.credential = ""
-        self.agent: AgentClient | None = None
-        self.active = asyncio.Event()
-        self.sent: dict[str, dict[int, float]] = {"e": {}, "a": {}}
-        self.got: dict[str, dict[int, float]] = {"e": {}, "a": {}}
-        self.twice = {"e": 0, "a": 0}                         # the same message under two numbers
-        self.e_after, self.e_seen, self.e_next = 0, set(), 1
-        self.e_unacked: dict[int, str] = {}
-        self.a_after, self.a_seen, self.a_next = 0, set(), 1
-        self.back_at = 0.0                                    # first answer after the restart
-        self.wake = asyncio.Event()                           # long polling: something to POST
-        self.ws = None
-
-
-class AgentClient:
-    def __init__(self, index: int, team: str) -> None:
-        self.index, self.team = index, team
-        self.name = f"agent{index:02d}"
-        self.cookie = ""
-        self.chats: list[Chat] = []
-        self.next_n = 1
-        self.unacked: dict[int, dict] = {}
-        self.ws = None
-        self.connected = asyncio.Event()
-        self.back_at = 0.0
-
-
-class Load:
-    def __init__(self, server: Server, transport: str, chats: list[Chat], agents: list[AgentClient]) -> None:
-        self.server, self.transport, self.chats, self.agents = server, transport, chats, agents
-        self.by_id: dict[str, Chat] = {}
-        self.tally = Tally()
-        self.stop = False
-        self.sending = False
-        self.restart_at = 0.0                                  # SIGTERM time; 0 before
-        self.tasks: list[asyncio.Task] = []
-
-    # -- what arrives ----------------------------------------------------------------------
-    def _record(self, chat: Chat, direction: str, text: str, received: float) -> None:
-        parts = text.split()
-        if len(parts) != 5 or parts[0] != "bench" or parts[1] != direction:
-            return
-        k, sent = int(parts[3]), float(parts[4])
-        if k in chat.got[direction]:
-            chat.twice[direction] += 1
-            return
-        chat.got[direction][k] = received
-        self.tally.latencies.append((direction, sent, received, received - sent))
-
-    def employee_event(self, chat: Chat, event: dict, received: float) -> None:
-        kind = event.get("type")
-        if kind == "message":
-            seq = int(event["seq"])
-            if seq in chat.e_seen:
-                self.tally.replayed["employee"] += 1
-                return
-            chat.e_seen.add(seq)
-            chat.e_after = max(chat.e_after, seq)
-            if event.get("sender") == "agent":
-                self._record(chat, "a", event.get("text", ""), received)
-        elif kind == "state":
-            if event.get("state") == "active":
-                chat.active.set()
-        elif kind == "ack":
-            chat.e_unacked.pop(event.get("n"), None)
-        elif kind == "error":
-            self.tally.errors.append(f"employee {chat.index}: {event.get('message')}")
-
-    def agent_event(self, agent: AgentClient, event: dict, received: float) -> None:
-        kind = event.get("type")
-        if kind == "message":
-            chat = self.by_id.get(event.get("conversation", ""))
-            if chat is None:
-                return
-            seq = int(event["seq"])
-            if seq in chat.a_seen:
-                self.tally.replayed["agent"] += 1          # the console drops these by seq
-                return
-            chat.a_seen.add(seq)
-            chat.a_after = max(chat.a_after, seq)
-            if event.get("sender") == "employee":
-                self._record(chat, "e", event.get("text", ""), received)
-        elif kind == "ack":
-            agent.unacked.pop(event.get("n"), None)
-        elif kind == "error":
-            self.tally.errors.append(f"{agent.name}: {event.get('message')}")
-
-    def _back(self, who) -> None:
-        if self.restart_at and not who.back_at:
-            who.back_at = time.time()
-
-    # -- employees: WebSocket --------------------------------------------------------------
-    async def employee_ws(self, chat: Chat) -> None:
-        delay = 0.25
-        while not self.stop:
-            url = (f"ws://127.0.0.1:{self.server.port}/v1/handoff/conversations/{chat.id}/live"
-                   f"?after={chat.e_after}")
-            try:
-                async with connect(url, additional_headers={"Authorization": f"Bearer {chat.credential}"},
-                                   proxy=None, open_timeout=30, ping_interval=None, max_size=256 * 1024) as ws:
-                    chat.ws = ws
-                    self._back(chat)
-                    delay = 0.25
-                    for n, text in sorted(chat.e_unacked.items()):
-                        await ws.send(json.dumps({"type": "message", "n": n, "text": text}))
-                    async for raw in ws:
-                        self.employee_event(chat, json.loads(raw), time.time())
-            except (ConnectionClosed, InvalidHandshake, OSError, asyncio.TimeoutError):
-                pass
-            chat.ws = None
-            if not self.stop:
-                await asyncio.sleep(delay * random.uniform(0.5, 1.0))
-                delay = min(delay * 2, 2.0)
-
-    # -- employees: long polling -----------------------------------------------------------
-    async def employee_poll(self, chat: Chat) -> None:
-        http, delay = Http(self.server.port), 0.25
-        auth = {"Authorization": f"Bearer {chat.credential}"}
-        try:
-            while not self.stop:
-                try:
-                    status, _, body = await http.request(
-                        "GET", f"/v1/handoff/conversations/{chat.id}/events?after={chat.e_after}&wait=25", auth)
-                    if status != 200:
-                        raise ConnectionError(f"HTTP {status}")
-                    received = time.time()
-                    self._back(chat)
-                    delay = 0.25
-                    for event in json.loads(body)["events"]:
-                        self.employee_event(chat, event, received)
-                except (OSError, ConnectionError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError):
-                    if not self.stop:
-                        await asyncio.sleep(delay * random.uniform(0.5, 1.0))
-                        delay = min(delay * 2, 2.0)
-        finally:
-            http.close()
-
-    async def employee_poster(self, chat: Chat) -> None:
-        """Long polling's other half: POST what is not acknowledged yet, again until it is."""
-        http, delay = Http(self.server.port), 0.25
-        headers = {"Authorization": f"Bearer {chat.credential}", "Content-Type": "application/json"}
-        try:
-            while not self.stop:
-                if not chat.e_unacked:
-                    chat.wake.clear()
-                    await chat.wake.wait()
-                    continue
-                n = min(chat.e_unacked)
-                frame = json.dumps({"type": "message", "n": n, "text": chat.e_unacked[n]}).encode()
-                try:
-                    status, _, body = await http.request("POST", f"/v1/handoff/conversations/{chat.id}/frames",
-                                                         headers, frame)
-                    if status != 200:
-                        raise ConnectionError(f"HTTP {status}")
-                    self._back(chat)
-                    delay = 0.25
-                    for event in json.loads(body)["events"]:
-                        self.employee_event(chat, event, time.time())
-                    if n in chat.e_unacked:          # answered without its acknowledgement
-                        self.tally.errors.append(f"employee {chat.index}: no ack for n={n}")
-                        chat.e_unacked.pop(n)
-                except (OSError, ConnectionError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError):
-                    if not self.stop:
-                        await asyncio.sleep(delay * random.uniform(0.5, 1.0))
-                        delay = min(delay * 2, 2.0)
-        finally:
-            http.close()
-
-    # -- agents ----------------------------------------------------------------------------
-    async def agent_ws(self, agent: AgentClient) -> None:
-        delay, first = 0.25, True
-        while not self.stop:
-            try:
-                # What it has, in the URL (read before anything is sent) and in a hello frame.
-                seq = json.dumps({c.id: c.a_after for c in agent.chats if c.a_after}, separators=(",", ":"))
-                async with connect(f"ws://127.0.0.1:{self.server.port}/agent/live?{urlencode({'seq': seq})}",
-                                   origin=self.server.url,
-                                   additional_headers={"Cookie": f"hd_agent={agent.cookie}"}, proxy=None,
-                                   open_timeout=30, ping_interval=None, max_size=4 * 1024 * 1024) as ws:
-                    await ws.send(json.dumps({"type": "hello", "seq": {c.id: c.a_after for c in agent.chats
-                                                                       if c.a_after}}))
-                    if first:
-                        await ws.send(json.dumps({"type": "available", "on": True}))
-                        first = False
-                    agent.ws = ws
-                    agent.connected.set()
-                    self._back(agent)
-                    delay = 0.25
-                    for frame in [f for _, f in sorted(agent.unacked.items())]:
-                        await ws.send(json.dumps(frame))
-                    async for raw in ws:
-                        self.agent_event(agent, json.loads(raw), time.time())
-            except (ConnectionClosed, InvalidHandshake, OSError, asyncio.TimeoutError):
-                pass
-            agent.ws = None
-            if not self.stop:
-                await asyncio.sleep(delay * random.uniform(0.5, 1.0))
-                delay = min(delay * 2, 2.0)
-
-    # -- talking ---------------------------------------------------------------------------
-    async def employee_says(self, chat: Chat) -> None:
-        k = chat.e_next
-        chat.e_next += 1
-        sent = time.time()
-        text = f"bench e {chat.index} {k} {sent:.6f}"
-        chat.sent["e"][k] = sent
-        chat.e_unacked[k] = text
-        if self.transport == "websocket":
-            ws = getattr(chat, "ws", None)
-            if ws is not None:
-                try:
-                    await ws.send(json.dumps({"type": "message", "n": k, "text": text}))
-                except ConnectionClosed:
-                    pass                               # sent again after the reconnect
-        else:
-            chat.wake.set()
-
-    async def agent_says(self, agent: AgentClient, chat: Chat) -> None:
-        k = chat.a_next
-        chat.a_next += 1
-        n = agent.next_n
-        agent.next_n += 1
-        sent = time.time()
-        frame = {"type": "message", "conversation": chat.id, "n": n, "text": f"bench a {chat.index} {k} {sent:.6f}"}
-        chat.sent["a"][k] = sent
-        agent.unacked[n] = frame
-        if agent.ws is not None:
-            try:
-                await agent.ws.send(json.dumps(frame))
-            except ConnectionClosed:
-                pass
-
-    async def talker(self, interval: float, say) -> None:
-        await asyncio.sleep(random.uniform(0, interval))
-        while self.sending:
-            await say()
-            await asyncio.sleep(interval * random.uniform(0.5, 1.5))
-
-
-async def cpu_samples(server: Server, samples: list[tuple], stop) -> None:
-    """(time, server pid, server CPU, PostgreSQL CPU, own CPU) every 0.25 s."""
-    while not stop():
-        process = server.process
-        if process is not None and process.poll() is None:
-            samples.append((time.time(), process.pid, cpu_of(process.pid), postgres_cpu(), own_cpu(), core_busy()))
-        await asyncio.sleep(0.25)
-
-
-def cpu_between(samples: list[tuple], start: float, end: float) -> tuple[float, ...]:
-    """CPU seconds (server, PostgreSQL, clients, core 1 busy) and wall seconds from the first
-    sample at or after `start` to the last at or before `end`, both of the same server process."""
-    inside = [x for x in samples if start <= x[0] <= end]
-    if len(inside) < 2 or inside[0][1] != inside[-1][1]:
-        return 0.0, 0.0, 0.0, 0.0, 0.0
-    first, last = inside[0], inside[-1]
-    return (last[2] - first[2], last[3] - first[3], last[4] - first[4], last[5] - first[5], last[0] - first[0])
-
-
-async def loop_lag(samples: list[float], stop) -> None:
-    """How late this process's event loop wakes a 20 ms sleep: the clients' own queueing."""
-    while not stop():
-        began = time.perf_counter()
-        await asyncio.sleep(0.02)
-        samples.append(time.perf_counter() - began - 0.02)
 
 
 # -- one run --------------------------------------------------------------------------------
-async def gather_limited(coros, limit: int = 16):
-    semaphore = asyncio.Semaphore(limit)
-
-    async def one(coro):
-        async with semaphore:
-            return await coro
-    return await asyncio.gather(*(one(c) for c in coros))
 
 
 def fresh_schema(pg_url: str) -> tuple[str, callable]:
@@ -571,8 +116,7 @@ async def run_once(transport: str, conversations: int, agent_count: int, args, p
                                                      {"Authorization": f"Bearer {fleet}"})
                 assert status == 201, (status, body[:300])
                 chat.credential = json.loads(body)["credential"]
-                status, _, body = await http.request(
-                    "POST", "/v1/handoff/conversations",
+                status, _, body = await http.request("POST", "/v1/handoff/conversations",
                     {"Authorization": f"Bearer {chat.credential}", "Content-Type": "application/json"},
                     json.dumps({"question": f"question {chat.index}: my {chat.team} does not work",
                                 "team": chat.team, "employee": f"Employee {chat.index}"}).encode())
@@ -590,8 +134,7 @@ async def run_once(transport: str, conversations: int, agent_count: int, args, p
         async def login(agent: AgentClient) -> None:
             http = await pool.get()
             try:
-                status, headers, body = await http.request(
-                    "POST", "/agent/login", {"Origin": server.url,
+                status, headers, body = await http.request("POST", "/agent/login", {"Origin": server.url,
                                              "Content-Type": "application/x-www-form-urlencoded"},
                     urlencode({"name": agent.name, "password": PASSWORD}).encode())
                 assert status == 303, (status, body[:300])
@@ -610,8 +153,7 @@ async def run_once(transport: str, conversations: int, agent_count: int, args, p
                 chat.agent = members[j % len(members)]
                 chat.agent.chats.append(chat)
         for chat in chats:
-            load.tasks.append(asyncio.create_task(
-                load.employee_ws(chat) if transport == "websocket" else load.employee_poll(chat)))
+            load.tasks.append(asyncio.create_task(load.employee_ws(chat) if transport == "websocket" else load.employee_poll(chat)))
             if transport != "websocket":
                 load.tasks.append(asyncio.create_task(load.employee_poster(chat)))
         for agent in agents:
@@ -632,8 +174,7 @@ async def run_once(transport: str, conversations: int, agent_count: int, args, p
         load.sending = True
         for chat in chats:
             load.tasks.append(asyncio.create_task(load.talker(args.interval, lambda c=chat: load.employee_says(c))))
-            load.tasks.append(asyncio.create_task(
-                load.talker(args.interval, lambda c=chat: load.agent_says(c.agent, c))))
+            load.tasks.append(asyncio.create_task(load.talker(args.interval, lambda c=chat: load.agent_says(c.agent, c))))
         samples: list[tuple] = []
         load.tasks.append(asyncio.create_task(cpu_samples(server, samples, lambda: load.stop)))
         await asyncio.sleep(0.5)
@@ -771,126 +312,7 @@ async def run_once(transport: str, conversations: int, agent_count: int, args, p
             shutil.rmtree(work, ignore_errors=True)
 
 
-def show(result: dict) -> None:
-    r = result
-    print(f"  {r['transport']} ({r['conversations']}): employee→agent p50/p95/p99 {r['e_p50']:.1f}/{r['e_p95']:.1f}/{r['e_p99']:.1f} ms, "
-          f"agent→employee {r['a_p50']:.1f}/{r['a_p95']:.1f}/{r['a_p99']:.1f} ms, {r['rate']:.0f} msgs/s, "
-          f"server CPU {r['server_cpu']:.1f} s in {r['steady_wall']:.1f} s ({r['server_ms_per_msg']:.2f} ms/msg), "
-          f"PostgreSQL {r['pg_ms_per_msg']:.2f} ms/msg, bench {100 * r['bench_share']:.0f}% of a core; "
-          f"restart: back {r['back']:.1f} s, delivered all {r['recovered']:.1f} s after SIGTERM; "
-          f"{'drained in %.1f s' % r['drained'] if r['drained'] >= 0 else 'NOT drained'}: undelivered "
-          f"{r['undelivered']} ({r['queued']} unacknowledged), lost {r['lost_e']}+{r['lost_a']}, "
-          f"stored twice {r['stored_twice']}, "
-          f"received twice {r['twice_e']}+{r['twice_a']}, replayed "
-          f"{r['replayed_employee']}+{r['replayed_agent']}, errors {r['errors']} {r['error_sample'][:2]}", flush=True)
-
-
 # -- the report -----------------------------------------------------------------------------
-def table(results: dict[tuple, list[dict]], conversations: int, agents: int) -> list[str]:
-    """WebSocket against long polling at one load: medians over runs, sums for the counts."""
-    runs = {t: results.get((t, conversations, agents), []) for t in TRANSPORTS}
-    med = {t: {k: statistics.median(r[k] for r in rs) for k in rs[0] if isinstance(rs[0][k], (int, float))}
-           for t, rs in runs.items() if rs}
-    total = {t: {k: sum(r[k] for r in rs) for k in ("sent_e", "sent_a", "lost_e", "lost_a", "twice_e", "twice_a",
-                                                   "queued", "undelivered", "stored_twice", "replayed_employee",
-                                                   "replayed_agent", "errors", "across")}
-             for t, rs in runs.items() if rs}
-    ws, lp = med.get("websocket"), med.get("long polling")
-    count = max(len(rs) for rs in runs.values())
-    of = f"median of {count} runs" if count > 1 else "one run"
-    cols = [t for t in TRANSPORTS if t in med]
-
-    def cell(t: str, text) -> str:
-        return text(med[t], total[t])
-
-    def ratio(key: str) -> str:
-        if ws is None or lp is None or not ws[key]:
-            return ""
-        return f"{lp[key] / ws[key]:.1f}×"
-
-    def row(label: str, text, ratio_text: str = "") -> str:
-        return f"| {label} | " + " | ".join(cell(t, text) for t in cols) + (f" | {ratio_text} |" if ws and lp
-                                                                            else " |")
-
-    head = f"| {conversations} conversations, {agents} agents ({of}) | " + " | ".join(
-        "WebSocket" if t == "websocket" else "long polling" for t in cols) + (" | long polling ÷ WebSocket |"
-                                                                              if ws and lp else " |")
-    lines = [head, "|---" * (len(cols) + 1 + (1 if ws and lp else 0)) + "|"]
-    for label, d in (("employee → agent", "e"), ("agent → employee", "a")):
-        lines.append(row(f"{label}: p50 / p95 / p99", lambda m, s, d=d: " / ".join(
-            f"**{m[f'{d}_p{q}']:,.0f}**" if q == 99 else f"{m[f'{d}_p{q}']:,.0f}" for q in (50, 95, 99)) + " ms",
-            " / ".join(ratio(f"{d}_p{q}") for q in (50, 95, 99))))
-    lines.append(row("… before the SIGTERM only: p50 / p99 employee → agent; agent → employee", lambda m, s: "; ".join(
-        f"{m[f'{d}_before_p50']:,.0f} / {m[f'{d}_before_p99']:,.0f} ms" for d in "ea")))
-    lines += [
-        row("messages delivered per second (steady parts)", lambda m, s: f"{m['rate']:.0f}", ratio("rate")),
-        row("server CPU / wall of the steady parts (one core)", lambda m, s: f"{m['server_cpu']:.1f} s / "
-            f"{m['steady_wall']:.1f} s = **{100 * m['server_share']:.0f}%**", ratio("server_share")),
-        row("core 1 busy (anyone's work) / of which the server", lambda m, s:
-            f"{100 * m.get('core1_busy', float('nan')):.0f}% / {100 * m.get('core1_server', float('nan')):.0f}%"),
-        row("server CPU per message delivered", lambda m, s: f"**{m['server_ms_per_msg']:.2f} ms**",
-            ratio("server_ms_per_msg")),
-        row("PostgreSQL CPU per message (its own processes)", lambda m, s: f"{m['pg_ms_per_msg']:.2f} ms",
-            ratio("pg_ms_per_msg")),
-        row("the clients' process: CPU / wall; its event loop's lag, p99", lambda m, s:
-            f"{100 * m['bench_share']:.0f}%; {m['lag_p99']:.0f} ms"),
-        row("restart: SIGTERM to exit; start to /healthz; every client back", lambda m, s:
-            f"{m['shutdown']:.1f} s; {m['start']:.1f} s; {m['back']:.1f} s"),
-        row("… SIGTERM until all sent so far is delivered", lambda m, s: f"{m['recovered']:.1f} s"),
-        row("messages caught by the restart: count; delivered after, p50 / max", lambda m, s:
-            f"{s['across']:,}; {m['across_p50']:.1f} / {m['across_max']:.1f} s"),
-        row("sent employee → agent / agent → employee", lambda m, s: f"{s['sent_e']:,} / {s['sent_a']:,}"),
-        row("**lost** (acknowledged and not stored, or stored and never received)", lambda m, s:
-            f"**{s['lost_e'] + s['lost_a']}**"),
-        row(f"not delivered yet when the bench stopped waiting ({DRAIN:.0f} s after the last message): "
-            "unacknowledged, in the sender's outbox / in all", lambda m, s: f"{s['queued']:,} / {s['undelivered']:,}"
-            if s['undelivered'] else "0 (all delivered)"),
-        row("**duplicated**: stored twice / received twice", lambda m, s:
-            f"**{s['stored_twice']}** / **{s['twice_e'] + s['twice_a']}**"),
-        row("already-seen messages sent again (dropped by seq), to employees / agents", lambda m, s:
-            f"{s['replayed_employee']:,} / {s['replayed_agent']:,}"),
-    ]
-    return lines
-
-
-def section(args, results: dict[tuple, list[dict]], command: str) -> str:
-    loads = sorted({(n, a) for (_, n, a) in results}, reverse=True)
-    tables = "\n\n".join("\n".join(table(results, n, a)) for n, a in loads)
-    return f"""{START}
-## Live chat
-
-Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on 2 vCPU shared with other work (load average
-{uptime()} at the end), Python {sys.version.split()[0]}, PostgreSQL 15 on loopback. Command:
-
-    set -a; . .ci/env; set +a
-    {command}
-
-The real server (`python -m sync_server serve --rate-limit 0`, one process) is pinned to core 1 with
-`taskset -c 1`; PostgreSQL runs as its own processes on either core (its CPU is counted apart, and
-includes whatever else used the cluster meanwhile); every client is in the bench process, one asyncio
-event loop pinned to core 0. Agents (over {min(len(TEAMS), args.agents)} teams, on /agent/live) each take
-their share of their team's queue; each employee has its own install credential and its own
-conversation. Every employee and every agent writes about every {args.interval:g} s in each of its
-conversations (±50%); each message carries its send time, and latency is receive time − send time in
-the other party's client. Agents stay on the WebSocket in both columns; only the employees' transport
-changes (long polling: GET …/events?wait=25 and POST …/frames, two connections per employee).
-Halfway through the {args.seconds} s the server gets SIGTERM and is started again on the same port
-and database; clients reconnect (employees with `?after=`, agents with `?seq=` and a `hello`) and send
-again what was not acknowledged, under the same number. Percentiles, rates and CPU are over the steady
-parts: before the SIGTERM, and after everything sent until every client was back has been delivered;
-the messages caught in between are counted apart. CPU time is utime+stime from /proc. Lost and
-duplicated are checked twice: in the database (each message sent stored exactly once) and in the
-other party's client (each received exactly once).
-
-{tables}
-{END}"""
-
-
-def uptime() -> str:
-    try:
-        return ", ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "?"
 
 
 def scenarios(args) -> list[tuple[str, int, int]]:
@@ -1006,8 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     results = asyncio.run(main_async(args))
     if args.only:
         return 0
-    command = ".venv/bin/python -m bench.handoff_bench" + "".join(
-        f" --{k.replace('_', '-')} {getattr(args, k):g}" for k in ("conversations", "agents", "seconds", "interval",
+    command = ".venv/bin/python -m bench.handoff_bench" + "".join(f" --{k.replace('_', '-')} {getattr(args, k):g}" for k in ("conversations", "agents", "seconds", "interval",
                                                                   "peer_conversations", "runs")
         if getattr(args, k) != parser.get_default(k))
     text = section(args, results, command)
